@@ -1,0 +1,252 @@
+//! The one configuration file shared by the app, the CLI and `drawbridge serve`.
+//!
+//! The structs here are the schema: every field is documented where it is
+//! declared, unknown keys are rejected, and defaults live in small functions.
+
+use serde::{Deserialize, Serialize};
+use std::path::{Path, PathBuf};
+
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Config {
+    #[serde(default)]
+    pub indicators: IndicatorsConfig,
+    #[serde(default)]
+    pub senders: SendersConfig,
+    #[serde(default)]
+    pub intake: IntakeConfig,
+    /// Path of the SQLite database. Default: `drawbridge.db` in the platform data dir.
+    /// Overridden by `--db` or `DRAWBRIDGE_DB`.
+    #[serde(default)]
+    pub database: Option<PathBuf>,
+}
+
+/// What counts as an indicator, and what never does.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct IndicatorsConfig {
+    /// Names under these domains are the customer's own hosts (`hostname`, never `domain`).
+    #[serde(default)]
+    pub internal_domains: Vec<String>,
+    /// Regular expressions for short internal host names, matched against the whole token.
+    #[serde(default)]
+    pub hostname_patterns: Vec<String>,
+    /// NetBIOS domain names: `CORP\user` is an `account` when `CORP` is listed.
+    #[serde(default)]
+    pub netbios_domains: Vec<String>,
+    /// The MSSP's own domains (and their sub-domains): never indicators.
+    #[serde(default)]
+    pub exclude_domains: Vec<String>,
+    /// Addresses that are never indicators, such as the gateway mailbox.
+    #[serde(default)]
+    pub exclude_addresses: Vec<String>,
+}
+
+impl Default for IndicatorsConfig {
+    fn default() -> Self {
+        IndicatorsConfig {
+            internal_domains: vec!["corp.example".into(), "corp.example.local".into()],
+            hostname_patterns: vec!["(?i)^(wks|lt|srv)-[a-z0-9-]+$".into()],
+            netbios_domains: vec!["CORP".into()],
+            exclude_domains: vec!["mssp.example.net".into()],
+            exclude_addresses: vec!["mssp-requests@corp.example".into()],
+        }
+    }
+}
+
+/// Who may send requests, and how that is proven.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct SendersConfig {
+    /// Sender domains allowed to send requests (exact match of the From domain).
+    #[serde(default)]
+    pub allowed_domains: Vec<String>,
+    /// Individual sender addresses allowed to send requests.
+    #[serde(default)]
+    pub allowed_addresses: Vec<String>,
+    /// Require DMARC pass, from Drawbridge's own check or a trusted gateway's header.
+    #[serde(default = "default_true")]
+    pub require_dmarc: bool,
+    /// authserv-ids whose `Authentication-Results` header is believed (RFC 8601).
+    #[serde(default)]
+    pub trusted_authserv_ids: Vec<String>,
+    /// Verify DKIM/DMARC with DNS ourselves when no trusted header decides.
+    #[serde(default = "default_true")]
+    pub verify_dkim: bool,
+}
+
+fn default_true() -> bool {
+    true
+}
+
+impl Default for SendersConfig {
+    fn default() -> Self {
+        SendersConfig {
+            allowed_domains: vec!["mssp.example.net".into()],
+            allowed_addresses: vec![],
+            require_dmarc: true,
+            trusted_authserv_ids: vec!["mx1.corp.example".into()],
+            verify_dkim: true,
+        }
+    }
+}
+
+/// Where requests come from.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct IntakeConfig {
+    /// Messages larger than this are quarantined unparsed (raw bytes kept).
+    #[serde(default = "default_max_message_bytes")]
+    pub max_message_bytes: usize,
+    /// Watched drop folder for `.eml` files. Default: `inbox/` in the data dir.
+    #[serde(default)]
+    pub drop_folder: Option<PathBuf>,
+    /// The gateway mailbox, watched over IMAP when set.
+    #[serde(default)]
+    pub imap: Option<ImapConfig>,
+}
+
+pub fn default_max_message_bytes() -> usize {
+    25 * 1024 * 1024
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum TlsMode {
+    /// TLS from the first byte (IMAPS, usually port 993).
+    Implicit,
+    /// Plain connection upgraded with STARTTLS (usually port 143); refused if the server does not offer it.
+    Starttls,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ImapConfig {
+    pub host: String,
+    #[serde(default = "default_imap_port")]
+    pub port: u16,
+    #[serde(default = "default_tls_mode")]
+    pub tls: TlsMode,
+    /// PEM file of CA certificates to trust instead of the public web roots (internal PKI).
+    #[serde(default)]
+    pub ca_file: Option<PathBuf>,
+    /// Allow TLS 1.2 when the server cannot do 1.3 (TLS 1.3 only by default).
+    #[serde(default)]
+    pub allow_tls12: bool,
+    pub username: String,
+    /// Name of the secret holding the password (env var `DRAWBRIDGE_SECRET_<NAME>`,
+    /// or a line `NAME=value` in the 0600 secrets file). Never the password itself.
+    pub password_secret: String,
+    #[serde(default = "default_mailbox")]
+    pub mailbox: String,
+    /// Move processed messages here (created if missing); otherwise they are only flagged \Seen.
+    #[serde(default)]
+    pub processed_mailbox: Option<String>,
+    /// Seconds between polls when the server has no IDLE; also the IDLE refresh bound.
+    #[serde(default = "default_poll_seconds")]
+    pub poll_seconds: u64,
+}
+
+fn default_imap_port() -> u16 {
+    993
+}
+fn default_tls_mode() -> TlsMode {
+    TlsMode::Implicit
+}
+fn default_mailbox() -> String {
+    "INBOX".into()
+}
+fn default_poll_seconds() -> u64 {
+    60
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum ConfigError {
+    #[error("cannot read config file {path}: {source}")]
+    Read { path: PathBuf, source: std::io::Error },
+    #[error("invalid config file {path}: {source}")]
+    Parse { path: PathBuf, source: Box<toml::de::Error> },
+}
+
+impl Config {
+    /// Reads `path`, or the platform config file when `path` is `None` and one
+    /// exists, or the built-in defaults.
+    pub fn load(path: Option<&Path>) -> Result<Config, ConfigError> {
+        let path = match path {
+            Some(p) => p.to_path_buf(),
+            None => match default_config_path() {
+                Some(p) if p.exists() => p,
+                _ => return Ok(Config::default()),
+            },
+        };
+        let text = std::fs::read_to_string(&path).map_err(|source| ConfigError::Read { path: path.clone(), source })?;
+        Config::from_toml(&text).map_err(|source| ConfigError::Parse { path, source: Box::new(source) })
+    }
+
+    pub fn from_toml(text: &str) -> Result<Config, toml::de::Error> {
+        toml::from_str(text)
+    }
+
+    /// The database path: explicit override, then the config file, then the data dir.
+    pub fn database_path(&self, override_path: Option<&Path>) -> PathBuf {
+        override_path
+            .map(Path::to_path_buf)
+            .or_else(|| self.database.clone())
+            .unwrap_or_else(|| data_dir().join("drawbridge.db"))
+    }
+
+    pub fn drop_folder(&self) -> PathBuf {
+        self.intake.drop_folder.clone().unwrap_or_else(|| data_dir().join("inbox"))
+    }
+}
+
+impl Default for IntakeConfig {
+    fn default() -> Self {
+        IntakeConfig { max_message_bytes: default_max_message_bytes(), drop_folder: None, imap: None }
+    }
+}
+
+fn project_dirs() -> Option<directories::ProjectDirs> {
+    directories::ProjectDirs::from("net", "Drawbridge", "drawbridge")
+}
+
+pub fn default_config_path() -> Option<PathBuf> {
+    project_dirs().map(|d| d.config_dir().join("drawbridge.toml"))
+}
+
+pub fn data_dir() -> PathBuf {
+    project_dirs().map(|d| d.data_dir().to_path_buf()).unwrap_or_else(|| PathBuf::from(".drawbridge"))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn issue_example_parses() {
+        let cfg = Config::from_toml(
+            r#"
+[indicators]
+internal_domains  = ["corp.example", "corp.example.local"]
+hostname_patterns = ['(?i)^(wks|lt|srv)-[a-z0-9-]+$']
+netbios_domains   = ["CORP"]
+exclude_domains   = ["mssp.example.net"]
+exclude_addresses = ["mssp-requests@corp.example"]
+[senders]
+allowed_domains   = ["mssp.example.net"]
+allowed_addresses = []
+require_dmarc     = true
+trusted_authserv_ids = ["mx1.corp.example"]
+"#,
+        )
+        .expect("parses");
+        assert_eq!(cfg.indicators.netbios_domains, vec!["CORP"]);
+        assert!(cfg.senders.require_dmarc);
+    }
+
+    #[test]
+    fn unknown_keys_are_rejected() {
+        let err = Config::from_toml("[senders]\nallowed_domain = [\"x\"]\n").expect_err("typo must fail");
+        assert!(err.to_string().contains("allowed_domain"), "{err}");
+    }
+}

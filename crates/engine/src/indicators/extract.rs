@@ -1,0 +1,518 @@
+//! The scanner: refang, find URLs, then classify every remaining token.
+//!
+//! Tokens are split on bytes that never occur inside an indicator, and each
+//! token is classified with cheap byte checks before anything expensive runs,
+//! so ordinary prose costs little more than a pass over its bytes.
+
+use super::domain::{is_hostname_syntax, is_public_domain, is_under, looks_like_file_name};
+use super::kind::Kind;
+use super::refang::{Refanged, refang};
+use crate::config::IndicatorsConfig;
+use regex::Regex;
+use serde::Serialize;
+use std::collections::HashMap;
+use std::net::{Ipv4Addr, Ipv6Addr};
+
+/// One distinct indicator found in a text or an email.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Indicator {
+    pub kind: Kind,
+    pub value: String,
+    /// The first occurrence was written in a defanged form.
+    pub defanged: bool,
+    /// How many times it occurred.
+    pub occurrences: u32,
+    /// Where it was found first (`subject`, `body`, `attachment:list.csv`, `forwarded[1].headers`…).
+    pub source: String,
+}
+
+/// Compiled extraction settings. Build once, use for many texts.
+#[derive(Debug, Clone)]
+pub struct Extractor {
+    hostname_patterns: Vec<Regex>,
+    internal_domains: Vec<String>,
+    netbios_domains: Vec<String>,
+    exclude_domains: Vec<String>,
+    exclude_addresses: Vec<String>,
+}
+
+#[derive(Debug, thiserror::Error)]
+#[error("invalid hostname pattern {pattern:?}: {source}")]
+pub struct PatternError {
+    pattern: String,
+    source: regex::Error,
+}
+
+/// Collects indicators over several texts (the parts of one email), keeping the
+/// order of first appearance and merging duplicates.
+#[derive(Debug, Default)]
+pub struct Collector {
+    found: Vec<Indicator>,
+    index: HashMap<(Kind, String), usize>,
+}
+
+impl Collector {
+    fn add(&mut self, kind: Kind, value: String, defanged: bool, source: &str) {
+        if let Some(&i) = self.index.get(&(kind, value.clone())) {
+            let ind = &mut self.found[i];
+            ind.occurrences = ind.occurrences.saturating_add(1);
+            return;
+        }
+        self.index.insert((kind, value.clone()), self.found.len());
+        self.found.push(Indicator { kind, value, defanged, occurrences: 1, source: source.to_string() });
+    }
+
+    pub fn finish(self) -> Vec<Indicator> {
+        self.found
+    }
+}
+
+impl Extractor {
+    pub fn new(cfg: &IndicatorsConfig) -> Result<Self, PatternError> {
+        let hostname_patterns = cfg
+            .hostname_patterns
+            .iter()
+            .map(|p| Regex::new(p).map_err(|source| PatternError { pattern: p.clone(), source }))
+            .collect::<Result<Vec<_>, _>>()?;
+        let lower = |v: &[String]| v.iter().map(|s| s.trim().trim_end_matches('.').to_ascii_lowercase()).collect();
+        Ok(Extractor {
+            hostname_patterns,
+            internal_domains: lower(&cfg.internal_domains),
+            netbios_domains: cfg.netbios_domains.iter().map(|s| s.to_ascii_uppercase()).collect(),
+            exclude_domains: lower(&cfg.exclude_domains),
+            exclude_addresses: lower(&cfg.exclude_addresses),
+        })
+    }
+
+    /// Extracts the distinct indicators of one text, in order of first appearance.
+    pub fn extract(&self, text: &str) -> Vec<Indicator> {
+        let mut c = Collector::default();
+        self.extract_into(text, "text", &mut c);
+        c.finish()
+    }
+
+    /// Adds the indicators of `text` to `out`, tagging new ones with `source`.
+    pub fn extract_into(&self, text: &str, source: &str, out: &mut Collector) {
+        let r = refang(text);
+        let t: &str = &r.text;
+        let mut found: Vec<(usize, Kind, String, bool)> = Vec::new();
+        let urls = self.find_urls(&r, &mut found);
+        self.scan_tokens(&r, &urls, &mut found);
+        found.sort_by_key(|f| f.0);
+        let _ = t;
+        for (_, kind, value, defanged) in found {
+            out.add(kind, value, defanged, source);
+        }
+    }
+
+    fn excluded_domain(&self, host: &str) -> bool {
+        self.exclude_domains.iter().any(|d| is_under(host, d))
+    }
+
+    fn internal_domain(&self, host: &str) -> Option<&str> {
+        self.internal_domains.iter().find(|d| is_under(host, d)).map(|s| s.as_str())
+    }
+
+    /// Finds `scheme://…` URLs; returns their spans so the token pass skips them.
+    fn find_urls(&self, r: &Refanged<'_>, found: &mut Vec<(usize, Kind, String, bool)>) -> Vec<(usize, usize)> {
+        let text = r.text.as_bytes();
+        let mut spans = Vec::new();
+        let mut from = 0;
+        while let Some(rel) = memchr::memmem::find(&text[from..], b"://") {
+            let sep = from + rel;
+            from = sep + 3;
+            // Scheme: letters, digits, + . - going back, starting with a letter.
+            let mut start = sep;
+            while start > 0 && (text[start - 1].is_ascii_alphanumeric() || matches!(text[start - 1], b'+' | b'-' | b'.')) {
+                start -= 1;
+            }
+            while start < sep && !text[start].is_ascii_alphabetic() {
+                start += 1;
+            }
+            if sep - start < 2 || sep - start > 12 {
+                continue;
+            }
+            let mut end = sep + 3;
+            while end < text.len() && url_byte(text[end]) {
+                end += 1;
+            }
+            let end = trim_url_end(text, sep + 3, end);
+            if end <= sep + 3 {
+                continue;
+            }
+            from = end.max(from);
+            let Some(value) = self.normalise_url(&r.text[start..end], sep - start) else {
+                spans.push((start, end));
+                continue;
+            };
+            spans.push((start, end));
+            if let Some(value) = value {
+                found.push((start, Kind::Url, value, r.touches(start, end)));
+            }
+        }
+        spans
+    }
+
+    /// `Some(Some(url))` to report, `Some(None)` for a URL that is excluded
+    /// (the MSSP's own), `None` when the host is not plausible.
+    fn normalise_url(&self, url: &str, scheme_len: usize) -> Option<Option<String>> {
+        let scheme = url[..scheme_len].to_ascii_lowercase();
+        let rest = &url[scheme_len + 3..];
+        let auth_end = rest.find(['/', '?', '#']).unwrap_or(rest.len());
+        let authority = &rest[..auth_end];
+        let hostport = authority.rsplit_once('@').map_or(authority, |(_, h)| h);
+        let host = if let Some(v6) = hostport.strip_prefix('[') {
+            let inner = v6.split(']').next()?;
+            inner.parse::<Ipv6Addr>().ok()?;
+            inner.to_string()
+        } else {
+            let h = match hostport.rsplit_once(':') {
+                Some((h, port)) if port.bytes().all(|b| b.is_ascii_digit()) => h,
+                _ => hostport,
+            };
+            let h = h.trim_end_matches('.').to_ascii_lowercase();
+            let plausible = h.parse::<Ipv4Addr>().is_ok()
+                || (is_hostname_syntax(&h) && (is_public_domain(&h) || self.internal_domain(&h).is_some()))
+                || self.matches_hostname_pattern(&h)
+                || h == "localhost";
+            if !plausible {
+                return None;
+            }
+            h
+        };
+        if self.excluded_domain(&host) {
+            return Some(None);
+        }
+        // Lower-case scheme and host, keep path and query as written.
+        let host_start = scheme_len + 3 + (authority.len() - hostport.len());
+        let mut out = String::with_capacity(url.len());
+        out.push_str(&scheme);
+        out.push_str("://");
+        out.push_str(&url[scheme_len + 3..host_start]);
+        out.push_str(&url[host_start..host_start + hostport.len()].to_ascii_lowercase());
+        out.push_str(&rest[auth_end..]);
+        Some(Some(out))
+    }
+
+    fn matches_hostname_pattern(&self, token: &str) -> bool {
+        self.hostname_patterns.iter().any(|p| p.is_match(token))
+    }
+
+    fn scan_tokens(&self, r: &Refanged<'_>, urls: &[(usize, usize)], found: &mut Vec<(usize, Kind, String, bool)>) {
+        let text = r.text.as_bytes();
+        let mut url_idx = 0;
+        let mut i = 0;
+        let n = text.len();
+        while i < n {
+            while i < n && is_delimiter(text[i]) {
+                i += 1;
+            }
+            let start = i;
+            while i < n && !is_delimiter(text[i]) {
+                i += 1;
+            }
+            if i - start < 3 {
+                continue;
+            }
+            while url_idx < urls.len() && urls[url_idx].1 <= start {
+                url_idx += 1;
+            }
+            if url_idx < urls.len() && urls[url_idx].0 < i {
+                continue; // part of a URL already reported
+            }
+            // Tokens come from a &str split at ASCII bytes, so they are valid UTF-8.
+            let Ok(token) = std::str::from_utf8(&text[start..i]) else { continue };
+            let (offset, token) = trim_token(token);
+            if token.len() < 3 {
+                continue;
+            }
+            let pos = start + offset;
+            let defanged = r.touches(pos, pos + token.len());
+            self.classify(token, pos, defanged, found, 0);
+        }
+    }
+
+    fn classify(&self, token: &str, pos: usize, defanged: bool, found: &mut Vec<(usize, Kind, String, bool)>, depth: u8) {
+        let b = token.as_bytes();
+        let mut has_dot = false;
+        let mut has_colon = false;
+        let mut has_at = false;
+        let mut has_slash = false;
+        let mut has_backslash = false;
+        let mut has_eq = false;
+        let mut all_hex = true;
+        for &c in b {
+            match c {
+                b'.' => has_dot = true,
+                b':' => has_colon = true,
+                b'@' => has_at = true,
+                b'/' => has_slash = true,
+                b'\\' => has_backslash = true,
+                b'=' => has_eq = true,
+                _ => {}
+            }
+            all_hex &= c.is_ascii_hexdigit();
+        }
+        let mut emit = |kind: Kind, value: String| found.push((pos, kind, value, defanged));
+
+        if all_hex {
+            let kind = match b.len() {
+                32 => Some(Kind::Md5),
+                40 => Some(Kind::Sha1),
+                64 => Some(Kind::Sha256),
+                128 => Some(Kind::Sha512),
+                _ => None,
+            };
+            if let Some(kind) = kind {
+                return emit(kind, token.to_ascii_lowercase());
+            }
+        }
+        if b.len() >= 13 && b[..4].eq_ignore_ascii_case(b"cve-") {
+            if let Some(cve) = parse_cve(token) {
+                return emit(Kind::Cve, cve);
+            }
+        }
+        if has_backslash {
+            if let Some((dom, user)) = token.split_once('\\') {
+                let user = user.trim_start_matches('\\');
+                if self.netbios_domains.iter().any(|d| d.eq_ignore_ascii_case(dom)) && is_account_name(user) {
+                    return emit(Kind::Account, format!("{}\\{}", dom.to_ascii_uppercase(), user.to_ascii_lowercase()));
+                }
+            }
+        }
+        if has_at {
+            if let Some(email) = self.email(token) {
+                match email {
+                    Some(v) => emit(Kind::Email, v),
+                    None => {}
+                }
+                return;
+            }
+        }
+        if has_colon {
+            if let Some(mac) = parse_mac(token) {
+                return emit(Kind::Mac, mac);
+            }
+            if let Some(v6) = parse_ipv6(token) {
+                return emit(Kind::Ipv6, v6);
+            }
+        }
+        if has_slash {
+            if let Some((addr, prefix)) = token.split_once('/') {
+                if let Some(cidr) = parse_cidr(addr, prefix) {
+                    return emit(Kind::Cidr, cidr);
+                }
+                // Scheme-less URL: `evil.com/path`.
+                let host = addr.to_ascii_lowercase();
+                if !prefix.is_empty() && is_public_domain(&host) && !looks_like_file_name(&host) {
+                    if self.excluded_domain(&host) {
+                        return;
+                    }
+                    return emit(Kind::Url, format!("{host}/{prefix}"));
+                }
+            }
+        }
+        if has_dot && !has_colon && !has_slash && !has_at && !has_backslash && !has_eq {
+            if b[0].is_ascii_digit() {
+                if let Some(ip) = parse_ipv4(token) {
+                    return emit(Kind::Ipv4, ip);
+                }
+            }
+            let host = token.trim_end_matches('.').to_ascii_lowercase();
+            if let Some(parent) = self.internal_domain(&host) {
+                if host != parent && is_hostname_syntax(&host) {
+                    emit(Kind::Hostname, host);
+                }
+                return;
+            }
+            if is_public_domain(&host) {
+                if self.excluded_domain(&host) || (!defanged && looks_like_file_name(&host)) {
+                    return;
+                }
+                return emit(Kind::Domain, host);
+            }
+        }
+        if (b.len() == 14 && b[4] == b'.' && b[9] == b'.') || (b.len() == 17 && b[2] == b'-') {
+            if let Some(mac) = parse_mac(token) {
+                return emit(Kind::Mac, mac);
+            }
+        }
+        if b.len() <= 63 && !has_dot && b.iter().all(|c| c.is_ascii_alphanumeric() || *c == b'-' || *c == b'_') {
+            if self.matches_hostname_pattern(token) {
+                return emit(Kind::Hostname, token.to_ascii_uppercase());
+            }
+            return;
+        }
+        // A compound token such as `ip=1.2.3.4`, `host:evil.com:443` or
+        // `C:\path\evil.exe`: classify its pieces.
+        if depth == 0 && (has_colon || has_eq || has_slash || has_backslash) {
+            let mut offset = 0;
+            for piece in token.split([':', '=', '/', '\\']) {
+                let (o, p) = trim_token(piece);
+                if p.len() >= 3 {
+                    self.classify(p, pos + offset + o, defanged, found, depth + 1);
+                }
+                offset += piece.len() + 1;
+            }
+        }
+    }
+
+    /// `Some(Some(v))` an email to report, `Some(None)` an excluded one, `None` not an email.
+    fn email(&self, token: &str) -> Option<Option<String>> {
+        let (local, domain) = token.rsplit_once('@')?;
+        let local = local.trim_start_matches(|c: char| !c.is_ascii_alphanumeric());
+        let domain = domain.trim_end_matches('.').to_ascii_lowercase();
+        if local.is_empty()
+            || local.len() > 64
+            || local.starts_with('.')
+            || !local.bytes().all(|c| c.is_ascii_alphanumeric() || b"._%+-'".contains(&c))
+        {
+            return None;
+        }
+        let valid = is_public_domain(&domain) || (is_hostname_syntax(&domain) && self.internal_domain(&domain).is_some());
+        if !valid {
+            return None;
+        }
+        let value = format!("{}@{}", local.to_ascii_lowercase(), domain);
+        if self.exclude_addresses.contains(&value) || self.excluded_domain(&domain) {
+            return Some(None);
+        }
+        Some(Some(value))
+    }
+}
+
+/// Bytes that never occur inside an indicator token.
+#[inline]
+fn is_delimiter(c: u8) -> bool {
+    c <= b' ' || c >= 0x80 || matches!(c, b'"' | b'\'' | b'<' | b'>' | b'(' | b')' | b'{' | b'}' | b'[' | b']' | b'|' | b',' | b';' | b'`' | b'^' | b'*' | b'!')
+}
+
+#[inline]
+fn url_byte(c: u8) -> bool {
+    c > b' ' && c < 0x7f && !matches!(c, b'"' | b'<' | b'>' | b'`' | b'{' | b'}' | b'|' | b'\\' | b'^' | b'\'')
+}
+
+/// Trims trailing punctuation from a URL, keeping a `)` or `]` that closes one inside it.
+fn trim_url_end(text: &[u8], host_start: usize, mut end: usize) -> usize {
+    while end > host_start {
+        let c = text[end - 1];
+        let drop = match c {
+            b'.' | b',' | b';' | b':' | b'!' | b'?' | b'\'' | b'"' => true,
+            b')' => count(&text[host_start..end], b'(') < count(&text[host_start..end], b')'),
+            b']' => count(&text[host_start..end], b'[') < count(&text[host_start..end], b']'),
+            _ => false,
+        };
+        if !drop {
+            break;
+        }
+        end -= 1;
+    }
+    end
+}
+
+fn count(s: &[u8], c: u8) -> usize {
+    memchr::memchr_iter(c, s).count()
+}
+
+/// Strips surrounding punctuation; returns the offset of what is left.
+fn trim_token(token: &str) -> (usize, &str) {
+    let trimmed_start = token.trim_start_matches(['.', ':', '=', '/', '\\', '#', '~', '-', '_', '?', '&', '%', '+']);
+    let offset = token.len() - trimmed_start.len();
+    let t = trimmed_start.trim_end_matches(['.', ':', '=', '/', '\\', '#', '~', '-', '_', '?', '&', '%', '+', '@']);
+    (offset, t)
+}
+
+fn parse_cve(token: &str) -> Option<String> {
+    let rest = &token[4..];
+    let (year, num) = rest.split_once('-')?;
+    let num = num.trim_end_matches(|c: char| !c.is_ascii_digit());
+    if year.len() == 4 && year.bytes().all(|c| c.is_ascii_digit()) && (4..=7).contains(&num.len()) && num.bytes().all(|c| c.is_ascii_digit()) {
+        Some(format!("CVE-{year}-{num}"))
+    } else {
+        None
+    }
+}
+
+fn is_account_name(user: &str) -> bool {
+    !user.is_empty() && user.len() <= 64 && user.bytes().all(|c| c.is_ascii_alphanumeric() || b"._-$".contains(&c))
+}
+
+/// Dotted quad with up to three digits a part; leading zeros are dropped.
+fn parse_ipv4(token: &str) -> Option<String> {
+    let mut octets = [0u8; 4];
+    let mut n = 0;
+    for part in token.split('.') {
+        if n == 4 || part.is_empty() || part.len() > 3 || !part.bytes().all(|c| c.is_ascii_digit()) {
+            return None;
+        }
+        octets[n] = part.parse::<u16>().ok().filter(|v| *v <= 255)? as u8;
+        n += 1;
+    }
+    (n == 4).then(|| Ipv4Addr::from(octets).to_string())
+}
+
+fn parse_ipv6(token: &str) -> Option<String> {
+    let t = token.trim_start_matches('[');
+    let t = t.split(']').next().unwrap_or(t);
+    let t = t.split('%').next().unwrap_or(t);
+    if t.bytes().filter(|&c| c == b':').count() < 2 {
+        return None;
+    }
+    let addr: Ipv6Addr = t.parse().ok()?;
+    Some(addr.to_string())
+}
+
+fn parse_cidr(addr: &str, prefix: &str) -> Option<String> {
+    if prefix.is_empty() || prefix.len() > 3 || !prefix.bytes().all(|c| c.is_ascii_digit()) {
+        return None;
+    }
+    let bits: u8 = prefix.parse().ok()?;
+    if let Some(v4) = parse_ipv4(addr) {
+        return (bits <= 32).then(|| format!("{v4}/{bits}"));
+    }
+    let v6: Ipv6Addr = addr.parse().ok()?;
+    (bits <= 128).then(|| format!("{v6}/{bits}"))
+}
+
+/// `00:1A:2B:3C:4D:5E`, `00-1a-2b-3c-4d-5e` or `001a.2b3c.4d5e`, as lower-case colon form.
+fn parse_mac(token: &str) -> Option<String> {
+    let b = token.as_bytes();
+    let hex: Vec<u8> = if b.len() == 17 {
+        let sep = b[2];
+        if sep != b':' && sep != b'-' {
+            return None;
+        }
+        for (i, &c) in b.iter().enumerate() {
+            if i % 3 == 2 {
+                if c != sep {
+                    return None;
+                }
+            } else if !c.is_ascii_hexdigit() {
+                return None;
+            }
+        }
+        b.iter().enumerate().filter(|(i, _)| i % 3 != 2).map(|(_, c)| c.to_ascii_lowercase()).collect()
+    } else if b.len() == 14 {
+        for (i, &c) in b.iter().enumerate() {
+            if i == 4 || i == 9 {
+                if c != b'.' {
+                    return None;
+                }
+            } else if !c.is_ascii_hexdigit() {
+                return None;
+            }
+        }
+        b.iter().filter(|&&c| c != b'.').map(|c| c.to_ascii_lowercase()).collect()
+    } else {
+        return None;
+    };
+    let mut out = String::with_capacity(17);
+    for (i, pair) in hex.chunks(2).enumerate() {
+        if i > 0 {
+            out.push(':');
+        }
+        out.push(pair[0] as char);
+        out.push(pair[1] as char);
+    }
+    Some(out)
+}

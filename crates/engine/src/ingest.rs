@@ -1,0 +1,107 @@
+//! One message through intake: keep the raw bytes, parse, check the sender,
+//! extract indicators, commit. Bad input never fails here: it becomes a
+//! quarantined request with its reason and its raw bytes.
+
+use crate::config::Config;
+use crate::indicators::{Extractor, Indicator, PatternError};
+use crate::intake::mime;
+use crate::sender::{DnsSource, SenderPolicy, SenderVerdict};
+use crate::store::{ImapCursor, IngestOutcome, NewRequest, Source, Store, StoreError};
+use sha2::{Digest, Sha256};
+use tracing::{info, warn};
+
+#[derive(Debug, Clone)]
+pub struct Ingestor {
+    store: Store,
+    extractor: Extractor,
+    policy: SenderPolicy,
+    max_message_bytes: usize,
+}
+
+/// Where a message came from, for the record.
+#[derive(Debug, Clone)]
+pub struct Origin {
+    pub source: Source,
+    /// File name, or mailbox and UID.
+    pub reference: String,
+    /// For IMAP: the cursor to commit with the request.
+    pub cursor: Option<ImapCursor>,
+}
+
+impl Ingestor {
+    pub fn new(config: &Config, store: Store, dns: DnsSource) -> Result<Ingestor, PatternError> {
+        Ok(Ingestor {
+            store,
+            extractor: Extractor::new(&config.indicators)?,
+            policy: SenderPolicy::new(config.senders.clone(), dns),
+            max_message_bytes: config.intake.max_message_bytes,
+        })
+    }
+
+    pub fn store(&self) -> &Store {
+        &self.store
+    }
+
+    pub fn extractor(&self) -> &Extractor {
+        &self.extractor
+    }
+
+    /// Stores `raw` as a request. Only a store failure is an error; the caller
+    /// must then keep the message where it is and try again later.
+    pub async fn ingest(&self, raw: &[u8], origin: &Origin) -> Result<IngestOutcome, StoreError> {
+        let sha = hex::encode(Sha256::digest(raw));
+        let span = tracing::info_span!("ingest", sha256 = %&sha[..12], source = origin.source.as_str(), reference = %origin.reference);
+        let _guard = span.enter();
+
+        let mut parsed = None;
+        let mut indicators: Vec<Indicator> = Vec::new();
+        let verdict: SenderVerdict;
+        let quarantine_reason: Option<String>;
+        if raw.len() > self.max_message_bytes {
+            quarantine_reason = Some(format!(
+                "message is {} bytes, over the limit of {} bytes (intake.max_message_bytes); not parsed",
+                raw.len(),
+                self.max_message_bytes
+            ));
+            verdict = unchecked("message was not parsed");
+        } else {
+            match mime::parse(raw) {
+                Err(e) => {
+                    quarantine_reason = Some(format!("unreadable message: {e}"));
+                    verdict = unchecked("message was not parsed");
+                }
+                Ok(message) => {
+                    verdict = self.policy.evaluate(&message, raw).await;
+                    if verdict.allowed {
+                        indicators = self.extractor.extract_message(&message);
+                        quarantine_reason = None;
+                    } else {
+                        quarantine_reason = Some(format!("sender policy: {}", verdict.reasons.join("; ")));
+                    }
+                    parsed = Some(message);
+                }
+            }
+        }
+        let request = NewRequest {
+            raw,
+            raw_sha256: sha,
+            source: origin.source,
+            source_ref: origin.reference.clone(),
+            parsed: parsed.as_ref(),
+            verdict: &verdict,
+            quarantine_reason: quarantine_reason.clone(),
+            indicators: &indicators,
+        };
+        let outcome = self.store.insert_request(&request, origin.cursor.as_ref()).await?;
+        match (&quarantine_reason, outcome.duplicate) {
+            (_, true) => info!(request_id = outcome.request_id, "already stored; not ingested twice"),
+            (Some(reason), false) => warn!(request_id = outcome.request_id, %reason, "request quarantined"),
+            (None, false) => info!(request_id = outcome.request_id, indicators = indicators.len(), "request stored"),
+        }
+        Ok(outcome)
+    }
+}
+
+fn unchecked(why: &str) -> SenderVerdict {
+    SenderVerdict { allowed: false, reasons: vec![format!("sender not checked: {why}")], dmarc: None }
+}

@@ -1,0 +1,13 @@
+//! Drawbridge engine: everything the app, the CLI and `drawbridge serve` share.
+//!
+//! Data flow: [`intake`] (mailbox, drop folder, MIME) → [`indicators`] → …,
+//! with [`sender`] deciding whether a request may be processed and [`store`]
+//! beneath everything. [`ingest`] wires one message through those steps.
+
+pub mod config;
+pub mod indicators;
+pub mod ingest;
+pub mod intake;
+pub mod secrets;
+pub mod sender;
+pub mod store;

@@ -1,0 +1,177 @@
+//! The store beneath everything: requests, raw messages, indicators and intake
+//! cursors. Callers use [`Store`] only; the backend (SQLite today, PostgreSQL
+//! later) is chosen when it is opened.
+
+mod sqlite;
+
+use crate::indicators::{Indicator, Kind};
+use crate::intake::mime::ParsedMessage;
+use crate::sender::SenderVerdict;
+use serde::Serialize;
+use std::path::Path;
+
+#[derive(Debug, thiserror::Error)]
+pub enum StoreError {
+    #[error("database error: {0}")]
+    Db(#[from] sqlx::Error),
+    #[error("database migration failed: {0}")]
+    Migrate(#[from] sqlx::migrate::MigrateError),
+    #[error("cannot create the database folder {path}: {source}")]
+    Folder { path: String, source: std::io::Error },
+    #[error("stored JSON is unreadable: {0}")]
+    Json(#[from] serde_json::Error),
+    #[error("no request with id {0}")]
+    NotFound(i64),
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Source {
+    Imap,
+    DropFolder,
+    File,
+}
+
+impl Source {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Source::Imap => "imap",
+            Source::DropFolder => "drop_folder",
+            Source::File => "file",
+        }
+    }
+}
+
+/// Where the IMAP watcher stands after ingesting a message.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ImapCursor {
+    pub account: String,
+    pub mailbox: String,
+    pub uidvalidity: u32,
+    pub last_uid: u32,
+}
+
+/// Everything known about one arrived message, ready to commit.
+#[derive(Debug)]
+pub struct NewRequest<'a> {
+    pub raw: &'a [u8],
+    pub raw_sha256: String,
+    pub source: Source,
+    pub source_ref: String,
+    pub parsed: Option<&'a ParsedMessage>,
+    pub verdict: &'a SenderVerdict,
+    pub quarantine_reason: Option<String>,
+    pub indicators: &'a [Indicator],
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct IngestOutcome {
+    pub request_id: i64,
+    /// The same raw message was already stored; nothing new was created.
+    pub duplicate: bool,
+    pub quarantined: bool,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct RequestSummary {
+    pub id: i64,
+    pub received_at: String,
+    pub sender: Option<String>,
+    pub subject: Option<String>,
+    pub status: String,
+    pub quarantine_reason: Option<String>,
+    pub sender_allowed: bool,
+    pub sender_verdict: SenderVerdict,
+    pub indicator_count: i64,
+    pub source: String,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct StoredIndicator {
+    pub kind: Kind,
+    pub value: String,
+    pub occurrences: i64,
+    pub defanged: bool,
+    pub source: String,
+    /// Earlier requests that mentioned the same indicator, newest first.
+    pub seen_before: Vec<Sighting>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct Sighting {
+    pub request_id: i64,
+    pub received_at: String,
+    pub sender: Option<String>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct RequestDetail {
+    #[serde(flatten)]
+    pub summary: RequestSummary,
+    pub source_ref: String,
+    pub message_id: Option<String>,
+    pub raw_sha256: String,
+    pub parsed: Option<serde_json::Value>,
+    pub indicators: Vec<StoredIndicator>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct IndicatorHistory {
+    pub kind: Kind,
+    pub value: String,
+    pub first_seen: String,
+    pub last_seen: String,
+    pub requests: Vec<Sighting>,
+}
+
+#[derive(Clone, Debug)]
+pub struct Store {
+    backend: sqlite::Sqlite,
+}
+
+impl Store {
+    /// Opens (creating if needed) the SQLite database at `path` and migrates it.
+    pub async fn open_sqlite(path: &Path) -> Result<Store, StoreError> {
+        Ok(Store { backend: sqlite::Sqlite::open(path).await? })
+    }
+
+    /// A private in-memory database, for tests and dry runs.
+    pub async fn in_memory() -> Result<Store, StoreError> {
+        Ok(Store { backend: sqlite::Sqlite::in_memory().await? })
+    }
+
+    /// Commits a request, its raw bytes, its indicators and (for IMAP) the
+    /// mailbox cursor in one transaction. The same raw message twice is a no-op.
+    pub async fn insert_request(&self, req: &NewRequest<'_>, cursor: Option<&ImapCursor>) -> Result<IngestOutcome, StoreError> {
+        self.backend.insert_request(req, cursor).await
+    }
+
+    pub async fn list_requests(&self, limit: i64) -> Result<Vec<RequestSummary>, StoreError> {
+        self.backend.list_requests(limit).await
+    }
+
+    pub async fn request(&self, id: i64) -> Result<RequestDetail, StoreError> {
+        self.backend.request(id).await
+    }
+
+    /// The exact bytes that arrived for a request.
+    pub async fn raw_message(&self, request_id: i64) -> Result<Vec<u8>, StoreError> {
+        self.backend.raw_message(request_id).await
+    }
+
+    pub async fn indicator_history(&self, kind: Kind, value: &str) -> Result<Option<IndicatorHistory>, StoreError> {
+        self.backend.indicator_history(kind, value).await
+    }
+
+    pub async fn imap_cursor(&self, account: &str, mailbox: &str) -> Result<Option<ImapCursor>, StoreError> {
+        self.backend.imap_cursor(account, mailbox).await
+    }
+
+    pub async fn set_imap_cursor(&self, cursor: &ImapCursor) -> Result<(), StoreError> {
+        self.backend.set_imap_cursor(cursor).await
+    }
+
+    pub async fn count_requests(&self) -> Result<i64, StoreError> {
+        self.backend.count_requests().await
+    }
+}

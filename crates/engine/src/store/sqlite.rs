@@ -1,0 +1,264 @@
+//! SQLite backend (the embedded default).
+
+use super::*;
+use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePool, SqlitePoolOptions, SqliteSynchronous};
+use sqlx::{Row, Sqlite as Db, Transaction};
+use std::str::FromStr;
+use std::time::Duration;
+
+static MIGRATOR: sqlx::migrate::Migrator = sqlx::migrate!("./migrations/sqlite");
+
+#[derive(Clone, Debug)]
+pub(super) struct Sqlite {
+    pool: SqlitePool,
+}
+
+fn now() -> String {
+    chrono::Utc::now().to_rfc3339_opts(chrono::SecondsFormat::Millis, true)
+}
+
+impl Sqlite {
+    pub(super) async fn open(path: &Path) -> Result<Sqlite, StoreError> {
+        if let Some(parent) = path.parent().filter(|p| !p.as_os_str().is_empty()) {
+            std::fs::create_dir_all(parent).map_err(|source| StoreError::Folder { path: parent.display().to_string(), source })?;
+        }
+        let options = SqliteConnectOptions::new()
+            .filename(path)
+            .create_if_missing(true)
+            .journal_mode(SqliteJournalMode::Wal)
+            .synchronous(SqliteSynchronous::Normal)
+            .foreign_keys(true)
+            .busy_timeout(Duration::from_secs(10));
+        let pool = SqlitePoolOptions::new().max_connections(4).connect_with(options).await?;
+        MIGRATOR.run(&pool).await?;
+        Ok(Sqlite { pool })
+    }
+
+    pub(super) async fn in_memory() -> Result<Sqlite, StoreError> {
+        let options = SqliteConnectOptions::from_str("sqlite::memory:")?.foreign_keys(true);
+        // One connection: every connection to :memory: is a different database.
+        let pool = SqlitePoolOptions::new().max_connections(1).connect_with(options).await?;
+        MIGRATOR.run(&pool).await?;
+        Ok(Sqlite { pool })
+    }
+
+    pub(super) async fn insert_request(&self, req: &NewRequest<'_>, cursor: Option<&ImapCursor>) -> Result<IngestOutcome, StoreError> {
+        let mut tx = self.pool.begin().await?;
+        let existing: Option<(i64, String)> = sqlx::query_as("SELECT id, status FROM requests WHERE raw_sha256 = ?")
+            .bind(&req.raw_sha256)
+            .fetch_optional(&mut *tx)
+            .await?;
+        if let Some((id, status)) = existing {
+            if let Some(c) = cursor {
+                upsert_cursor(&mut tx, c).await?;
+            }
+            tx.commit().await?;
+            return Ok(IngestOutcome { request_id: id, duplicate: true, quarantined: status == "quarantined" });
+        }
+        let now = now();
+        sqlx::query("INSERT OR IGNORE INTO raw_messages (sha256, size, bytes, stored_at) VALUES (?, ?, ?, ?)")
+            .bind(&req.raw_sha256)
+            .bind(req.raw.len() as i64)
+            .bind(req.raw)
+            .bind(&now)
+            .execute(&mut *tx)
+            .await?;
+        let parsed_json = req.parsed.map(serde_json::to_string).transpose()?;
+        let status = if req.quarantine_reason.is_some() { "quarantined" } else { "new" };
+        let p = req.parsed;
+        let id: i64 = sqlx::query(
+            "INSERT INTO requests (raw_sha256, source, source_ref, received_at, message_id, sender, subject, sent_at, status,
+                                   quarantine_reason, sender_allowed, sender_verdict, parsed, indicator_count)
+             VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id",
+        )
+        .bind(&req.raw_sha256)
+        .bind(req.source.as_str())
+        .bind(&req.source_ref)
+        .bind(&now)
+        .bind(p.and_then(|p| p.message_id.clone()))
+        .bind(p.and_then(|p| p.from.as_ref().map(|f| f.address.clone())))
+        .bind(p.and_then(|p| p.subject.clone()))
+        .bind(p.and_then(|p| p.date.clone()))
+        .bind(status)
+        .bind(&req.quarantine_reason)
+        .bind(req.verdict.allowed)
+        .bind(serde_json::to_string(req.verdict)?)
+        .bind(parsed_json)
+        .bind(req.indicators.len() as i64)
+        .fetch_one(&mut *tx)
+        .await?
+        .try_get(0)?;
+        for (position, ind) in req.indicators.iter().enumerate() {
+            let indicator_id: i64 = sqlx::query(
+                "INSERT INTO indicators (kind, value, first_seen, last_seen) VALUES (?, ?, ?, ?)
+                 ON CONFLICT (kind, value) DO UPDATE SET last_seen = excluded.last_seen RETURNING id",
+            )
+            .bind(ind.kind.as_str())
+            .bind(&ind.value)
+            .bind(&now)
+            .bind(&now)
+            .fetch_one(&mut *tx)
+            .await?
+            .try_get(0)?;
+            sqlx::query(
+                "INSERT INTO request_indicators (request_id, indicator_id, position, occurrences, defanged, source)
+                 VALUES (?, ?, ?, ?, ?, ?)",
+            )
+            .bind(id)
+            .bind(indicator_id)
+            .bind(position as i64)
+            .bind(ind.occurrences as i64)
+            .bind(ind.defanged)
+            .bind(&ind.source)
+            .execute(&mut *tx)
+            .await?;
+        }
+        if let Some(c) = cursor {
+            upsert_cursor(&mut tx, c).await?;
+        }
+        tx.commit().await?;
+        Ok(IngestOutcome { request_id: id, duplicate: false, quarantined: req.quarantine_reason.is_some() })
+    }
+
+    pub(super) async fn list_requests(&self, limit: i64) -> Result<Vec<RequestSummary>, StoreError> {
+        let rows = sqlx::query(&format!("{SUMMARY_SELECT} ORDER BY id DESC LIMIT ?")).bind(limit).fetch_all(&self.pool).await?;
+        rows.iter().map(summary_from_row).collect()
+    }
+
+    pub(super) async fn request(&self, id: i64) -> Result<RequestDetail, StoreError> {
+        let row = sqlx::query(&format!("{SUMMARY_SELECT} WHERE id = ?"))
+            .bind(id)
+            .fetch_optional(&self.pool)
+            .await?
+            .ok_or(StoreError::NotFound(id))?;
+        let summary = summary_from_row(&row)?;
+        let parsed: Option<String> = row.try_get("parsed")?;
+        let parsed = parsed.map(|p| serde_json::from_str(&p)).transpose()?;
+        let ind_rows = sqlx::query(
+            "SELECT i.id, i.kind, i.value, ri.occurrences, ri.defanged, ri.source
+             FROM request_indicators ri JOIN indicators i ON i.id = ri.indicator_id
+             WHERE ri.request_id = ? ORDER BY ri.position",
+        )
+        .bind(id)
+        .fetch_all(&self.pool)
+        .await?;
+        let mut indicators = Vec::with_capacity(ind_rows.len());
+        for r in &ind_rows {
+            let kind: String = r.try_get("kind")?;
+            let Some(kind) = Kind::parse(&kind) else { continue };
+            let indicator_id: i64 = r.try_get("id")?;
+            let seen_before = self.sightings(indicator_id, Some(id)).await?;
+            indicators.push(StoredIndicator {
+                kind,
+                value: r.try_get("value")?,
+                occurrences: r.try_get("occurrences")?,
+                defanged: r.try_get("defanged")?,
+                source: r.try_get("source")?,
+                seen_before,
+            });
+        }
+        Ok(RequestDetail {
+            summary,
+            source_ref: row.try_get("source_ref")?,
+            message_id: row.try_get("message_id")?,
+            raw_sha256: row.try_get("raw_sha256")?,
+            parsed,
+            indicators,
+        })
+    }
+
+    async fn sightings(&self, indicator_id: i64, except: Option<i64>) -> Result<Vec<Sighting>, StoreError> {
+        let rows = sqlx::query(
+            "SELECT r.id, r.received_at, r.sender FROM request_indicators ri JOIN requests r ON r.id = ri.request_id
+             WHERE ri.indicator_id = ? AND r.id != ? ORDER BY r.id DESC",
+        )
+        .bind(indicator_id)
+        .bind(except.unwrap_or(-1))
+        .fetch_all(&self.pool)
+        .await?;
+        rows.iter()
+            .map(|r| Ok(Sighting { request_id: r.try_get("id")?, received_at: r.try_get("received_at")?, sender: r.try_get("sender")? }))
+            .collect()
+    }
+
+    pub(super) async fn raw_message(&self, request_id: i64) -> Result<Vec<u8>, StoreError> {
+        let row: Option<(Vec<u8>,)> =
+            sqlx::query_as("SELECT m.bytes FROM requests r JOIN raw_messages m ON m.sha256 = r.raw_sha256 WHERE r.id = ?")
+                .bind(request_id)
+                .fetch_optional(&self.pool)
+                .await?;
+        row.map(|r| r.0).ok_or(StoreError::NotFound(request_id))
+    }
+
+    pub(super) async fn indicator_history(&self, kind: Kind, value: &str) -> Result<Option<IndicatorHistory>, StoreError> {
+        let row = sqlx::query("SELECT id, first_seen, last_seen FROM indicators WHERE kind = ? AND value = ?")
+            .bind(kind.as_str())
+            .bind(value)
+            .fetch_optional(&self.pool)
+            .await?;
+        let Some(row) = row else { return Ok(None) };
+        let id: i64 = row.try_get("id")?;
+        Ok(Some(IndicatorHistory {
+            kind,
+            value: value.to_string(),
+            first_seen: row.try_get("first_seen")?,
+            last_seen: row.try_get("last_seen")?,
+            requests: self.sightings(id, None).await?,
+        }))
+    }
+
+    pub(super) async fn imap_cursor(&self, account: &str, mailbox: &str) -> Result<Option<ImapCursor>, StoreError> {
+        let row: Option<(i64, i64)> = sqlx::query_as("SELECT uidvalidity, last_uid FROM imap_cursors WHERE account = ? AND mailbox = ?")
+            .bind(account)
+            .bind(mailbox)
+            .fetch_optional(&self.pool)
+            .await?;
+        Ok(row.map(|(v, u)| ImapCursor { account: account.into(), mailbox: mailbox.into(), uidvalidity: v as u32, last_uid: u as u32 }))
+    }
+
+    pub(super) async fn set_imap_cursor(&self, cursor: &ImapCursor) -> Result<(), StoreError> {
+        let mut tx = self.pool.begin().await?;
+        upsert_cursor(&mut tx, cursor).await?;
+        tx.commit().await?;
+        Ok(())
+    }
+
+    pub(super) async fn count_requests(&self) -> Result<i64, StoreError> {
+        let (n,): (i64,) = sqlx::query_as("SELECT COUNT(*) FROM requests").fetch_one(&self.pool).await?;
+        Ok(n)
+    }
+}
+
+const SUMMARY_SELECT: &str = "SELECT id, received_at, sender, subject, status, quarantine_reason, sender_allowed, sender_verdict,
+    indicator_count, source, source_ref, message_id, raw_sha256, parsed FROM requests";
+
+fn summary_from_row(row: &sqlx::sqlite::SqliteRow) -> Result<RequestSummary, StoreError> {
+    let verdict: String = row.try_get("sender_verdict")?;
+    Ok(RequestSummary {
+        id: row.try_get("id")?,
+        received_at: row.try_get("received_at")?,
+        sender: row.try_get("sender")?,
+        subject: row.try_get("subject")?,
+        status: row.try_get("status")?,
+        quarantine_reason: row.try_get("quarantine_reason")?,
+        sender_allowed: row.try_get("sender_allowed")?,
+        sender_verdict: serde_json::from_str(&verdict)?,
+        indicator_count: row.try_get("indicator_count")?,
+        source: row.try_get("source")?,
+    })
+}
+
+async fn upsert_cursor(tx: &mut Transaction<'_, Db>, c: &ImapCursor) -> Result<(), StoreError> {
+    sqlx::query(
+        "INSERT INTO imap_cursors (account, mailbox, uidvalidity, last_uid) VALUES (?, ?, ?, ?)
+         ON CONFLICT (account, mailbox) DO UPDATE SET uidvalidity = excluded.uidvalidity,
+             last_uid = MAX(CASE WHEN imap_cursors.uidvalidity = excluded.uidvalidity THEN imap_cursors.last_uid ELSE 0 END, excluded.last_uid)",
+    )
+    .bind(&c.account)
+    .bind(&c.mailbox)
+    .bind(c.uidvalidity as i64)
+    .bind(c.last_uid as i64)
+    .execute(&mut **tx)
+    .await?;
+    Ok(())
+}
