@@ -141,7 +141,8 @@ impl Store {
     }
 
     /// Commits a request, its raw bytes, its indicators and (for IMAP) the
-    /// mailbox cursor in one transaction. The same raw message twice is a no-op.
+    /// mailbox cursor in one transaction. The same raw message twice, or the
+    /// same Message-ID from the same sender, is a no-op (reported as duplicate).
     pub async fn insert_request(&self, req: &NewRequest<'_>, cursor: Option<&ImapCursor>) -> Result<IngestOutcome, StoreError> {
         self.backend.insert_request(req, cursor).await
     }

@@ -44,10 +44,22 @@ impl Sqlite {
 
     pub(super) async fn insert_request(&self, req: &NewRequest<'_>, cursor: Option<&ImapCursor>) -> Result<IngestOutcome, StoreError> {
         let mut tx = self.pool.begin().await?;
-        let existing: Option<(i64, String)> = sqlx::query_as("SELECT id, status FROM requests WHERE raw_sha256 = ?")
+        let mut existing: Option<(i64, String)> = sqlx::query_as("SELECT id, status FROM requests WHERE raw_sha256 = ?")
             .bind(&req.raw_sha256)
             .fetch_optional(&mut *tx)
             .await?;
+        // Mail delivery is at-least-once: a message redelivered after an
+        // interrupted delivery differs only in its trace headers. The same
+        // Message-ID from the same sender is the same request.
+        if let (None, Some(p)) = (&existing, req.parsed) {
+            if let (Some(mid), Some(from)) = (&p.message_id, &p.from) {
+                existing = sqlx::query_as("SELECT id, status FROM requests WHERE message_id = ? AND sender = ? LIMIT 1")
+                    .bind(mid)
+                    .bind(&from.address)
+                    .fetch_optional(&mut *tx)
+                    .await?;
+            }
+        }
         if let Some((id, status)) = existing {
             if let Some(c) = cursor {
                 upsert_cursor(&mut tx, c).await?;
