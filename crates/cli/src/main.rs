@@ -6,7 +6,8 @@ use clap::{Parser, Subcommand};
 use drawbridge_engine::config::Config;
 use drawbridge_engine::indicators::{Extractor, Kind};
 use drawbridge_engine::ingest::{Ingestor, Origin};
-use drawbridge_engine::intake::{drop_folder, imap, mime};
+use drawbridge_engine::intake::mime;
+use drawbridge_engine::serve;
 use drawbridge_engine::sender::{DnsSource, SenderPolicy};
 use drawbridge_engine::store::{Source, Store};
 use std::io::Read;
@@ -173,15 +174,10 @@ fn extract(config: &Config, file: Option<&Path>) -> Result<()> {
 
 async fn serve(config: &Config, db: Option<&Path>, interval: u64) -> Result<()> {
     let ingestor = ingestor(config, db).await?;
-    let folder = config.drop_folder();
-    std::fs::create_dir_all(&folder).with_context(|| format!("cannot create drop folder {}", folder.display()))?;
-    eprintln!("drawbridge: watching drop folder {}", folder.display());
     let mut tasks = tokio::task::JoinSet::new();
-    tasks.spawn(drop_folder::watch(ingestor.clone(), folder, Duration::from_secs(interval.max(1))));
-    if let Some(imap_cfg) = config.intake.imap.clone() {
-        eprintln!("drawbridge: watching IMAP {}:{} {}", imap_cfg.host, imap_cfg.port, imap_cfg.mailbox);
-        tasks.spawn(imap::watch(ingestor.clone(), imap_cfg));
-    }
+    serve::spawn_watchers(config, &ingestor, Duration::from_secs(interval.max(1)), &mut tasks)
+        .with_context(|| format!("cannot create drop folder {}", config.drop_folder().display()))?;
+    eprintln!("drawbridge: watching {}{}", config.drop_folder().display(), if config.intake.imap.is_some() { " and the IMAP mailbox" } else { "" });
     tokio::select! {
         _ = tokio::signal::ctrl_c() => { eprintln!("drawbridge: stopping"); }
         _ = tasks.join_next() => { bail!("a watcher stopped unexpectedly"); }

@@ -10,4 +10,5 @@ pub mod ingest;
 pub mod intake;
 pub mod secrets;
 pub mod sender;
+pub mod serve;
 pub mod store;

@@ -1,0 +1,187 @@
+//! Indicator extraction: every defang form, the negative cases, and where in
+//! an email indicators are looked for.
+
+use drawbridge_engine::config::IndicatorsConfig;
+use drawbridge_engine::indicators::{Extractor, Kind};
+use drawbridge_engine::intake::mime;
+
+fn extractor() -> Extractor {
+    Extractor::new(&IndicatorsConfig::default()).expect("default config compiles")
+}
+
+fn found(text: &str) -> Vec<(Kind, String)> {
+    extractor().extract(text).into_iter().map(|i| (i.kind, i.value)).collect()
+}
+
+fn has(text: &str, kind: Kind, value: &str) {
+    let f = found(text);
+    assert!(f.contains(&(kind, value.to_string())), "{kind} {value} not found in {text:?}: {f:?}");
+}
+
+fn lacks(text: &str, value: &str) {
+    let f = found(text);
+    assert!(!f.iter().any(|(_, v)| v == value), "{value} must not be extracted from {text:?}: {f:?}");
+}
+
+#[test]
+fn every_defang_form_is_refanged() {
+    let cases = [
+        ("evil[.]com", Kind::Domain, "evil.com"),
+        ("evil(.)com", Kind::Domain, "evil.com"),
+        ("evil{.}com", Kind::Domain, "evil.com"),
+        ("evil[dot]com", Kind::Domain, "evil.com"),
+        ("evil(dot)com", Kind::Domain, "evil.com"),
+        ("evil dot com", Kind::Domain, "evil.com"),
+        ("evil\\.com", Kind::Domain, "evil.com"),
+        ("hxxp://evil.com/a", Kind::Url, "http://evil.com/a"),
+        ("hxxps://evil.com/a", Kind::Url, "https://evil.com/a"),
+        ("hXXps://evil[.]com/a", Kind::Url, "https://evil.com/a"),
+        ("fxp://files.evil.com/x", Kind::Url, "ftp://files.evil.com/x"),
+        ("http[:]//evil.com/a", Kind::Url, "http://evil.com/a"),
+        ("http[://]evil.com/a", Kind::Url, "http://evil.com/a"),
+        ("hxxp[:]//203.0.113[.]9/x", Kind::Url, "http://203.0.113.9/x"),
+        ("bad[@]evil.com", Kind::Email, "bad@evil.com"),
+        ("bad[at]evil.com", Kind::Email, "bad@evil.com"),
+        ("bad(at)evil.com", Kind::Email, "bad@evil.com"),
+        ("bad at evil dot com", Kind::Email, "bad@evil.com"),
+        ("198.51.100[.]7", Kind::Ipv4, "198.51.100.7"),
+        ("198[.]51[.]100[.]7", Kind::Ipv4, "198.51.100.7"),
+    ];
+    for (text, kind, value) in cases {
+        let inds = extractor().extract(&format!("Please check {text} today."));
+        let hit = inds.iter().find(|i| i.kind == kind && i.value == value);
+        let hit = hit.unwrap_or_else(|| panic!("{text:?} should give {kind} {value}, got {inds:?}"));
+        assert!(hit.defanged, "{text:?} is marked as defanged");
+    }
+}
+
+#[test]
+fn values_are_normalised() {
+    has("EVIL.Example.COM.", Kind::Domain, "evil.example.com");
+    has("2001:DB8:0:0:0:0:0:1", Kind::Ipv6, "2001:db8::1");
+    has("see https://Evil.COM/Path?Q=1&r=2.", Kind::Url, "https://evil.com/Path?Q=1&r=2");
+    has("(https://evil.com/wiki/Thing_(x))", Kind::Url, "https://evil.com/wiki/Thing_(x)");
+    has("MAC 00-1A-2B-3C-4D-5E", Kind::Mac, "00:1a:2b:3c:4d:5e");
+    has("cisco 001a.2b3c.4d5e", Kind::Mac, "00:1a:2b:3c:4d:5e");
+    has("cve-2024-3400", Kind::Cve, "CVE-2024-3400");
+    has("44D88612FEA8A8F36DE82E12E5E5FF1C", Kind::Md5, "44d88612fea8a8f36de82e12e5e5ff1c");
+    has("10.1.2.0/24", Kind::Cidr, "10.1.2.0/24");
+    has("ip=192.0.2.44:443", Kind::Ipv4, "192.0.2.44");
+    has("corp\\J.Doe logged on", Kind::Account, "CORP\\j.doe");
+}
+
+#[test]
+fn every_hash_length_has_its_kind() {
+    for (len, kind) in [(32, Kind::Md5), (40, Kind::Sha1), (64, Kind::Sha256), (128, Kind::Sha512)] {
+        let hash: String = "0123456789abcdef".chars().cycle().take(len).collect();
+        has(&format!("hash: {hash}."), kind, &hash);
+    }
+    // Other lengths of hex are not hashes.
+    lacks(&"ab12".repeat(9), &"ab12".repeat(9));
+}
+
+#[test]
+fn internal_names_are_hostnames_never_domains() {
+    let f = found("Who owns WKS-FIN-042 and srv-dc01.corp.example.local? Also lt-hr-7.");
+    assert!(f.contains(&(Kind::Hostname, "WKS-FIN-042".into())), "{f:?}");
+    assert!(f.contains(&(Kind::Hostname, "srv-dc01.corp.example.local".into())), "{f:?}");
+    assert!(f.contains(&(Kind::Hostname, "LT-HR-7".into())), "{f:?}");
+    assert!(!f.iter().any(|(k, _)| *k == Kind::Domain), "{f:?}");
+    // A user's address at the customer is an email.
+    has("mail j.doe@corp.example please", Kind::Email, "j.doe@corp.example");
+}
+
+#[test]
+fn negative_cases_are_not_indicators() {
+    for text in ["invoice.pdf", "setup.py", "notes.md", "report.docx", "version 1.2.3", "v2.0.1", "1.2.3.4.5", "999.1.1.1", "e.g. this", "12:30:45", "Mr.Smith"] {
+        let f = found(text);
+        assert!(f.is_empty(), "{text:?} gave {f:?}");
+    }
+    // The MSSP's own domain, its sub-domains, its URLs and the gateway mailbox.
+    for text in [
+        "analyst@mssp.example.net",
+        "www.mssp.example.net",
+        "https://portal.mssp.example.net/case/9",
+        "mssp-requests@corp.example",
+    ] {
+        let f = found(text);
+        assert!(f.is_empty(), "{text:?} gave {f:?}");
+    }
+    // Look-alikes of the MSSP's domain are indicators.
+    has("mssp.example.net.attacker.com", Kind::Domain, "mssp.example.net.attacker.com");
+    has("mssp-example.net", Kind::Domain, "mssp-example.net");
+}
+
+#[test]
+fn a_domain_inside_a_url_or_email_is_not_listed_again() {
+    let f = found("Blocked https://evil.com/x and mail from bad@phish.example.org at 203.0.113.5");
+    assert_eq!(
+        f,
+        vec![
+            (Kind::Url, "https://evil.com/x".to_string()),
+            (Kind::Email, "bad@phish.example.org".to_string()),
+            (Kind::Ipv4, "203.0.113.5".to_string()),
+        ]
+    );
+    // …but listed when it also stands on its own.
+    let f = found("https://evil.com/x and evil.com");
+    assert!(f.contains(&(Kind::Domain, "evil.com".into())), "{f:?}");
+}
+
+#[test]
+fn indicators_keep_first_appearance_order_and_count_repeats() {
+    let inds = extractor().extract("b.evil.com 1.1.1.1 a.evil.com 1.1.1.1 b.evil.com");
+    let order: Vec<&str> = inds.iter().map(|i| i.value.as_str()).collect();
+    assert_eq!(order, ["b.evil.com", "1.1.1.1", "a.evil.com"]);
+    assert_eq!(inds[0].occurrences, 2);
+}
+
+#[test]
+fn an_email_is_scanned_in_subject_body_html_attachments_and_forwards_but_not_outer_headers() {
+    let raw = concat!(
+        "From: analyst@mssp.example.net\r\n",
+        "To: mssp-requests@corp.example\r\n",
+        "Subject: FW: check WKS-FIN-042\r\n",
+        "Message-ID: <outer@mssp.example.net>\r\n",
+        "Received: from relay.outer-only.example ([192.0.2.250])\r\n",
+        "MIME-Version: 1.0\r\n",
+        "Content-Type: multipart/mixed; boundary=\"b1\"\r\n\r\n",
+        "--b1\r\nContent-Type: text/plain\r\n\r\nBody mentions 198.51.100.1.\r\n",
+        "--b1\r\nContent-Type: text/html\r\n\r\n<p>See <a href=\"https://hidden-link.example.com/x\">here</a></p>\r\n",
+        "--b1\r\nContent-Type: text/csv; name=\"iocs.csv\"\r\nContent-Disposition: attachment; filename=\"iocs.csv\"\r\n\r\n",
+        "type,value\r\ndomain,csv-domain.example.org\r\n",
+        "--b1\r\nContent-Type: message/rfc822\r\n\r\n",
+        "From: Phisher <ceo@phish-sender.example.com>\r\n",
+        "Received: from mail.phish-sender.example.com ([203.0.113.66])\r\n",
+        "Subject: Urgent invoice\r\n\r\n",
+        "Click hxxp://pay-now[.]example.net/inv\r\n",
+        "--b1--\r\n"
+    );
+    let message = mime::parse(raw.as_bytes()).expect("parses");
+    assert_eq!(message.nested.len(), 1);
+    assert_eq!(message.attachments.iter().filter(|a| a.scanned).count(), 1);
+    let inds = extractor().extract_message(&message);
+    let pairs: Vec<(Kind, &str)> = inds.iter().map(|i| (i.kind, i.value.as_str())).collect();
+    for expected in [
+        (Kind::Hostname, "WKS-FIN-042"),
+        (Kind::Ipv4, "198.51.100.1"),
+        (Kind::Url, "https://hidden-link.example.com/x"),
+        (Kind::Domain, "csv-domain.example.org"),
+        (Kind::Email, "ceo@phish-sender.example.com"),
+        (Kind::Ipv4, "203.0.113.66"),
+        (Kind::Url, "http://pay-now.example.net/inv"),
+    ] {
+        assert!(pairs.contains(&expected), "{expected:?} missing from {pairs:?}");
+    }
+    for absent in ["192.0.2.250", "relay.outer-only.example", "analyst@mssp.example.net", "mssp-requests@corp.example"] {
+        assert!(!pairs.iter().any(|(_, v)| *v == absent), "{absent} is from the outer headers: {pairs:?}");
+    }
+    let forwarded = inds.iter().find(|i| i.value == "203.0.113.66").expect("forwarded IP");
+    assert_eq!(forwarded.source, "forwarded[0].headers");
+}
+
+#[test]
+fn ten_thousand_indicators_in_one_message() {
+    let text: String = (0..10_000).map(|i| format!("10.{}.{}.{} ", i / 65536, (i / 256) % 256, i % 256)).collect();
+    assert_eq!(extractor().extract(&text).len(), 10_000);
+}

@@ -1,0 +1,5 @@
+import { mount } from "svelte";
+import Queue from "./Queue.svelte";
+
+const target = document.getElementById("app");
+if (target) mount(Queue, { target });
