@@ -76,6 +76,14 @@ static SPELLED_AT: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(r"(?i)\b([a-z0-9._%+-]+)\s+at\s+([a-z0-9-]+(?:\.[a-z0-9-]+)+)\b").expect("static regex")
 });
 
+/// TLDs accepted after a spelled-out ` dot `. Short TLDs that are also
+/// English words (`to`, `in`, `is`, `it`, `me`, `no`…) are left out, so
+/// "connect the dot to the line" stays prose.
+const SPELLED_TLDS: &[&str] = &[
+    "com", "net", "org", "info", "biz", "io", "ru", "cn", "de", "uk", "fr", "nl", "eu", "xyz", "top", "online", "site",
+    "club", "shop", "app", "dev", "gov", "edu", "ch", "es", "pl", "br", "jp", "kr", "tk", "cc", "su", "ir", "pw",
+];
+
 /// Text with defanged forms replaced, and the byte ranges (in the new text)
 /// that came from a substitution, sorted by start.
 #[derive(Debug)]
@@ -172,8 +180,8 @@ fn spelled_out(r: &mut Refanged<'_>) {
             .filter(|w| !w.eq_ignore_ascii_case("dot"))
             .collect::<Vec<_>>()
             .join(".");
-        let tld = joined.rsplit('.').next().unwrap_or("");
-        if super::domain::is_known_tld(tld) {
+        let tld = joined.rsplit('.').next().unwrap_or("").to_ascii_lowercase();
+        if SPELLED_TLDS.contains(&tld.as_str()) && super::domain::is_known_tld(&tld) {
             edits.push(Edit { start: m.start(), end: m.end(), with: joined });
         }
     }

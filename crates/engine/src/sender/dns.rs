@@ -6,8 +6,9 @@ use mail_auth::common::verify::DomainKey;
 use mail_auth::dmarc::Dmarc;
 use mail_auth::dmarc::verify::DmarcParameters;
 use mail_auth::hickory_resolver::config::{ResolverConfig, ResolverOpts};
+use mail_auth::hickory_resolver::proto::op::ResponseCode;
 use mail_auth::spf::Spf;
-use mail_auth::{AuthenticatedMessage, DkimResult, DmarcResult, MessageAuthenticator, Parameters, ResolverCache, SpfOutput, Txt};
+use mail_auth::{AuthenticatedMessage, DnsError, DkimResult, DmarcResult, MessageAuthenticator, Parameters, ResolverCache, SpfOutput, Txt};
 use std::borrow::Borrow;
 use std::collections::HashMap;
 use std::hash::Hash;
@@ -40,7 +41,12 @@ pub struct OwnVerdict {
 }
 
 /// A TXT cache pre-filled from fixed records; mail-auth consults it before DNS.
-struct FixedCache(Mutex<HashMap<Box<str>, Txt>>);
+/// When `authoritative`, a name that is not in it does not exist (NXDOMAIN),
+/// as DMARC's tree walk must see for the parent domains it also asks about.
+struct FixedCache {
+    records: Mutex<HashMap<Box<str>, Txt>>,
+    authoritative: bool,
+}
 
 impl ResolverCache<Box<str>, Txt> for FixedCache {
     fn get<Q>(&self, name: &Q) -> Option<Txt>
@@ -48,17 +54,22 @@ impl ResolverCache<Box<str>, Txt> for FixedCache {
         Box<str>: Borrow<Q>,
         Q: Hash + Eq + ?Sized,
     {
-        self.0.lock().ok()?.get(name).cloned()
+        let found = self.records.lock().ok()?.get(name).cloned();
+        match found {
+            Some(txt) => Some(txt),
+            None if self.authoritative => Some(Txt::Error(mail_auth::Error::Dns(DnsError::RecordNotFound(ResponseCode::NXDomain)))),
+            None => None,
+        }
     }
     fn remove<Q>(&self, name: &Q) -> Option<Txt>
     where
         Box<str>: Borrow<Q>,
         Q: Hash + Eq + ?Sized,
     {
-        self.0.lock().ok()?.remove(name)
+        self.records.lock().ok()?.remove(name)
     }
     fn insert(&self, key: Box<str>, value: Txt, _valid_until: std::time::Instant) {
-        if let Ok(mut m) = self.0.lock() {
+        if let Ok(mut m) = self.records.lock() {
             m.insert(key, value);
         }
     }
@@ -78,7 +89,7 @@ fn fixed_cache(records: &HashMap<String, String>) -> FixedCache {
         };
         map.insert(fqdn.into_boxed_str(), txt);
     }
-    FixedCache(Mutex::new(map))
+    FixedCache { records: Mutex::new(map), authoritative: true }
 }
 
 /// Verifies DKIM signatures and evaluates DMARC for the From domain. SPF is
@@ -90,7 +101,7 @@ pub async fn verify(raw: &[u8], source: &DnsSource) -> OwnVerdict {
     };
     let (authenticator, cache) = match source {
         DnsSource::System => match MessageAuthenticator::new_system_conf() {
-            Ok(a) => (a, FixedCache(Mutex::new(HashMap::new()))),
+            Ok(a) => (a, FixedCache { records: Mutex::new(HashMap::new()), authoritative: false }),
             Err(e) => {
                 return OwnVerdict { dkim: "temperror".into(), dmarc: "temperror".into(), detail: format!("no DNS resolver: {e}") };
             }
