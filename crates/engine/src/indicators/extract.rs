@@ -171,8 +171,9 @@ impl Extractor {
                 _ => hostport,
             };
             let h = h.trim_end_matches('.').to_ascii_lowercase();
+            // An explicit scheme is strong evidence: any well-formed host name will do.
             let plausible = h.parse::<Ipv4Addr>().is_ok()
-                || (is_hostname_syntax(&h) && (is_public_domain(&h) || self.internal_domain(&h).is_some()))
+                || (is_hostname_syntax(&h) && !h.rsplit('.').next().unwrap_or("").bytes().all(|b| b.is_ascii_digit()))
                 || self.matches_hostname_pattern(&h)
                 || h == "localhost";
             if !plausible {
