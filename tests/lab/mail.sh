@@ -37,6 +37,11 @@ up() {
   command -v dovecot >/dev/null && command -v postfix >/dev/null || {
     echo "mail.sh: dovecot and postfix are missing; run 'make deps' (or .ci/run) first" >&2; exit 1; }
   down >/dev/null 2>&1 || true
+  for port in 10993 10143 10587 10025 10024 10345; do
+    if (echo >/dev/tcp/127.0.0.1/$port) 2>/dev/null; then
+      echo "mail.sh: port $port is already in use (another mail lab? stop it with: $0 down ITS_BASE)" >&2; exit 1
+    fi
+  done
   rm -rf "$R"; mkdir -p "$R"/{tls,dovecot,mail,postfix/etc,postfix/spool,postfix/data,pids}
   # A small internal PKI: a CA (what clients trust) and a server certificate it signs.
   openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:prime256v1 -nodes -days 7 -subj "/CN=Drawbridge Lab CA" \
