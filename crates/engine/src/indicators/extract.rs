@@ -94,12 +94,10 @@ impl Extractor {
     /// Adds the indicators of `text` to `out`, tagging new ones with `source`.
     pub fn extract_into(&self, text: &str, source: &str, out: &mut Collector) {
         let r = refang(text);
-        let t: &str = &r.text;
         let mut found: Vec<(usize, Kind, String, bool)> = Vec::new();
         let urls = self.find_urls(&r, &mut found);
         self.scan_tokens(&r, &urls, &mut found);
         found.sort_by_key(|f| f.0);
-        let _ = t;
         for (_, kind, value, defanged) in found {
             out.add(kind, value, defanged, source);
         }
@@ -283,11 +281,10 @@ impl Extractor {
         }
         if has_at {
             if let Some(email) = self.email(token) {
-                match email {
-                    Some(v) => emit(Kind::Email, v),
-                    None => {}
+                if let Some(v) = email {
+                    emit(Kind::Email, v);
                 }
-                return;
+                return; // an email, reported or excluded: not also a domain
             }
         }
         if has_colon {
