@@ -10,8 +10,7 @@ run: deps-app ui
 	  DRAWBRIDGE_CONFIG=demo/drawbridge.toml cargo run -p drawbridge-app; \
 	else \
 	  echo "No display: running the headless engine instead (drawbridge serve). Ctrl-C to stop."; \
-	  cargo build -p drawbridge-cli && \
-	  DRAWBRIDGE_CONFIG=demo/drawbridge.toml target/debug/drawbridge serve; \
+	  DRAWBRIDGE_CONFIG=demo/drawbridge.toml cargo run -p drawbridge-cli -- serve; \
 	fi
 
 test: deps ui
