@@ -43,7 +43,7 @@ fn ioc_extraction_against_public_test_data() {
         for kind in KINDS {
             for v in case["expect"][kind].as_array().into_iter().flatten().filter_map(|v| v.as_str()) {
                 scored = true;
-                if got.contains(&(kind.to_string(), v.to_ascii_lowercase())) {
+                if got.contains(&(kind.to_string(), canonical(kind, v))) {
                     tp += 1;
                 } else {
                     fn_ += 1;
@@ -51,7 +51,7 @@ fn ioc_extraction_against_public_test_data() {
             }
             for v in case["absent"][kind].as_array().into_iter().flatten().filter_map(|v| v.as_str()) {
                 scored = true;
-                if got.contains(&(kind.to_string(), v.to_ascii_lowercase())) {
+                if got.contains(&(kind.to_string(), canonical(kind, v))) {
                     fp += 1;
                 }
             }
@@ -66,5 +66,16 @@ fn ioc_extraction_against_public_test_data() {
     assert!(f1 >= FLOOR, "F1 {f1:.3} fell below {FLOOR}");
 }
 
+/// Our output convention: IPv6 in RFC 5952 canonical form (as the issue asks),
+/// everything compared case-insensitively.
+fn canonical(kind: &str, value: &str) -> String {
+    if kind == "ipv6" {
+        if let Ok(addr) = value.parse::<std::net::Ipv6Addr>() {
+            return addr.to_string();
+        }
+    }
+    value.to_ascii_lowercase()
+}
+
 /// Measured when the test was written; raise it as extraction improves.
-const FLOOR: f64 = 0.80;
+const FLOOR: f64 = 0.83;

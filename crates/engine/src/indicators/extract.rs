@@ -414,7 +414,7 @@ fn count(s: &[u8], c: u8) -> usize {
 
 /// Strips surrounding punctuation; returns the offset of what is left.
 fn trim_token(token: &str) -> (usize, &str) {
-    let trimmed_start = token.trim_start_matches(['.', ':', '=', '/', '\\', '#', '~', '-', '_', '?', '&', '%', '+']);
+    let trimmed_start = token.trim_start_matches(['.', ':', '=', '/', '\\', '#', '~', '-', '_', '?', '&', '%', '+', '@']);
     let offset = token.len() - trimmed_start.len();
     let t = trimmed_start.trim_end_matches(['.', ':', '=', '/', '\\', '#', '~', '-', '_', '?', '&', '%', '+', '@']);
     (offset, t)
