@@ -27,9 +27,13 @@ pub struct Indicator {
 }
 
 /// Compiled extraction settings. Build once, use for many texts.
-#[derive(Debug, Clone)]
+#[derive(Clone)]
 pub struct Extractor {
     hostname_patterns: Vec<Regex>,
+    /// Bytes a token can start with and still match a hostname pattern
+    /// (all true when some pattern is not anchored at the start or has no
+    /// finite set of literal prefixes). Saves a regex call per ordinary word.
+    hostname_first_bytes: [bool; 256],
     internal_domains: Vec<String>,
     netbios_domains: Vec<String>,
     exclude_domains: Vec<String>,
@@ -67,6 +71,12 @@ impl Collector {
     }
 }
 
+impl std::fmt::Debug for Extractor {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Extractor").field("hostname_patterns", &self.hostname_patterns).field("internal_domains", &self.internal_domains).finish_non_exhaustive()
+    }
+}
+
 impl Extractor {
     pub fn new(cfg: &IndicatorsConfig) -> Result<Self, PatternError> {
         let hostname_patterns = cfg
@@ -74,9 +84,11 @@ impl Extractor {
             .iter()
             .map(|p| Regex::new(p).map_err(|source| PatternError { pattern: p.clone(), source }))
             .collect::<Result<Vec<_>, _>>()?;
+        let hostname_first_bytes = first_bytes(&cfg.hostname_patterns);
         let lower = |v: &[String]| v.iter().map(|s| s.trim().trim_end_matches('.').to_ascii_lowercase()).collect();
         Ok(Extractor {
             hostname_patterns,
+            hostname_first_bytes,
             internal_domains: lower(&cfg.internal_domains),
             netbios_domains: cfg.netbios_domains.iter().map(|s| s.to_ascii_uppercase()).collect(),
             exclude_domains: lower(&cfg.exclude_domains),
@@ -194,7 +206,8 @@ impl Extractor {
     }
 
     fn matches_hostname_pattern(&self, token: &str) -> bool {
-        self.hostname_patterns.iter().any(|p| p.is_match(token))
+        let Some(&first) = token.as_bytes().first() else { return false };
+        self.hostname_first_bytes[first as usize] && self.hostname_patterns.iter().any(|p| p.is_match(token))
     }
 
     fn scan_tokens(&self, r: &Refanged<'_>, urls: &[(usize, usize)], found: &mut Vec<(usize, Kind, String, bool)>) {
@@ -219,8 +232,9 @@ impl Extractor {
             if url_idx < urls.len() && urls[url_idx].0 < i {
                 continue; // part of a URL already reported
             }
-            // Tokens come from a &str split at ASCII bytes, so they are valid UTF-8.
-            let Ok(token) = std::str::from_utf8(&text[start..i]) else { continue };
+            // Split at ASCII delimiters (every byte >= 0x80 is one), so both
+            // ends are char boundaries.
+            let token = &r.text[start..i];
             let (offset, token) = trim_token(token);
             if token.len() < 3 {
                 continue;
@@ -379,10 +393,58 @@ impl Extractor {
     }
 }
 
-/// Bytes that never occur inside an indicator token.
+/// The bytes a match of any of `patterns` can start with. A pattern only
+/// narrows the set when it is anchored with `^` and its literal prefixes are
+/// a finite set; otherwise every byte is allowed.
+fn first_bytes(patterns: &[String]) -> [bool; 256] {
+    use regex_syntax::hir::Look;
+    use regex_syntax::hir::literal::{ExtractKind, Extractor as Literals};
+    let mut table = [false; 256];
+    for pattern in patterns {
+        let Ok(hir) = regex_syntax::Parser::new().parse(pattern) else { return [true; 256] };
+        if !hir.properties().look_set_prefix().contains(Look::Start) {
+            return [true; 256];
+        }
+        let seq = Literals::new().kind(ExtractKind::Prefix).extract(&hir);
+        let Some(literals) = seq.literals() else { return [true; 256] };
+        if literals.is_empty() {
+            continue; // matches nothing
+        }
+        for lit in literals {
+            match lit.as_bytes().first() {
+                Some(&b) => table[b as usize] = true,
+                None => return [true; 256],
+            }
+        }
+    }
+    table
+}
+
+/// Builds a 256-entry membership table at compile time.
+const fn byte_table(bytes: &[u8], below_space: bool, non_ascii: bool) -> [bool; 256] {
+    let mut t = [false; 256];
+    let mut i = 0;
+    while i < 256 {
+        t[i] = (below_space && i <= b' ' as usize) || (non_ascii && i >= 0x80);
+        i += 1;
+    }
+    let mut j = 0;
+    while j < bytes.len() {
+        t[bytes[j] as usize] = true;
+        j += 1;
+    }
+    t
+}
+
+/// Bytes that never occur inside an indicator token: whitespace, control,
+/// non-ASCII, quotes and brackets.
+static DELIMITER: [bool; 256] = byte_table(b"\"'<>(){}[]|,;`^*!", true, true);
+/// Punctuation trimmed from the start and end of a token.
+static TRIM: [bool; 256] = byte_table(b".:=/\\#~-_?&%+@", false, false);
+
 #[inline]
 fn is_delimiter(c: u8) -> bool {
-    c <= b' ' || c >= 0x80 || matches!(c, b'"' | b'\'' | b'<' | b'>' | b'(' | b')' | b'{' | b'}' | b'[' | b']' | b'|' | b',' | b';' | b'`' | b'^' | b'*' | b'!')
+    DELIMITER[c as usize]
 }
 
 #[inline]
@@ -413,11 +475,18 @@ fn count(s: &[u8], c: u8) -> usize {
 }
 
 /// Strips surrounding punctuation; returns the offset of what is left.
+/// Only ASCII bytes are stripped, so the slice stays on char boundaries.
 fn trim_token(token: &str) -> (usize, &str) {
-    let trimmed_start = token.trim_start_matches(['.', ':', '=', '/', '\\', '#', '~', '-', '_', '?', '&', '%', '+', '@']);
-    let offset = token.len() - trimmed_start.len();
-    let t = trimmed_start.trim_end_matches(['.', ':', '=', '/', '\\', '#', '~', '-', '_', '?', '&', '%', '+', '@']);
-    (offset, t)
+    let b = token.as_bytes();
+    let mut start = 0;
+    while start < b.len() && TRIM[b[start] as usize] {
+        start += 1;
+    }
+    let mut end = b.len();
+    while end > start && TRIM[b[end - 1] as usize] {
+        end -= 1;
+    }
+    (start, &token[start..end])
 }
 
 fn parse_cve(token: &str) -> Option<String> {
@@ -513,4 +582,24 @@ fn parse_mac(token: &str) -> Option<String> {
         out.push(pair[1] as char);
     }
     Some(out)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::first_bytes;
+
+    #[test]
+    fn anchored_patterns_narrow_the_first_bytes() {
+        let t = first_bytes(&["(?i)^(wks|lt|srv)-[a-z0-9-]+$".to_string()]);
+        for b in [b'w', b'W', b'l', b'L', b's', b'S'] {
+            assert!(t[b as usize], "{}", b as char);
+        }
+        assert!(!t[b'a' as usize] && !t[b'x' as usize] && !t[b'1' as usize]);
+    }
+
+    #[test]
+    fn unanchored_or_open_patterns_allow_every_byte() {
+        assert!(first_bytes(&["fin-[0-9]+".to_string()]).iter().all(|b| *b));
+        assert!(first_bytes(&["^[a-z]+[0-9]{3}$".to_string()]).iter().filter(|b| **b).count() >= 26);
+    }
 }

@@ -38,11 +38,6 @@ const FORMS: &[(&str, &str)] = &[
     ("{at}", "@"),
     ("[ at ]", "@"),
     ("( at )", "@"),
-    (" [at] ", "@"),
-    (" (at) ", "@"),
-    (" [dot] ", "."),
-    (" (dot) ", "."),
-    (" [.] ", "."),
     ("hxxps", "https"),
     ("hxxp", "http"),
     ("hxxxp", "http"),
@@ -150,9 +145,19 @@ fn shift(pos: usize, edits: &[Edit]) -> usize {
 }
 
 pub fn refang(input: &str) -> Refanged<'_> {
+    let bytes = input.as_bytes();
     let edits: Vec<Edit> = MATCHER
         .find_iter(input)
-        .map(|m| Edit { start: m.start(), end: m.end(), with: FORMS[m.pattern().as_usize()].1.to_string() })
+        .map(|m| {
+            let with = FORMS[m.pattern().as_usize()].1;
+            let (mut start, mut end) = (m.start(), m.end());
+            // `bad [at] evil.com`: a spaced `@` or `.` takes its spaces with it.
+            if (with == "@" || with == ".") && start > 0 && bytes[start - 1] == b' ' && bytes.get(end) == Some(&b' ') {
+                start -= 1;
+                end += 1;
+            }
+            Edit { start, end, with: with.to_string() }
+        })
         .collect();
     let mut result = if edits.is_empty() {
         Refanged { text: Cow::Borrowed(input), changed: Vec::new() }
