@@ -185,3 +185,26 @@ fn ten_thousand_indicators_in_one_message() {
     let text: String = (0..10_000).map(|i| format!("10.{}.{}.{} ", i / 65536, (i / 256) % 256, i % 256)).collect();
     assert_eq!(extractor().extract(&text).len(), 10_000);
 }
+
+#[test]
+fn urls_with_a_scheme_accept_intranet_hosts_and_stop_at_markdown_brackets() {
+    has("see http://intranet/wiki/page", Kind::Url, "http://intranet/wiki/page");
+    has("[https://evil.com/a.png](https://evil.com/a.png)", Kind::Url, "https://evil.com/a.png");
+    has("http://[2001:db8::1]:8080/x", Kind::Url, "http://[2001:db8::1]:8080/x");
+    lacks("Note://this is prose", "note://this");
+}
+
+#[test]
+fn spaced_at_joins_only_around_a_defanged_domain() {
+    has("from myuser @ example[.]com today", Kind::Email, "myuser@example.com");
+    has("from myuser@ example[.]com today", Kind::Email, "myuser@example.com");
+    let f = found("meet me @ example.com tomorrow");
+    assert!(!f.iter().any(|(k, _)| *k == Kind::Email), "{f:?}");
+}
+
+#[test]
+fn half_bracket_defangs_and_ip_literal_emails() {
+    has("https://example[.com/test", Kind::Url, "https://example.com/test");
+    has("host 192[.168.1.1 seen", Kind::Ipv4, "192.168.1.1");
+    has("contact a@127.0.0.1", Kind::Email, "a@127.0.0.1");
+}

@@ -143,7 +143,15 @@ impl Extractor {
                 continue;
             }
             let mut end = sep + 3;
+            let mut open_bracket = false;
             while end < text.len() && url_byte(text[end]) {
+                match text[end] {
+                    b'[' => open_bracket = true,
+                    // `[text](url)` (Markdown) and other closing brackets end a URL
+                    // unless it opened one itself (`http://[2001:db8::1]/`).
+                    b']' if !open_bracket => break,
+                    _ => {}
+                }
                 end += 1;
             }
             let end = trim_url_end(text, sep + 3, end);
@@ -181,11 +189,13 @@ impl Extractor {
                 _ => hostport,
             };
             let h = h.trim_end_matches('.').to_ascii_lowercase();
-            // An explicit scheme is strong evidence: any well-formed host name will do.
+            // An explicit scheme is strong evidence: any well-formed host name
+            // will do, and a single-label host (`http://intranet/`) after a
+            // network scheme.
             let plausible = h.parse::<Ipv4Addr>().is_ok()
                 || (is_hostname_syntax(&h) && !h.rsplit('.').next().unwrap_or("").bytes().all(|b| b.is_ascii_digit()))
                 || self.matches_hostname_pattern(&h)
-                || h == "localhost";
+                || (NETWORK_SCHEMES.contains(&scheme.as_str()) && is_label(&h));
             if !plausible {
                 return None;
             }
@@ -381,7 +391,9 @@ impl Extractor {
         {
             return None;
         }
-        let valid = is_public_domain(&domain) || (is_hostname_syntax(&domain) && self.internal_domain(&domain).is_some());
+        let valid = is_public_domain(&domain)
+            || (is_hostname_syntax(&domain) && self.internal_domain(&domain).is_some())
+            || domain.parse::<Ipv4Addr>().is_ok();
         if !valid {
             return None;
         }
@@ -418,6 +430,15 @@ fn first_bytes(patterns: &[String]) -> [bool; 256] {
         }
     }
     table
+}
+
+/// Schemes after which a single-label host is still a URL.
+const NETWORK_SCHEMES: &[&str] =
+    &["http", "https", "ftp", "ftps", "sftp", "tcp", "udp", "ws", "wss", "smb", "ssh", "telnet", "rdp", "ldap", "ldaps", "imap", "imaps", "smtp", "irc"];
+
+fn is_label(h: &str) -> bool {
+    let b = h.as_bytes();
+    !b.is_empty() && b.len() <= 63 && b[0].is_ascii_alphanumeric() && b.iter().all(|c| c.is_ascii_alphanumeric() || *c == b'-' || *c == b'_')
 }
 
 /// Builds a 256-entry membership table at compile time.

@@ -24,6 +24,9 @@ const FORMS: &[(&str, &str)] = &[
     ("[ dot ]", "."),
     ("( dot )", "."),
     ("\\.", "."),
+    // Half-bracketed forms (`example[.com`, `192[.168.1.1`, `10.10.]10`).
+    ("[.", "."),
+    (".]", "."),
     ("[:]", ":"),
     ("(:)", ":"),
     ("[://]", "://"),
@@ -78,6 +81,11 @@ static MATCHER: LazyLock<AhoCorasick> = LazyLock::new(|| {
 /// prose such as "connect the dots" is left alone.
 static SPELLED_DOT: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(r"(?i)\b([a-z0-9][a-z0-9_-]*(?:\s+dot\s+[a-z0-9-]+)+)\b").expect("static regex")
+});
+/// `user @ evil[.]com`, `user@ evil[.]com`: spaces around `@`, taken only
+/// when the domain after it was defanged (deliberately obfuscated).
+static SPACED_AT: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"(?i)\b([a-z0-9._%+-]+)(?:\s+@\s*|@\s+)([a-z0-9-]+(?:\.[a-z0-9-]+)+)").expect("static regex")
 });
 static SPELLED_AT: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(r"(?i)\b([a-z0-9._%+-]+)\s+at\s+([a-z0-9-]+(?:\.[a-z0-9-]+)+)\b").expect("static regex")
@@ -166,7 +174,27 @@ pub fn refang(input: &str) -> Refanged<'_> {
         Refanged { text: Cow::Owned(text), changed }
     };
     spelled_out(&mut result);
+    spaced_at(&mut result);
     result
+}
+
+/// Joins `user @ domain` when the domain was defanged.
+fn spaced_at(r: &mut Refanged<'_>) {
+    if r.changed.is_empty() {
+        return;
+    }
+    let bytes = r.text.as_bytes();
+    if memchr::memmem::find(bytes, b" @").is_none() && memchr::memmem::find(bytes, b"@ ").is_none() {
+        return;
+    }
+    let mut edits = Vec::new();
+    for caps in SPACED_AT.captures_iter(&r.text) {
+        let (Some(whole), Some(local), Some(dom)) = (caps.get(0), caps.get(1), caps.get(2)) else { continue };
+        if r.touches(dom.start(), dom.end()) {
+            edits.push(Edit { start: whole.start(), end: whole.end(), with: format!("{}@{}", local.as_str(), dom.as_str()) });
+        }
+    }
+    commit(r, edits);
 }
 
 /// Replaces the text by `edits` applied to it, keeping earlier spans valid.
