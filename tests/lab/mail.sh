@@ -118,7 +118,7 @@ CONF
     mydestination= inet_interfaces=127.0.0.1 inet_protocols=ipv4 mynetworks=127.0.0.0/8 \
     maillog_file=$P/postfix.log maillog_file_prefixes=$R alias_maps= alias_database= local_recipient_maps= \
     'virtual_mailbox_domains=corp.example mssp.example.net' virtual_transport=lmtp:inet:127.0.0.1:10024 \
-    message_size_limit=52428800 \
+    message_size_limit=52428800 queue_run_delay=1s minimal_backoff_time=1s maximal_backoff_time=5s \
     smtpd_tls_chain_files=$R/tls/key.pem,$R/tls/chain.pem smtpd_tls_security_level=may \
     'smtpd_tls_protocols=>=TLSv1.3' 'smtpd_tls_mandatory_protocols=>=TLSv1.3' \
     smtpd_sasl_type=dovecot smtpd_sasl_path=inet:127.0.0.1:10345 \

@@ -12,6 +12,7 @@ use crate::ingest::{Ingestor, Origin};
 use crate::intake::tls;
 use crate::secrets;
 use crate::store::{ImapCursor, Source};
+use async_imap::types::UnsolicitedResponse;
 use async_imap::{Client, Session};
 use futures::StreamExt;
 use std::time::Duration;
@@ -132,6 +133,11 @@ async fn run_session(ingestor: &Ingestor, cfg: &ImapConfig) -> Result<(), ImapEr
     info!(host = %cfg.host, mailbox = %cfg.mailbox, uidvalidity, last_uid, idle = has_idle, "IMAP watcher connected");
     loop {
         last_uid = process_new(ingestor, cfg, &mut session, &account, uidvalidity, last_uid, has_move).await?;
+        // A message that arrived while we were fetching was announced as an
+        // unsolicited EXISTS; IDLE would not see it again. Look once more first.
+        if new_mail_announced(&session) {
+            continue;
+        }
         if has_idle {
             let mut idle = session.idle();
             idle.init().await?;
@@ -144,6 +150,15 @@ async fn run_session(ingestor: &Ingestor, cfg: &ImapConfig) -> Result<(), ImapEr
             session.noop().await?;
         }
     }
+}
+
+/// Drains the unsolicited responses; true when any announced new mail.
+fn new_mail_announced(session: &Session<Stream>) -> bool {
+    let mut announced = false;
+    while let Ok(response) = session.unsolicited_responses.try_recv() {
+        announced |= matches!(response, UnsolicitedResponse::Exists(_) | UnsolicitedResponse::Recent(_));
+    }
+    announced
 }
 
 /// Ingests every message with a UID above `last_uid`, one at a time, and

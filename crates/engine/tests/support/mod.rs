@@ -91,7 +91,15 @@ async fn send(lab: &std::path::Path, to: &str, raw: &[u8], port: u16, auth: bool
     }
     let mailer = builder.build();
     let envelope = Envelope::new(Some("analyst@mssp.example.net".parse().expect("from")), vec![to.parse().expect("to")]).expect("envelope");
-    mailer.send_raw(&envelope, raw).await.expect("Postfix accepted the message");
+    // 4xx means "try again" (for instance while Postfix reconnects to
+    // Dovecot's auth service after a restart): retry as an MTA would.
+    for attempt in 1.. {
+        match mailer.send_raw(&envelope, raw).await {
+            Ok(_) => return,
+            Err(e) if e.is_transient() && attempt < 20 => tokio::time::sleep(Duration::from_millis(500)).await,
+            Err(e) => panic!("Postfix refused the message after {attempt} attempt(s): {e}"),
+        }
+    }
 }
 
 /// Waits until `check` holds, up to `limit`; returns whether it did.
