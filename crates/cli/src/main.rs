@@ -1,9 +1,14 @@
 //! `drawbridge`: the command line over the engine. Flags in, engine calls,
 //! JSON out. No business rules here.
 
+mod triage;
+
 use anyhow::{Context, Result, bail};
 use clap::{Parser, Subcommand};
-use drawbridge_engine::config::Config;
+use drawbridge_engine::classify::dataset::Dataset;
+use drawbridge_engine::classify::{RequestType, TrainParams, TriageModel, learning};
+use drawbridge_engine::config::{Config, local_models_dir};
+use drawbridge_engine::ingest;
 use drawbridge_engine::indicators::{Extractor, Kind};
 use drawbridge_engine::ingest::{Ingestor, Origin};
 use drawbridge_engine::intake::mime;
@@ -49,6 +54,126 @@ enum Command {
     Requests(RequestsCommand),
     /// What Drawbridge has seen of one indicator.
     Indicator { kind: String, value: String },
+    /// The request type of an email: {"label", "confidence", "method", "model"}.
+    Classify { file: Option<PathBuf> },
+    /// Correct a request's type; logged beside the prediction, with who and when.
+    Correct {
+        id: i64,
+        /// The right type: enrichment, phishing, device_lost, containment or informational.
+        #[arg(long = "type")]
+        request_type: String,
+        /// Who corrects.
+        #[arg(long = "as")]
+        actor: String,
+        #[arg(long)]
+        reason: Option<String>,
+    },
+    /// Generate the labelled training corpus (train.txt and heldout.txt).
+    Corpus {
+        #[arg(long, default_value_t = 42)]
+        seed: u64,
+        #[arg(long, default_value_t = 3000)]
+        count: usize,
+        /// Share of examples held out for evaluation (never trained on).
+        #[arg(long, default_value_t = 0.2)]
+        heldout: f64,
+        #[arg(long, default_value = "models/corpus")]
+        out: PathBuf,
+        /// Instead of writing: train with each normalisation step switched off and print the held-out scores.
+        #[arg(long)]
+        ablation: bool,
+    },
+    /// Train a model on a fastText-format file.
+    Train {
+        #[arg(long)]
+        input: PathBuf,
+        #[arg(long)]
+        output: PathBuf,
+        #[command(flatten)]
+        params: TrainFlags,
+        /// Evaluate on this file and record the figures in the manifest
+        /// (default: heldout.txt beside the input, if present).
+        #[arg(long)]
+        heldout: Option<PathBuf>,
+        /// Let fastText's autotune search hyper-parameters against this file.
+        #[arg(long)]
+        autotune_validation: Option<PathBuf>,
+        #[arg(long, default_value_t = 60)]
+        autotune_duration: i32,
+    },
+    /// Evaluate a model: per-type precision/recall, confusion matrix, coverage.
+    Eval {
+        #[arg(long)]
+        model: PathBuf,
+        /// fastText-format file of normalised examples, or with --emails a
+        /// JSON-lines file of raw emails ({"label", "subject", "body"}).
+        #[arg(long)]
+        input: PathBuf,
+        /// The input holds raw emails: evaluate the whole decision on them.
+        #[arg(long)]
+        emails: bool,
+        #[arg(long, default_value_t = 0.80)]
+        threshold: f32,
+        #[arg(long)]
+        json: bool,
+    },
+    /// Reports over stored data.
+    #[command(subcommand)]
+    Report(ReportCommand),
+    /// Train on the base corpus plus analysts' corrections; promote only if not worse.
+    Retrain {
+        #[command(flatten)]
+        params: TrainFlags,
+    },
+    /// Manage local models.
+    #[command(subcommand)]
+    Model(ModelCommand),
+}
+
+#[derive(clap::Args, Clone, Copy)]
+struct TrainFlags {
+    #[arg(long, default_value_t = TrainParams::default().epoch)]
+    epoch: i32,
+    #[arg(long, default_value_t = TrainParams::default().lr)]
+    lr: f64,
+    #[arg(long, default_value_t = TrainParams::default().word_ngrams)]
+    word_ngrams: i32,
+    #[arg(long, default_value_t = TrainParams::default().dim)]
+    dim: i32,
+    #[arg(long, default_value_t = TrainParams::default().minn)]
+    minn: i32,
+    #[arg(long, default_value_t = TrainParams::default().maxn)]
+    maxn: i32,
+    #[arg(long, default_value_t = TrainParams::default().bucket)]
+    bucket: i32,
+    #[arg(long, default_value_t = TrainParams::default().seed)]
+    seed: i32,
+}
+
+impl From<TrainFlags> for TrainParams {
+    fn from(f: TrainFlags) -> TrainParams {
+        TrainParams { epoch: f.epoch, lr: f.lr, word_ngrams: f.word_ngrams, dim: f.dim, minn: f.minn, maxn: f.maxn, bucket: f.bucket, seed: f.seed }
+    }
+}
+
+#[derive(Subcommand)]
+enum ReportCommand {
+    /// Accuracy, coverage, confusion and most-corrected phrases of one month's predictions.
+    Predictions {
+        /// YYYY-MM
+        #[arg(long)]
+        month: String,
+        #[arg(long)]
+        json: bool,
+    },
+}
+
+#[derive(Subcommand)]
+enum ModelCommand {
+    /// Return to the previously promoted model.
+    Rollback,
+    /// Which model triage uses now.
+    Current,
 }
 
 #[derive(Subcommand)]
@@ -121,6 +246,67 @@ async fn run(cli: Cli) -> Result<()> {
                 }
             }
         }
+        Command::Classify { file } => {
+            let raw = read_input(file.as_deref())?;
+            let classifier = ingest::classifier(&config)?;
+            let (subject, body) = match mime::parse(&raw) {
+                Ok(m) => (m.subject.unwrap_or_default(), m.text),
+                Err(_) => (String::new(), String::from_utf8_lossy(&raw).into_owned()),
+            };
+            print_json(&classifier.classify(&subject, &body))
+        }
+        Command::Correct { id, request_type, actor, reason } => {
+            let t = RequestType::parse(&request_type).with_context(|| format!("{request_type:?} is not a request type (enrichment, phishing, device_lost, containment, informational)"))?;
+            if actor.trim().is_empty() {
+                bail!("--as needs the name of the analyst who corrects");
+            }
+            let store = open_store(&config, cli.db.as_deref()).await?;
+            print_json(&store.correct_type(id, t.as_str(), actor.trim(), reason.as_deref()).await?)
+        }
+        Command::Corpus { seed, count, heldout, out, ablation } => triage::corpus(&config, seed, count, heldout, &out, ablation),
+        Command::Train { input, output, params, heldout, autotune_validation, autotune_duration } => {
+            triage::train(&input, &output, &params.into(), heldout.as_deref(), autotune_validation.as_deref().map(|p| (p, autotune_duration)), config.triage.threshold)
+        }
+        Command::Eval { model, input, threshold, json, emails: true } => triage::eval_emails(&config, &model, &input, threshold, json),
+        Command::Eval { model, input, threshold, json, emails: false } => {
+            let model = TriageModel::load(&model)?;
+            let report = Dataset::load(&input)?.evaluate_model(&model, threshold);
+            if json { print_json(&report) } else { print!("{}", report.table()); Ok(()) }
+        }
+        Command::Report(ReportCommand::Predictions { month, json }) => {
+            let store = open_store(&config, cli.db.as_deref()).await?;
+            let (from, to) = triage::month_bounds(&month)?;
+            let records = store.predictions_between(&from, &to).await?;
+            let classifier = ingest::classifier(&config)?;
+            let report = learning::prediction_report(&month, &records, classifier.normalizer());
+            if json { print_json(&report) } else { print!("{}", triage::report_table(&report)); Ok(()) }
+        }
+        Command::Retrain { params } => {
+            let store = open_store(&config, cli.db.as_deref()).await?;
+            let classifier = ingest::classifier(&config)?;
+            let outcome = learning::retrain(
+                &store,
+                classifier.normalizer(),
+                &config.triage.corpus_dir(),
+                &config.triage.model_path(),
+                &local_models_dir(),
+                &params.into(),
+                config.triage.threshold,
+            )
+            .await?;
+            print_json(&outcome)
+        }
+        Command::Model(ModelCommand::Rollback) => {
+            let now = learning::rollback(&local_models_dir())?;
+            println!("triage now uses {now}");
+            Ok(())
+        }
+        Command::Model(ModelCommand::Current) => {
+            let path = config.triage.model_path();
+            let model = TriageModel::load(&path)?;
+            println!("{} ({})", model.version(), path.display());
+            Ok(())
+        }
         Command::Indicator { kind, value } => {
             let kind = Kind::parse(&kind).with_context(|| format!("unknown indicator kind {kind:?}"))?;
             let store = open_store(&config, cli.db.as_deref()).await?;
@@ -155,15 +341,20 @@ async fn parse(config: &Config, file: &Path) -> Result<()> {
     print_json(&json)
 }
 
-fn extract(config: &Config, file: Option<&Path>) -> Result<()> {
-    let raw = match file {
+/// A file's bytes, or standard input for `-` or no file.
+fn read_input(file: Option<&Path>) -> Result<Vec<u8>> {
+    Ok(match file {
         Some(p) if p != Path::new("-") => std::fs::read(p).with_context(|| format!("cannot read {}", p.display()))?,
         _ => {
             let mut buf = Vec::new();
             std::io::stdin().read_to_end(&mut buf).context("cannot read standard input")?;
             buf
         }
-    };
+    })
+}
+
+fn extract(config: &Config, file: Option<&Path>) -> Result<()> {
+    let raw = read_input(file)?;
     let extractor = Extractor::new(&config.indicators)?;
     let indicators = match mime::parse(&raw) {
         Ok(message) => extractor.extract_message(&message),

@@ -15,6 +15,8 @@ pub struct Config {
     pub senders: SendersConfig,
     #[serde(default)]
     pub intake: IntakeConfig,
+    #[serde(default)]
+    pub triage: TriageConfig,
     /// Path of the SQLite database. Default: `drawbridge.db` in the platform data dir.
     /// Overridden by `--db` or `DRAWBRIDGE_DB`.
     #[serde(default)]
@@ -88,6 +90,72 @@ impl Default for SendersConfig {
             trusted_authserv_ids: vec!["mx1.corp.example".into()],
             verify_dkim: true,
         }
+    }
+}
+
+/// How requests are typed.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct TriageConfig {
+    /// The model decides alone when its top probability reaches this.
+    #[serde(default = "default_threshold")]
+    pub threshold: f32,
+    /// Model file. Default: the promoted model in the data dir's `models/`
+    /// (after `drawbridge retrain`), else the model shipped in `models/triage.bin`.
+    #[serde(default)]
+    pub model: Option<PathBuf>,
+    /// Keyword rules (YAML). Default: the shipped `models/keywords.yaml`.
+    #[serde(default)]
+    pub keywords: Option<PathBuf>,
+    /// The base training corpus and held-out split used by `drawbridge retrain`.
+    /// Default: `models/corpus/` of the source tree.
+    #[serde(default)]
+    pub corpus_dir: Option<PathBuf>,
+}
+
+fn default_threshold() -> f32 {
+    0.80
+}
+
+impl Default for TriageConfig {
+    fn default() -> Self {
+        TriageConfig { threshold: default_threshold(), model: None, keywords: None, corpus_dir: None }
+    }
+}
+
+/// The repository's `models/` folder: beside the working directory when run
+/// from a checkout, else where this crate was built from.
+pub fn shipped_models_dir() -> PathBuf {
+    let here = PathBuf::from("models");
+    if here.join("keywords.yaml").exists() {
+        return here;
+    }
+    PathBuf::from(concat!(env!("CARGO_MANIFEST_DIR"), "/../../models"))
+}
+
+/// Where retrained models are kept, with `current` naming the promoted one.
+pub fn local_models_dir() -> PathBuf {
+    data_dir().join("models")
+}
+
+impl TriageConfig {
+    /// The model to use: configured, else promoted locally, else shipped.
+    pub fn model_path(&self) -> PathBuf {
+        if let Some(p) = &self.model {
+            return p.clone();
+        }
+        let current = local_models_dir().join("current");
+        if let Ok(name) = std::fs::read_to_string(&current) {
+            let p = local_models_dir().join(name.trim());
+            if p.exists() {
+                return p;
+            }
+        }
+        shipped_models_dir().join("triage.bin")
+    }
+
+    pub fn corpus_dir(&self) -> PathBuf {
+        self.corpus_dir.clone().unwrap_or_else(|| shipped_models_dir().join("corpus"))
     }
 }
 

@@ -2,6 +2,7 @@
 //! extract indicators, commit. Bad input never fails here: it becomes a
 //! quarantined request with its reason and its raw bytes.
 
+use crate::classify::{Classification, Classifier, KeywordRules, Normalizer, Steps, TriageModel};
 use crate::config::Config;
 use crate::indicators::{Extractor, Indicator, PatternError};
 use crate::intake::mime;
@@ -15,7 +16,33 @@ pub struct Ingestor {
     store: Store,
     extractor: Extractor,
     policy: SenderPolicy,
+    classifier: std::sync::Arc<Classifier>,
     max_message_bytes: usize,
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum SetupError {
+    #[error(transparent)]
+    Pattern(#[from] PatternError),
+    #[error(transparent)]
+    Keywords(#[from] crate::classify::keywords::KeywordError),
+}
+
+/// Builds the triage classifier from the configuration. A model that cannot
+/// be loaded is reported in every classification (keyword rules still run);
+/// broken keyword rules are an error, since an admin just edited them.
+pub fn classifier(config: &Config) -> Result<Classifier, SetupError> {
+    let extractor = Extractor::new(&config.indicators)?;
+    let rules = match &config.triage.keywords {
+        Some(path) => KeywordRules::load(path)?,
+        None => KeywordRules::shipped()?,
+    };
+    let model_path = config.triage.model_path();
+    let model = TriageModel::load(&model_path);
+    if let Err(e) = &model {
+        warn!(error = %e, "triage model unavailable; keyword rules decide");
+    }
+    Ok(Classifier::new(Normalizer::new(extractor, Steps::default()), model, rules, config.triage.threshold))
 }
 
 /// Where a message came from, for the record.
@@ -29,13 +56,18 @@ pub struct Origin {
 }
 
 impl Ingestor {
-    pub fn new(config: &Config, store: Store, dns: DnsSource) -> Result<Ingestor, PatternError> {
+    pub fn new(config: &Config, store: Store, dns: DnsSource) -> Result<Ingestor, SetupError> {
         Ok(Ingestor {
             store,
             extractor: Extractor::new(&config.indicators)?,
             policy: SenderPolicy::new(config.senders.clone(), dns),
+            classifier: std::sync::Arc::new(classifier(config)?),
             max_message_bytes: config.intake.max_message_bytes,
         })
+    }
+
+    pub fn classifier(&self) -> &Classifier {
+        &self.classifier
     }
 
     pub fn store(&self) -> &Store {
@@ -55,6 +87,7 @@ impl Ingestor {
 
         let mut parsed = None;
         let mut indicators: Vec<Indicator> = Vec::new();
+        let mut classification: Option<Classification> = None;
         let verdict: SenderVerdict;
         let quarantine_reason: Option<String>;
         if raw.len() > self.max_message_bytes {
@@ -74,6 +107,7 @@ impl Ingestor {
                     verdict = self.policy.evaluate(&message, raw).await;
                     if verdict.allowed {
                         indicators = self.extractor.extract_message(&message);
+                        classification = Some(self.classifier.classify(message.subject.as_deref().unwrap_or(""), &message.text));
                         quarantine_reason = None;
                     } else {
                         quarantine_reason = Some(format!("sender policy: {}", verdict.reasons.join("; ")));
@@ -91,12 +125,18 @@ impl Ingestor {
             verdict: &verdict,
             quarantine_reason: quarantine_reason.clone(),
             indicators: &indicators,
+            classification: classification.as_ref(),
         };
         let outcome = self.store.insert_request(&request, origin.cursor.as_ref()).await?;
         match (&quarantine_reason, outcome.duplicate) {
             (_, true) => info!(request_id = outcome.request_id, "already stored; not ingested twice"),
             (Some(reason), false) => warn!(request_id = outcome.request_id, %reason, "request quarantined"),
-            (None, false) => info!(request_id = outcome.request_id, indicators = indicators.len(), "request stored"),
+            (None, false) => info!(
+                request_id = outcome.request_id,
+                indicators = indicators.len(),
+                request_type = classification.as_ref().map(|c| c.label.as_str()).unwrap_or("none"),
+                "request stored"
+            ),
         }
         Ok(outcome)
     }

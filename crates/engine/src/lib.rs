@@ -4,6 +4,7 @@
 //! with [`sender`] deciding whether a request may be processed and [`store`]
 //! beneath everything. [`ingest`] wires one message through those steps.
 
+pub mod classify;
 pub mod config;
 pub mod indicators;
 pub mod ingest;

@@ -47,6 +47,16 @@ pub struct PatternError {
     source: regex::Error,
 }
 
+/// One indicator occurrence in refanged text.
+#[derive(Debug, Clone)]
+struct Hit {
+    start: usize,
+    end: usize,
+    kind: Kind,
+    value: String,
+    defanged: bool,
+}
+
 /// Collects indicators over several texts (the parts of one email), keeping the
 /// order of first appearance and merging duplicates.
 #[derive(Debug, Default)]
@@ -106,13 +116,40 @@ impl Extractor {
     /// Adds the indicators of `text` to `out`, tagging new ones with `source`.
     pub fn extract_into(&self, text: &str, source: &str, out: &mut Collector) {
         let r = refang(text);
-        let mut found: Vec<(usize, Kind, String, bool)> = Vec::new();
-        let urls = self.find_urls(&r, &mut found);
-        self.scan_tokens(&r, &urls, &mut found);
-        found.sort_by_key(|f| f.0);
-        for (_, kind, value, defanged) in found {
-            out.add(kind, value, defanged, source);
+        for hit in self.hits(&r) {
+            out.add(hit.kind, hit.value, hit.defanged, source);
         }
+    }
+
+    /// Every indicator occurrence in the refanged text, in order.
+    fn hits(&self, r: &Refanged<'_>) -> Vec<Hit> {
+        let mut found = Vec::new();
+        let urls = self.find_urls(r, &mut found);
+        self.scan_tokens(r, &urls, &mut found);
+        found.sort_by_key(|h| h.start);
+        found
+    }
+
+    /// The text with every indicator replaced by its kind in angle brackets
+    /// (`<ipv4>`, `<url>`…), after refanging. Used to normalise text for the
+    /// triage model, which should learn from words, not from values.
+    pub fn mask(&self, text: &str) -> String {
+        let r = refang(text);
+        let hits = self.hits(&r);
+        let mut out = String::with_capacity(r.text.len());
+        let mut last = 0;
+        for h in hits {
+            if h.start < last {
+                continue;
+            }
+            out.push_str(&r.text[last..h.start]);
+            out.push_str(" <");
+            out.push_str(h.kind.as_str());
+            out.push_str("> ");
+            last = h.end;
+        }
+        out.push_str(&r.text[last..]);
+        out
     }
 
     fn excluded_domain(&self, host: &str) -> bool {
@@ -124,7 +161,7 @@ impl Extractor {
     }
 
     /// Finds `scheme://…` URLs; returns their spans so the token pass skips them.
-    fn find_urls(&self, r: &Refanged<'_>, found: &mut Vec<(usize, Kind, String, bool)>) -> Vec<(usize, usize)> {
+    fn find_urls(&self, r: &Refanged<'_>, found: &mut Vec<Hit>) -> Vec<(usize, usize)> {
         let text = r.text.as_bytes();
         let mut spans = Vec::new();
         let mut from = 0;
@@ -165,7 +202,7 @@ impl Extractor {
             };
             spans.push((start, end));
             if let Some(value) = value {
-                found.push((start, Kind::Url, value, r.touches(start, end)));
+                found.push(Hit { start, end, kind: Kind::Url, value, defanged: r.touches(start, end) });
             }
         }
         spans
@@ -220,7 +257,7 @@ impl Extractor {
         self.hostname_first_bytes[first as usize] && self.hostname_patterns.iter().any(|p| p.is_match(token))
     }
 
-    fn scan_tokens(&self, r: &Refanged<'_>, urls: &[(usize, usize)], found: &mut Vec<(usize, Kind, String, bool)>) {
+    fn scan_tokens(&self, r: &Refanged<'_>, urls: &[(usize, usize)], found: &mut Vec<Hit>) {
         let text = r.text.as_bytes();
         let mut url_idx = 0;
         let mut i = 0;
@@ -255,7 +292,7 @@ impl Extractor {
         }
     }
 
-    fn classify(&self, token: &str, pos: usize, defanged: bool, found: &mut Vec<(usize, Kind, String, bool)>, depth: u8) {
+    fn classify(&self, token: &str, pos: usize, defanged: bool, found: &mut Vec<Hit>, depth: u8) {
         let b = token.as_bytes();
         let mut has_dot = false;
         let mut has_colon = false;
@@ -276,7 +313,8 @@ impl Extractor {
             }
             all_hex &= c.is_ascii_hexdigit();
         }
-        let mut emit = |kind: Kind, value: String| found.push((pos, kind, value, defanged));
+        let end = pos + token.len();
+        let mut emit = |kind: Kind, value: String| found.push(Hit { start: pos, end, kind, value, defanged });
 
         if all_hex {
             let kind = match b.len() {

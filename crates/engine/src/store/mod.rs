@@ -62,6 +62,8 @@ pub struct NewRequest<'a> {
     pub verdict: &'a SenderVerdict,
     pub quarantine_reason: Option<String>,
     pub indicators: &'a [Indicator],
+    /// The triage decision, logged with the request (none for quarantined ones).
+    pub classification: Option<&'a crate::classify::Classification>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
@@ -84,6 +86,8 @@ pub struct RequestSummary {
     pub sender_verdict: SenderVerdict,
     pub indicator_count: i64,
     pub source: String,
+    /// The current request type: predicted, or corrected by an analyst.
+    pub request_type: Option<String>,
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -122,6 +126,40 @@ pub struct IndicatorHistory {
     pub first_seen: String,
     pub last_seen: String,
     pub requests: Vec<Sighting>,
+}
+
+/// One prediction and what became of it, for the learning-loop report.
+#[derive(Debug, Clone, Serialize)]
+pub struct PredictionRecord {
+    pub request_id: i64,
+    pub label: String,
+    pub confidence: f64,
+    pub method: String,
+    pub model_version: String,
+    pub created_at: String,
+    /// The analyst's correction, if any (the latest).
+    pub corrected_to: Option<String>,
+    pub subject: Option<String>,
+    pub text: Option<String>,
+}
+
+/// A request whose type an analyst set, for retraining.
+#[derive(Debug, Clone)]
+pub struct CorrectedExample {
+    pub request_id: i64,
+    pub label: String,
+    pub subject: String,
+    pub text: String,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct Correction {
+    pub id: i64,
+    pub request_id: i64,
+    pub from_label: String,
+    pub to_label: String,
+    pub actor: String,
+    pub created_at: String,
 }
 
 #[derive(Clone, Debug)]
@@ -170,6 +208,27 @@ impl Store {
 
     pub async fn set_imap_cursor(&self, cursor: &ImapCursor) -> Result<(), StoreError> {
         self.backend.set_imap_cursor(cursor).await
+    }
+
+    /// Logs a prediction and makes its label the request's current type.
+    pub async fn record_classification(&self, request_id: i64, c: &crate::classify::Classification) -> Result<i64, StoreError> {
+        self.backend.record_classification(request_id, c).await
+    }
+
+    /// An analyst's correction: stored beside the prediction, with who and
+    /// when; the request's current type becomes `to_label`.
+    pub async fn correct_type(&self, request_id: i64, to_label: &str, actor: &str, reason: Option<&str>) -> Result<Correction, StoreError> {
+        self.backend.correct_type(request_id, to_label, actor, reason).await
+    }
+
+    /// Predictions made in `[from, to)` (RFC 3339 bounds), with their corrections.
+    pub async fn predictions_between(&self, from: &str, to: &str) -> Result<Vec<PredictionRecord>, StoreError> {
+        self.backend.predictions_between(from, to).await
+    }
+
+    /// Every corrected request with its final type and text.
+    pub async fn corrected_examples(&self) -> Result<Vec<CorrectedExample>, StoreError> {
+        self.backend.corrected_examples().await
     }
 
     pub async fn count_requests(&self) -> Result<i64, StoreError> {

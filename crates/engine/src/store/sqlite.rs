@@ -125,6 +125,9 @@ impl Sqlite {
             .execute(&mut *tx)
             .await?;
         }
+        if let Some(c) = req.classification {
+            insert_classification(&mut tx, id, c).await?;
+        }
         if let Some(c) = cursor {
             upsert_cursor(&mut tx, c).await?;
         }
@@ -235,6 +238,89 @@ impl Sqlite {
         Ok(())
     }
 
+    pub(super) async fn record_classification(&self, request_id: i64, c: &crate::classify::Classification) -> Result<i64, StoreError> {
+        let mut tx = self.pool.begin().await?;
+        let id = insert_classification(&mut tx, request_id, c).await?;
+        tx.commit().await?;
+        Ok(id)
+    }
+
+    pub(super) async fn correct_type(&self, request_id: i64, to_label: &str, actor: &str, reason: Option<&str>) -> Result<Correction, StoreError> {
+        let mut tx = self.pool.begin().await?;
+        let current: Option<(Option<String>,)> = sqlx::query_as("SELECT request_type FROM requests WHERE id = ?").bind(request_id).fetch_optional(&mut *tx).await?;
+        let Some((from,)) = current else { return Err(StoreError::NotFound(request_id)) };
+        let from = from.unwrap_or_else(|| "none".into());
+        let classification: Option<(i64,)> = sqlx::query_as("SELECT id FROM classifications WHERE request_id = ? ORDER BY id DESC LIMIT 1")
+            .bind(request_id)
+            .fetch_optional(&mut *tx)
+            .await?;
+        let created_at = now();
+        let id: i64 = sqlx::query(
+            "INSERT INTO corrections (request_id, classification_id, from_label, to_label, actor, reason, created_at)
+             VALUES (?, ?, ?, ?, ?, ?, ?) RETURNING id",
+        )
+        .bind(request_id)
+        .bind(classification.map(|c| c.0))
+        .bind(&from)
+        .bind(to_label)
+        .bind(actor)
+        .bind(reason)
+        .bind(&created_at)
+        .fetch_one(&mut *tx)
+        .await?
+        .try_get(0)?;
+        sqlx::query("UPDATE requests SET request_type = ? WHERE id = ?").bind(to_label).bind(request_id).execute(&mut *tx).await?;
+        tx.commit().await?;
+        Ok(Correction { id, request_id, from_label: from, to_label: to_label.into(), actor: actor.into(), created_at })
+    }
+
+    pub(super) async fn predictions_between(&self, from: &str, to: &str) -> Result<Vec<PredictionRecord>, StoreError> {
+        let rows = sqlx::query(
+            "SELECT c.request_id, c.label, c.confidence, c.method, c.model_version, c.created_at, r.parsed,
+                    (SELECT k.to_label FROM corrections k WHERE k.request_id = c.request_id ORDER BY k.id DESC LIMIT 1) AS corrected_to
+             FROM classifications c JOIN requests r ON r.id = c.request_id
+             WHERE c.created_at >= ? AND c.created_at < ? ORDER BY c.id",
+        )
+        .bind(from)
+        .bind(to)
+        .fetch_all(&self.pool)
+        .await?;
+        rows.iter()
+            .map(|r| {
+                let (subject, text) = subject_and_text(r.try_get("parsed")?);
+                Ok(PredictionRecord {
+                    request_id: r.try_get("request_id")?,
+                    label: r.try_get("label")?,
+                    confidence: r.try_get("confidence")?,
+                    method: r.try_get("method")?,
+                    model_version: r.try_get("model_version")?,
+                    created_at: r.try_get("created_at")?,
+                    corrected_to: r.try_get("corrected_to")?,
+                    subject,
+                    text,
+                })
+            })
+            .collect()
+    }
+
+    pub(super) async fn corrected_examples(&self) -> Result<Vec<CorrectedExample>, StoreError> {
+        let rows = sqlx::query(
+            "SELECT r.id, r.request_type, r.parsed FROM requests r
+             WHERE EXISTS (SELECT 1 FROM corrections k WHERE k.request_id = r.id) ORDER BY r.id",
+        )
+        .fetch_all(&self.pool)
+        .await?;
+        let mut out = Vec::new();
+        for r in &rows {
+            let label: Option<String> = r.try_get("request_type")?;
+            let (subject, text) = subject_and_text(r.try_get("parsed")?);
+            if let Some(label) = label {
+                out.push(CorrectedExample { request_id: r.try_get("id")?, label, subject: subject.unwrap_or_default(), text: text.unwrap_or_default() });
+            }
+        }
+        Ok(out)
+    }
+
     pub(super) async fn count_requests(&self) -> Result<i64, StoreError> {
         let (n,): (i64,) = sqlx::query_as("SELECT COUNT(*) FROM requests").fetch_one(&self.pool).await?;
         Ok(n)
@@ -242,7 +328,7 @@ impl Sqlite {
 }
 
 const SUMMARY_SELECT: &str = "SELECT id, received_at, sender, subject, status, quarantine_reason, sender_allowed, sender_verdict,
-    indicator_count, source, source_ref, message_id, raw_sha256, parsed FROM requests";
+    indicator_count, source, source_ref, message_id, raw_sha256, parsed, request_type FROM requests";
 
 fn summary_from_row(row: &sqlx::sqlite::SqliteRow) -> Result<RequestSummary, StoreError> {
     let verdict: String = row.try_get("sender_verdict")?;
@@ -257,7 +343,36 @@ fn summary_from_row(row: &sqlx::sqlite::SqliteRow) -> Result<RequestSummary, Sto
         sender_verdict: serde_json::from_str(&verdict)?,
         indicator_count: row.try_get("indicator_count")?,
         source: row.try_get("source")?,
+        request_type: row.try_get("request_type")?,
     })
+}
+
+/// Subject and body text from the stored parsed message.
+fn subject_and_text(parsed: Option<String>) -> (Option<String>, Option<String>) {
+    let Some(v) = parsed.and_then(|p| serde_json::from_str::<serde_json::Value>(&p).ok()) else { return (None, None) };
+    (v["subject"].as_str().map(str::to_string), v["text"].as_str().map(str::to_string))
+}
+
+async fn insert_classification(tx: &mut Transaction<'_, Db>, request_id: i64, c: &crate::classify::Classification) -> Result<i64, StoreError> {
+    let id: i64 = sqlx::query(
+        "INSERT INTO classifications (request_id, label, confidence, method, model_version, reason, created_at)
+         VALUES (?, ?, ?, ?, ?, ?, ?) RETURNING id",
+    )
+    .bind(request_id)
+    .bind(&c.label)
+    .bind(c.confidence as f64)
+    .bind(c.method.as_str())
+    .bind(&c.model)
+    .bind(&c.reason)
+    .bind(now())
+    .fetch_one(&mut **tx)
+    .await?
+    .try_get(0)?;
+    let updated = sqlx::query("UPDATE requests SET request_type = ? WHERE id = ?").bind(&c.label).bind(request_id).execute(&mut **tx).await?;
+    if updated.rows_affected() == 0 {
+        return Err(StoreError::NotFound(request_id));
+    }
+    Ok(id)
 }
 
 async fn upsert_cursor(tx: &mut Transaction<'_, Db>, c: &ImapCursor) -> Result<(), StoreError> {

@@ -1,0 +1,161 @@
+//! The fastText model: loading (with clear errors), prediction, training,
+//! and the manifest that travels with every model file.
+
+use super::RequestType;
+use fasttext::FastText;
+use fasttext::args::{Args, LossName, ModelName};
+use serde::{Deserialize, Serialize};
+use std::path::{Path, PathBuf};
+
+#[derive(Debug, thiserror::Error)]
+pub enum ModelError {
+    #[error("model file {0} does not exist")]
+    Missing(PathBuf),
+    #[error("model file {path} is not a usable fastText model: {reason}")]
+    Corrupt { path: PathBuf, reason: String },
+    #[error("model file {path} has labels that are not request types: {labels:?}")]
+    WrongLabels { path: PathBuf, labels: Vec<String> },
+    #[error("training failed: {0}")]
+    Training(String),
+    #[error("cannot write {0}: {1}")]
+    Write(PathBuf, String),
+}
+
+/// Hyper-parameters a model was trained with.
+#[derive(Debug, Clone, Copy, Serialize, Deserialize, PartialEq)]
+pub struct TrainParams {
+    pub epoch: i32,
+    pub lr: f64,
+    pub word_ngrams: i32,
+    pub dim: i32,
+    pub minn: i32,
+    pub maxn: i32,
+    pub bucket: i32,
+    pub seed: i32,
+}
+
+impl Default for TrainParams {
+    fn default() -> Self {
+        TrainParams { epoch: 30, lr: 0.5, word_ngrams: 2, dim: 16, minn: 3, maxn: 5, bucket: 30_000, seed: 42 }
+    }
+}
+
+/// Written beside the model as `<model>.json`.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct Manifest {
+    pub version: String,
+    pub labels: Vec<String>,
+    pub trained_at: String,
+    pub training_data_sha256: String,
+    pub training_examples: usize,
+    pub params: TrainParams,
+    pub normalization: super::normalize::Steps,
+    #[serde(default)]
+    pub evaluation: Option<super::evaluate::Report>,
+}
+
+pub fn manifest_path(model: &Path) -> PathBuf {
+    model.with_extension("json")
+}
+
+impl Manifest {
+    pub fn load(model: &Path) -> Option<Manifest> {
+        let text = std::fs::read_to_string(manifest_path(model)).ok()?;
+        serde_json::from_str(&text).ok()
+    }
+
+    pub fn save(&self, model: &Path) -> Result<(), ModelError> {
+        let path = manifest_path(model);
+        let text = serde_json::to_string_pretty(self).map_err(|e| ModelError::Write(path.clone(), e.to_string()))?;
+        std::fs::write(&path, text + "\n").map_err(|e| ModelError::Write(path, e.to_string()))
+    }
+}
+
+pub struct TriageModel {
+    model: FastText,
+    version: String,
+}
+
+impl std::fmt::Debug for TriageModel {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("TriageModel").field("version", &self.version).finish_non_exhaustive()
+    }
+}
+
+impl TriageModel {
+    /// Loads a model file; its version comes from the manifest beside it, or
+    /// from the file's hash when there is none.
+    pub fn load(path: &Path) -> Result<TriageModel, ModelError> {
+        let bytes = std::fs::read(path).map_err(|e| match e.kind() {
+            std::io::ErrorKind::NotFound => ModelError::Missing(path.to_path_buf()),
+            _ => ModelError::Corrupt { path: path.to_path_buf(), reason: e.to_string() },
+        })?;
+        let version = Manifest::load(path).map(|m| m.version).unwrap_or_else(|| {
+            use sha2::Digest;
+            format!("sha256:{}", &hex::encode(sha2::Sha256::digest(&bytes))[..12])
+        });
+        Self::from_bytes(&bytes, path, version)
+    }
+
+    fn from_bytes(bytes: &[u8], path: &Path, version: String) -> Result<TriageModel, ModelError> {
+        let corrupt = |reason: String| ModelError::Corrupt { path: path.to_path_buf(), reason };
+        // The parser trusts sizes in the file; a damaged file must not take the
+        // process down with it.
+        let loaded = std::panic::catch_unwind(|| FastText::load(&mut std::io::Cursor::new(bytes)))
+            .map_err(|_| corrupt("the file is damaged (the loader gave up)".into()))?
+            .map_err(|e| corrupt(e.to_string()))?;
+        let (labels, _) = loaded.get_labels();
+        let foreign: Vec<String> = labels.iter().filter(|l| RequestType::parse(l).is_none()).cloned().collect();
+        if labels.is_empty() || !foreign.is_empty() {
+            return Err(ModelError::WrongLabels { path: path.to_path_buf(), labels: foreign });
+        }
+        Ok(TriageModel { model: loaded, version })
+    }
+
+    pub fn version(&self) -> &str {
+        &self.version
+    }
+
+    /// The most likely type and its probability, for normalised text.
+    pub fn predict(&self, normalized: &str) -> Option<(RequestType, f32)> {
+        let top = self.model.predict(normalized, 1, 0.0).into_iter().next()?;
+        Some((RequestType::parse(&top.label)?, top.prob))
+    }
+
+    /// Trains on a fastText-format file (`__label__X text` per line).
+    pub fn train(input: &Path, params: &TrainParams, autotune: Option<(&Path, i32)>) -> Result<FastText, ModelError> {
+        let mut args = Args::default();
+        args.apply_supervised_defaults();
+        args.input = input.to_path_buf();
+        args.model = ModelName::Supervised;
+        args.loss = LossName::Softmax;
+        args.epoch = params.epoch;
+        args.lr = params.lr;
+        args.word_ngrams = params.word_ngrams;
+        args.dim = params.dim;
+        args.minn = params.minn;
+        args.maxn = params.maxn;
+        args.bucket = params.bucket;
+        args.seed = params.seed;
+        // One thread: training is then reproducible from the seed.
+        args.thread = 1;
+        args.verbose = 0;
+        if let Some((validation, seconds)) = autotune {
+            args.autotune_validation_file = validation.to_path_buf();
+            args.autotune_duration = seconds;
+            args.thread = 2;
+        }
+        FastText::train(args).map_err(|e| ModelError::Training(e.to_string()))
+    }
+
+    pub fn save(model: &FastText, path: &Path) -> Result<(), ModelError> {
+        if let Some(parent) = path.parent().filter(|p| !p.as_os_str().is_empty()) {
+            std::fs::create_dir_all(parent).map_err(|e| ModelError::Write(parent.to_path_buf(), e.to_string()))?;
+        }
+        model.save_model(path).map_err(|e| ModelError::Write(path.to_path_buf(), e.to_string()))
+    }
+
+    pub fn from_fasttext(model: FastText, version: String) -> TriageModel {
+        TriageModel { model, version }
+    }
+}

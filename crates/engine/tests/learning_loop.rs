@@ -1,0 +1,70 @@
+//! The learning loop end to end: requests are typed at ingest, an analyst
+//! corrects one, the month's report shows it, and retraining uses it.
+
+use drawbridge_engine::classify::TrainParams;
+use drawbridge_engine::classify::learning::{prediction_report, retrain, rollback};
+use drawbridge_engine::config::{Config, shipped_models_dir};
+use drawbridge_engine::ingest::{Ingestor, Origin};
+use drawbridge_engine::sender::DnsSource;
+use drawbridge_engine::store::{Source, Store};
+
+fn email(n: u32, subject: &str, body: &str) -> Vec<u8> {
+    format!(
+        "From: analyst@mssp.example.net\r\nTo: mssp-requests@corp.example\r\nSubject: {subject}\r\nMessage-ID: <loop-{n}@mssp.example.net>\r\n\
+         Authentication-Results: mx1.corp.example; dmarc=pass header.from=mssp.example.net\r\n\r\n{body}\r\n"
+    )
+    .into_bytes()
+}
+
+#[tokio::test]
+async fn a_correction_is_logged_reported_and_learned_from() {
+    let store = Store::in_memory().await.expect("store");
+    let ingestor = Ingestor::new(&Config::default(), store.clone(), DnsSource::Fixed(Default::default())).expect("ingestor");
+    let origin = Origin { source: Source::File, reference: "t".into(), cursor: None };
+    let a = ingestor.ingest(&email(1, "Who owns WKS-FIN-042?", "Could you tell us who owns WKS-FIN-042?"), &origin).await.expect("a");
+    let b = ingestor.ingest(&email(2, "Update", "Quarterly chocolate tasting moved to the blue room, bring mugs."), &origin).await.expect("b");
+
+    // Typed at ingest, with the prediction logged.
+    let detail = store.request(a.request_id).await.expect("a");
+    assert_eq!(detail.summary.request_type.as_deref(), Some("enrichment"));
+
+    // An analyst corrects b.
+    let before = store.request(b.request_id).await.expect("b").summary.request_type.expect("typed");
+    let correction = store.correct_type(b.request_id, "informational", "alice", Some("office notice")).await.expect("correct");
+    assert_eq!((correction.from_label.as_str(), correction.to_label.as_str(), correction.actor.as_str()), (before.as_str(), "informational", "alice"));
+    assert_eq!(store.request(b.request_id).await.expect("b").summary.request_type.as_deref(), Some("informational"));
+    assert!(store.correct_type(9999, "phishing", "alice", None).await.is_err(), "unknown request");
+
+    // The month's report.
+    let month = chrono::Utc::now().format("%Y-%m").to_string();
+    let records = store.predictions_between(&format!("{month}-01T00:00:00"), "9999-01-01T00:00:00").await.expect("records");
+    assert_eq!(records.len(), 2);
+    let report = prediction_report(&month, &records, ingestor.classifier().normalizer());
+    assert_eq!(report.predictions, 2);
+    let changed = before != "informational";
+    assert_eq!(report.corrected, changed as usize);
+    assert!((report.accuracy - if changed { 0.5 } else { 1.0 }).abs() < 1e-9);
+    if changed {
+        assert!(report.confusion.contains(&(before.clone(), "informational".into(), 1)), "{:?}", report.confusion);
+        assert!(!report.most_corrected_phrases.is_empty());
+    }
+
+    // Retraining on the base corpus plus the correction, judged on the held-out split.
+    let dir = tempfile::tempdir().expect("tempdir");
+    let models_dir = dir.path().join("models");
+    let shipped = shipped_models_dir().join("triage.bin");
+    let params = TrainParams { epoch: 10, ..TrainParams::default() };
+    let outcome = retrain(&store, ingestor.classifier().normalizer(), &shipped_models_dir().join("corpus"), &shipped, &models_dir, &params, 0.80)
+        .await
+        .expect("retrain");
+    assert_eq!(outcome.corrections_used, 1);
+    assert!(outcome.candidate_path.exists());
+    assert!(outcome.current_macro_f1.is_some(), "compared against the shipped model");
+    let current = std::fs::read_to_string(models_dir.join("current")).ok();
+    assert_eq!(current.is_some(), outcome.promoted, "promotion writes `current`, and only promotion");
+    if outcome.promoted {
+        assert!(outcome.candidate_macro_f1 >= outcome.current_macro_f1.unwrap_or(0.0));
+        assert_eq!(rollback(&models_dir).expect("rollback"), "the shipped model");
+        assert!(!models_dir.join("current").exists());
+    }
+}
