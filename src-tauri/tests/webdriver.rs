@@ -90,6 +90,8 @@ async fn the_app_window_lists_an_ingested_request() {
     let row_text = row.text().await.expect("row text");
     assert!(row_text.contains("analyst@mssp.example.net"), "{row_text}");
     assert!(row_text.contains("verified"), "verification verdict shown: {row_text}");
+    let request_type = client.find(Locator::Css("#queue td.type")).await.expect("type").text().await.expect("text");
+    assert_eq!(request_type, "enrichment", "the triage result is shown");
     let count = client.find(Locator::Css("#queue td.indicators")).await.expect("count").text().await.expect("text");
     assert_eq!(count, "2", "indicator count (WKS-FIN-042, 203.0.113.7)");
 

@@ -18,6 +18,7 @@ export interface RequestSummary {
   sender_verdict: SenderVerdict;
   indicator_count: number;
   source: string;
+  request_type: string | null;
 }
 
 export function listRequests(limit = 200): Promise<RequestSummary[]> {

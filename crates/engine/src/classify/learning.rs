@@ -45,7 +45,8 @@ pub fn prediction_report(period: &str, records: &[PredictionRecord], normalizer:
         if final_label != r.label {
             corrected += 1;
             let text = normalizer.normalize(r.subject.as_deref().unwrap_or(""), r.text.as_deref().unwrap_or(""));
-            let words: Vec<&str> = text.split(' ').filter(|w| w.len() > 2 && !w.starts_with('<')).collect();
+            // Words, not ticket numbers or indicator markers.
+            let words: Vec<&str> = text.split(' ').filter(|w| w.len() > 2 && !w.starts_with('<') && !w.chars().all(|c| c.is_ascii_digit())).collect();
             let mut seen = std::collections::HashSet::new();
             for pair in words.windows(2) {
                 let phrase = format!("{} {}", pair[0], pair[1]);

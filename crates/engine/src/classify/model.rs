@@ -119,7 +119,8 @@ impl TriageModel {
     /// The most likely type and its probability, for normalised text.
     pub fn predict(&self, normalized: &str) -> Option<(RequestType, f32)> {
         let top = self.model.predict(normalized, 1, 0.0).into_iter().next()?;
-        Some((RequestType::parse(&top.label)?, top.prob))
+        // exp(log p) can land a hair above 1.
+        Some((RequestType::parse(&top.label)?, top.prob.clamp(0.0, 1.0)))
     }
 
     /// Trains on a fastText-format file (`__label__X text` per line).
