@@ -87,6 +87,7 @@ pub fn train(input: &Path, output: &Path, params: &TrainParams, heldout: Option<
     let started = Instant::now();
     let model = TriageModel::train(input, params, autotune)?;
     let seconds = started.elapsed().as_secs_f64();
+    let used_params = TriageModel::params_of(&model);
     TriageModel::save(&model, output)?;
     let version = format!("triage-{}-{}", chrono::Utc::now().format("%Y%m%d"), &data.sha256()[..8]);
     let model = TriageModel::from_fasttext(model, version.clone());
@@ -101,7 +102,7 @@ pub fn train(input: &Path, output: &Path, params: &TrainParams, heldout: Option<
         trained_at: chrono::Utc::now().to_rfc3339(),
         training_data_sha256: data.sha256(),
         training_examples: data.examples.len(),
-        params: *params,
+        params: used_params,
         normalization: Steps::default(),
         evaluation: evaluation.clone(),
     }

@@ -142,9 +142,12 @@ impl TriageModel {
         args.thread = 1;
         args.verbose = 0;
         if let Some((validation, seconds)) = autotune {
+            // fastText's autotune searches epoch, lr, dim, n-grams… against the
+            // validation file for `seconds`, then trains the best setting.
             args.autotune_validation_file = validation.to_path_buf();
-            args.autotune_duration = seconds;
+            args.autotune_duration = seconds.max(1);
             args.thread = 2;
+            return fasttext::autotune::Autotune::run(args).map_err(|e| ModelError::Training(e.to_string()));
         }
         FastText::train(args).map_err(|e| ModelError::Training(e.to_string()))
     }
@@ -154,6 +157,12 @@ impl TriageModel {
             std::fs::create_dir_all(parent).map_err(|e| ModelError::Write(parent.to_path_buf(), e.to_string()))?;
         }
         model.save_model(path).map_err(|e| ModelError::Write(path.to_path_buf(), e.to_string()))
+    }
+
+    /// The hyper-parameters a trained model actually used (autotune picks its own).
+    pub fn params_of(model: &FastText) -> TrainParams {
+        let a = model.args();
+        TrainParams { epoch: a.epoch, lr: a.lr, word_ngrams: a.word_ngrams, dim: a.dim, minn: a.minn, maxn: a.maxn, bucket: a.bucket, seed: a.seed }
     }
 
     pub fn from_fasttext(model: FastText, version: String) -> TriageModel {
