@@ -6,6 +6,7 @@
 
 pub mod classify;
 pub mod config;
+pub mod connectors;
 pub mod indicators;
 pub mod ingest;
 pub mod intake;

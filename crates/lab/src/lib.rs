@@ -1,0 +1,281 @@
+//! One fictional company, generated from a seed, for the lab's real servers:
+//! the same people and machines appear in Active Directory (and, later, the
+//! asset inventory and the SIEM).
+
+use drawbridge_triage_corpus::Rng;
+
+pub const BASE_DN: &str = "DC=corp,DC=example,DC=test";
+pub const DNS_SUFFIX: &str = "corp.example.local";
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Department {
+    pub code: &'static str,
+    pub name: &'static str,
+}
+
+pub const DEPARTMENTS: &[Department] = &[
+    Department { code: "FIN", name: "Finance" },
+    Department { code: "HR", name: "Human Resources" },
+    Department { code: "OPS", name: "Operations" },
+    Department { code: "DEV", name: "Development" },
+    Department { code: "SALES", name: "Sales" },
+    Department { code: "LEGAL", name: "Legal" },
+    Department { code: "IT", name: "IT" },
+    Department { code: "MKT", name: "Marketing" },
+];
+
+#[derive(Debug, Clone)]
+pub struct User {
+    pub sam: String,
+    pub given: String,
+    pub surname: String,
+    pub department: usize,
+    pub title: String,
+    pub phone: String,
+    pub manager: Option<String>,
+    pub enabled: bool,
+}
+
+#[derive(Debug, Clone)]
+pub struct Computer {
+    pub name: String,
+    pub department: Option<usize>,
+    pub os: &'static str,
+    pub description: String,
+    pub managed_by: Option<String>,
+    /// Unix seconds.
+    pub last_logon: i64,
+    pub ip: String,
+}
+
+#[derive(Debug, Clone)]
+pub struct Company {
+    pub users: Vec<User>,
+    pub computers: Vec<Computer>,
+}
+
+const FIRST: &[&str] = &[
+    "anna", "ben", "clara", "david", "elena", "farid", "greta", "hiro", "ines", "jonas", "karin", "luis", "maya", "noah", "olga", "pierre",
+    "quinn", "rosa", "sam", "tara", "umar", "vera", "will", "xenia", "yusuf", "zoe", "marta", "paul", "lena", "omar",
+];
+const LAST: &[&str] = &[
+    "schmidt", "dubois", "garcia", "smith", "mueller", "rossi", "novak", "kowalski", "jensen", "silva", "brown", "martin", "weber", "nguyen",
+    "okafor", "petrov", "tanaka", "haddad", "larsen", "costa",
+];
+const TITLES: &[&str] = &["Analyst", "Specialist", "Senior Specialist", "Coordinator", "Engineer", "Associate"];
+
+/// Seconds since the epoch of 2026-11-27T00:00:00Z, the lab's "now".
+pub const LAB_NOW: i64 = 1_795_737_600;
+
+pub fn company(seed: u64) -> Company {
+    let mut rng = Rng::new(seed);
+    let mut users = Vec::new();
+    // Fixed people the tests and demos rely on.
+    users.push(User { sam: "m.schmidt".into(), given: "Martina".into(), surname: "Schmidt".into(), department: 0, title: "Head of Finance".into(), phone: "+44 20 7946 0100".into(), manager: None, enabled: true });
+    users.push(User { sam: "j.doe".into(), given: "John".into(), surname: "Doe".into(), department: 0, title: "Accountant".into(), phone: "+44 20 7946 0142".into(), manager: Some("m.schmidt".into()), enabled: true });
+    for (d, dept) in DEPARTMENTS.iter().enumerate().skip(1) {
+        let head = format!("head.{}", dept.code.to_lowercase());
+        users.push(User { sam: head, given: "Head".into(), surname: dept.name.into(), department: d, title: format!("Head of {}", dept.name), phone: format!("+44 20 7946 0{}00", d + 1), manager: None, enabled: true });
+    }
+    let mut seen: std::collections::HashSet<String> = users.iter().map(|u| u.sam.clone()).collect();
+    while users.len() < 200 {
+        let first = rng.pick(FIRST);
+        let last = rng.pick(LAST);
+        let mut sam = format!("{first}.{last}");
+        let mut n = 2;
+        while seen.contains(&sam) {
+            sam = format!("{first}.{last}{n}");
+            n += 1;
+        }
+        seen.insert(sam.clone());
+        let department = rng.below(DEPARTMENTS.len());
+        let manager = if department == 0 { "m.schmidt".to_string() } else { format!("head.{}", DEPARTMENTS[department].code.to_lowercase()) };
+        users.push(User {
+            sam,
+            given: capitalise(first),
+            surname: capitalise(last),
+            department,
+            title: format!("{} {}", DEPARTMENTS[department].name, rng.pick(TITLES)),
+            phone: format!("+44 20 7946 {:04}", 1000 + rng.below(9000)),
+            manager: Some(manager),
+            enabled: !rng.chance(0.05),
+        });
+    }
+    let mut computers = Vec::new();
+    let j_doe_logon = LAB_NOW - 3 * 3600;
+    computers.push(Computer {
+        name: "WKS-FIN-042".into(),
+        department: Some(0),
+        os: "Windows 11 Enterprise",
+        description: "Finance workstation, 2nd floor".into(),
+        managed_by: Some("j.doe".into()),
+        last_logon: j_doe_logon,
+        ip: "10.20.1.42".into(),
+    });
+    let mut names: std::collections::HashSet<String> = computers.iter().map(|c| c.name.clone()).collect();
+    let mut host = 1;
+    while computers.len() < 280 {
+        let owner = &users[rng.below(users.len())];
+        let dept = &DEPARTMENTS[owner.department];
+        let laptop = rng.chance(0.4);
+        let name = format!("{}-{}-{:03}", if laptop { "LT" } else { "WKS" }, dept.code, rng.below(1000));
+        if !names.insert(name.clone()) {
+            continue;
+        }
+        host += 1;
+        computers.push(Computer {
+            name,
+            department: Some(owner.department),
+            os: if rng.chance(0.8) { "Windows 11 Enterprise" } else { "Windows 10 Enterprise" },
+            description: format!("{} {}", dept.name, if laptop { "laptop" } else { "workstation" }),
+            managed_by: Some(owner.sam.clone()),
+            last_logon: LAB_NOW - (rng.below(40 * 24) as i64) * 3600,
+            ip: format!("10.20.{}.{}", owner.department + 1, (host % 250) + 2),
+        });
+    }
+    for (i, role) in ["DC", "FILE", "APP", "SQL", "WEB", "MAIL", "PRINT", "BACKUP", "JUMP", "LOG"].iter().cycle().take(20).enumerate() {
+        let name = format!("SRV-{role}-{:02}", i / 10 + 1);
+        if !names.insert(name.clone()) {
+            continue;
+        }
+        computers.push(Computer {
+            name,
+            department: None,
+            os: if rng.chance(0.7) { "Windows Server 2022 Datacenter" } else { "Windows Server 2019 Standard" },
+            description: format!("{role} server"),
+            managed_by: Some("head.it".into()),
+            last_logon: LAB_NOW - (rng.below(7 * 24) as i64) * 3600,
+            ip: format!("10.10.0.{}", i + 10),
+        });
+    }
+    Company { users, computers }
+}
+
+fn capitalise(s: &str) -> String {
+    let mut c = s.chars();
+    c.next().map(|f| f.to_uppercase().chain(c).collect()).unwrap_or_default()
+}
+
+/// Windows FILETIME (100 ns since 1601-01-01) of unix seconds.
+pub fn filetime(unix: i64) -> i64 {
+    (unix + 11_644_473_600) * 10_000_000
+}
+
+impl Company {
+    /// The user's CN: the display name, numbered when two people share one
+    /// (`hiro.martin2` is "Hiro Martin 2"), since a CN is unique in its OU.
+    pub fn user_cn(u: &User) -> String {
+        let digits: String = u.sam.chars().rev().take_while(|c| c.is_ascii_digit()).collect::<Vec<_>>().into_iter().rev().collect();
+        if digits.is_empty() { format!("{} {}", u.given, u.surname) } else { format!("{} {} {digits}", u.given, u.surname) }
+    }
+
+    pub fn user_dn(&self, sam: &str) -> Option<String> {
+        let u = self.users.iter().find(|u| u.sam == sam)?;
+        Some(format!("CN={},OU={},OU=Users,OU=Corp,{BASE_DN}", Self::user_cn(u), DEPARTMENTS[u.department].name))
+    }
+
+    /// The directory as LDIF, to load with `ldapadd`.
+    pub fn ldif(&self) -> String {
+        let mut out = String::new();
+        let mut entry = |lines: Vec<String>| {
+            for l in lines {
+                out.push_str(&l);
+                out.push('\n');
+            }
+            out.push('\n');
+        };
+        let ou = |dn: String| vec![format!("dn: {dn}"), "objectClass: organizationalUnit".into()];
+        entry(ou(format!("OU=Corp,{BASE_DN}")));
+        for parent in ["Users", "Computers", "Groups"] {
+            entry(ou(format!("OU={parent},OU=Corp,{BASE_DN}")));
+        }
+        entry(ou(format!("OU=Servers,OU=Computers,OU=Corp,{BASE_DN}")));
+        for d in DEPARTMENTS {
+            entry(ou(format!("OU={},OU=Users,OU=Corp,{BASE_DN}", d.name)));
+            entry(ou(format!("OU={},OU=Computers,OU=Corp,{BASE_DN}", d.name)));
+        }
+        // Managers first, so that `manager` can point at existing entries.
+        let mut users: Vec<&User> = self.users.iter().collect();
+        users.sort_by_key(|u| u.manager.is_some());
+        for u in users {
+            let mut l = vec![
+                format!("dn: {}", self.user_dn(&u.sam).unwrap_or_default()),
+                "objectClass: user".into(),
+                format!("sAMAccountName: {}", u.sam),
+                format!("userPrincipalName: {}@corp.example", u.sam),
+                format!("mail: {}@corp.example", u.sam),
+                format!("givenName: {}", u.given),
+                format!("sn: {}", u.surname),
+                format!("displayName: {} {}", u.given, u.surname),
+                format!("department: {}", DEPARTMENTS[u.department].name),
+                format!("title: {}", u.title),
+                format!("telephoneNumber: {}", u.phone),
+                // NORMAL_ACCOUNT | PASSWD_NOTREQD, plus ACCOUNTDISABLE when disabled.
+                format!("userAccountControl: {}", if u.enabled { 544 } else { 546 }),
+            ];
+            if let Some(m) = u.manager.as_ref().and_then(|m| self.user_dn(m)) {
+                l.push(format!("manager: {m}"));
+            }
+            entry(l);
+        }
+        for c in &self.computers {
+            let ou = match c.department {
+                Some(d) => format!("OU={},OU=Computers,OU=Corp", DEPARTMENTS[d].name),
+                None => "OU=Servers,OU=Computers,OU=Corp".into(),
+            };
+            let mut l = vec![
+                format!("dn: CN={},{ou},{BASE_DN}", c.name),
+                "objectClass: computer".into(),
+                format!("sAMAccountName: {}$", c.name),
+                format!("dNSHostName: {}.{DNS_SUFFIX}", c.name.to_lowercase()),
+                format!("operatingSystem: {}", c.os),
+                format!("description: {}", c.description),
+                // WORKSTATION_TRUST_ACCOUNT
+                "userAccountControl: 4096".into(),
+                format!("lastLogonTimestamp: {}", filetime(c.last_logon)),
+            ];
+            if let Some(m) = c.managed_by.as_ref().and_then(|m| self.user_dn(m)) {
+                l.push(format!("managedBy: {m}"));
+            }
+            entry(l);
+        }
+        // Groups: one per department, nested into All Staff; VPN users nest
+        // some departments; IT admins nest into Privileged.
+        let group = |name: &str, members: Vec<String>| {
+            let mut l = vec![format!("dn: CN={name},OU=Groups,OU=Corp,{BASE_DN}"), "objectClass: group".into(), format!("sAMAccountName: {name}")];
+            l.extend(members.into_iter().map(|m| format!("member: {m}")));
+            l
+        };
+        let gdn = |name: &str| format!("CN={name},OU=Groups,OU=Corp,{BASE_DN}");
+        for (i, d) in DEPARTMENTS.iter().enumerate() {
+            let members = self.users.iter().filter(|u| u.department == i).filter_map(|u| self.user_dn(&u.sam)).collect();
+            entry(group(&format!("GRP-{}", d.code), members));
+        }
+        entry(group("GRP-AllStaff", DEPARTMENTS.iter().map(|d| gdn(&format!("GRP-{}", d.code))).collect()));
+        entry(group("GRP-VPN-Users", vec![gdn("GRP-SALES"), gdn("GRP-FIN"), gdn("GRP-IT")]));
+        entry(group("GRP-IT-Admins", vec![self.user_dn("head.it").unwrap_or_default()]));
+        entry(group("GRP-Privileged", vec![gdn("GRP-IT-Admins")]));
+        out
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_company_is_seeded_and_consistent() {
+        let a = company(7);
+        assert_eq!(a.users.len(), 200);
+        assert_eq!(a.computers.len(), 300);
+        assert_eq!(company(7).ldif(), a.ldif());
+        let sams: std::collections::HashSet<_> = a.users.iter().map(|u| &u.sam).collect();
+        assert_eq!(sams.len(), a.users.len(), "unique sAMAccountNames");
+        for c in &a.computers {
+            assert!(c.managed_by.as_ref().is_some_and(|m| sams.contains(m)), "{} managed by a real user", c.name);
+        }
+        assert!(a.ldif().contains("managedBy: CN=John Doe,OU=Finance,OU=Users,OU=Corp,DC=corp,DC=example,DC=test"));
+        let dns: std::collections::HashSet<String> = a.users.iter().filter_map(|u| a.user_dn(&u.sam)).collect();
+        assert_eq!(dns.len(), a.users.len(), "unique user DNs");
+    }
+}
