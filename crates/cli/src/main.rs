@@ -9,6 +9,7 @@ use drawbridge_engine::classify::dataset::Dataset;
 use drawbridge_engine::classify::{RequestType, TrainParams, TriageModel, learning};
 use drawbridge_engine::config::{Config, local_models_dir};
 use drawbridge_engine::ingest;
+use drawbridge_engine::playbook;
 use drawbridge_engine::indicators::{Extractor, Kind};
 use drawbridge_engine::ingest::{Ingestor, Origin};
 use drawbridge_engine::intake::mime;
@@ -128,6 +129,29 @@ enum Command {
     /// Manage local models.
     #[command(subcommand)]
     Model(ModelCommand),
+    /// Check, plan and describe playbooks.
+    #[command(subcommand)]
+    Playbook(PlaybookCommand),
+}
+
+#[derive(Subcommand)]
+enum PlaybookCommand {
+    /// Validate playbook files; exits non-zero with every problem listed.
+    Validate {
+        #[arg(required = true)]
+        files: Vec<PathBuf>,
+    },
+    /// Print the exact queries each connector would send for a request; sends nothing.
+    DryRun {
+        file: PathBuf,
+        /// The request, as an .eml file.
+        #[arg(long)]
+        request: PathBuf,
+    },
+    /// The JSON Schema of playbook files (what the GUI editor validates against).
+    Schema,
+    /// The connector actions a playbook may use.
+    Actions,
 }
 
 #[derive(clap::Args, Clone, Copy)]
@@ -307,6 +331,39 @@ async fn run(cli: Cli) -> Result<()> {
             println!("{} ({})", model.version(), path.display());
             Ok(())
         }
+        Command::Playbook(PlaybookCommand::Validate { files }) => {
+            let mut failed = 0;
+            for f in &files {
+                match playbook::load(f) {
+                    Ok(p) => println!("{}: ok ({} steps)", f.display(), p.steps.len()),
+                    Err(e) => {
+                        eprintln!("{e}");
+                        failed += 1;
+                    }
+                }
+            }
+            if failed > 0 {
+                bail!("{failed} playbook(s) invalid");
+            }
+            Ok(())
+        }
+        Command::Playbook(PlaybookCommand::DryRun { file, request }) => {
+            let pb = playbook::load(&file)?;
+            let raw = std::fs::read(&request).with_context(|| format!("cannot read {}", request.display()))?;
+            let message = mime::parse(&raw).map_err(|e| anyhow::anyhow!("{}: {e}", request.display()))?;
+            let classifier = ingest::classifier(&config)?;
+            let triage = classifier.classify(message.subject.as_deref().unwrap_or(""), &message.text);
+            let ctx = playbook::RequestContext {
+                id: None,
+                subject: message.subject.clone().unwrap_or_default(),
+                sender: message.from.as_ref().map(|f| f.address.clone()).unwrap_or_default(),
+                request_type: triage.label.clone(),
+                indicators: Extractor::new(&config.indicators)?.extract_message(&message),
+            };
+            print_json(&playbook::plan(&pb, &ctx).map_err(|e| anyhow::anyhow!("{e}"))?)
+        }
+        Command::Playbook(PlaybookCommand::Schema) => print_json(&playbook::schema()),
+        Command::Playbook(PlaybookCommand::Actions) => print_json(&playbook::actions::ACTIONS),
         Command::Indicator { kind, value } => {
             let kind = Kind::parse(&kind).with_context(|| format!("unknown indicator kind {kind:?}"))?;
             let store = open_store(&config, cli.db.as_deref()).await?;

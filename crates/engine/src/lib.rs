@@ -9,6 +9,7 @@ pub mod config;
 pub mod connectors;
 pub mod indicators;
 pub mod ingest;
+pub mod playbook;
 pub mod intake;
 pub mod secrets;
 pub mod sender;

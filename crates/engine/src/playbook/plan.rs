@@ -1,0 +1,98 @@
+//! Choosing the playbook for a request, and planning its calls: which steps
+//! run for which indicators, with rendered inputs and the exact query each
+//! connector would send. `drawbridge playbook dry-run` prints this plan.
+
+use super::actions;
+use super::definition::Playbook;
+use super::render;
+use crate::indicators::Indicator;
+use serde::Serialize;
+use std::collections::BTreeMap;
+
+/// What a playbook sees of a request.
+#[derive(Debug, Clone, Serialize)]
+pub struct RequestContext {
+    pub id: Option<i64>,
+    pub subject: String,
+    pub sender: String,
+    pub request_type: String,
+    pub indicators: Vec<Indicator>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct PlannedCall {
+    pub step: String,
+    pub action: String,
+    pub connector: String,
+    /// The indicator this call is for (`for_each` steps).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub item: Option<String>,
+    pub input: BTreeMap<String, String>,
+    pub query: String,
+    pub needs: Vec<String>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct Plan {
+    pub playbook: String,
+    pub calls: Vec<PlannedCall>,
+    /// Steps that will not run, and why.
+    pub skipped: Vec<(String, String)>,
+}
+
+/// The playbook for a request type: the one that names it, else `default`.
+pub fn select<'a>(playbooks: &'a [Playbook], request_type: &str, indicators: &[Indicator]) -> Option<&'a Playbook> {
+    let fits = |p: &&Playbook| {
+        p.trigger.indicator_kinds.is_empty() || indicators.iter().any(|i| p.trigger.indicator_kinds.contains(&i.kind))
+    };
+    playbooks
+        .iter()
+        .filter(fits)
+        .find(|p| p.trigger.request_types.iter().any(|t| t == request_type))
+        .or_else(|| playbooks.iter().find(|p| p.trigger.request_types.iter().any(|t| t == "default")))
+}
+
+pub fn plan(playbook: &Playbook, request: &RequestContext) -> Result<Plan, String> {
+    let env = render::environment();
+    let mut calls = Vec::new();
+    let mut skipped = Vec::new();
+    let request_json = serde_json::to_value(request).map_err(|e| e.to_string())?;
+    for step in &playbook.steps {
+        let spec = actions::find(&step.action).ok_or_else(|| format!("unknown action {}", step.action))?;
+        let items: Vec<Option<&Indicator>> = match &step.for_each {
+            Some(fe) => request.indicators.iter().filter(|i| fe.kinds.contains(&i.kind)).map(Some).collect(),
+            None => vec![None],
+        };
+        if items.is_empty() {
+            skipped.push((step.id.clone(), "no indicator of the kinds it runs for".into()));
+            continue;
+        }
+        for item in items {
+            let context = serde_json::json!({
+                "request": request_json,
+                "item": item,
+                "steps": {},
+            });
+            if let Some(cond) = &step.when {
+                if !render::condition(&env, cond, &context).map_err(|e| format!("step {}: when: {e}", step.id))? {
+                    skipped.push((step.id.clone(), format!("`when` is false{}", item.map(|i| format!(" for {}", i.value)).unwrap_or_default())));
+                    continue;
+                }
+            }
+            let mut input = BTreeMap::new();
+            for (k, t) in &step.input {
+                input.insert(k.clone(), render::render(&env, t, &context).map_err(|e| format!("step {}: input {k}: {e}", step.id))?);
+            }
+            calls.push(PlannedCall {
+                step: step.id.clone(),
+                action: step.action.clone(),
+                connector: spec.connector.into(),
+                item: item.map(|i| format!("{}:{}", i.kind, i.value)),
+                query: actions::query(&step.action, &input),
+                input,
+                needs: step.needs.clone(),
+            });
+        }
+    }
+    Ok(Plan { playbook: playbook.name.clone(), calls, skipped })
+}

@@ -1,0 +1,88 @@
+//! Playbooks: the shipped ones are valid and cover every request type, the
+//! committed JSON Schema is the one the engine derives, validation reports
+//! each problem, and planning escapes what it puts into queries.
+
+use drawbridge_engine::indicators::{Indicator, Kind};
+use drawbridge_engine::playbook::{self, RequestContext, validate};
+use std::path::PathBuf;
+
+fn dir() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../playbooks")
+}
+
+fn indicator(kind: Kind, value: &str) -> Indicator {
+    Indicator { kind, value: value.into(), defanged: false, occurrences: 1, source: "body".into() }
+}
+
+fn request(request_type: &str, indicators: Vec<Indicator>) -> RequestContext {
+    RequestContext { id: Some(1), subject: "s".into(), sender: "analyst@mssp.example.net".into(), request_type: request_type.into(), indicators }
+}
+
+#[test]
+fn shipped_playbooks_are_valid_and_cover_every_request_type() {
+    let playbooks = playbook::load_dir(&dir()).expect("every shipped playbook is valid");
+    for t in validate::REQUEST_TYPES {
+        let chosen = playbook::select(&playbooks, t, &[]).unwrap_or_else(|| panic!("a playbook for {t}"));
+        assert_eq!(chosen.name, *t, "the {t} playbook handles {t}");
+    }
+    assert_eq!(playbook::select(&playbooks, "something-new", &[]).map(|p| p.name.as_str()), Some("default"));
+}
+
+#[test]
+fn the_committed_schema_is_the_one_the_engine_derives() {
+    let committed: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(dir().join("schema.json")).expect("playbooks/schema.json")).expect("JSON");
+    assert_eq!(committed, playbook::schema(), "regenerate with: drawbridge playbook schema > playbooks/schema.json");
+}
+
+#[test]
+fn validation_names_every_problem() {
+    let text = r#"
+name: broken
+trigger:
+  request_types: [enrichment, nonsense]
+steps:
+  - id: a
+    action: active_directory.computer
+    for_each: { kinds: [hostname] }
+    input: { name: "{{ item.value }}" }
+    needs: [b]
+  - id: b
+    action: active_directory.user
+    for_each: { kinds: [account] }
+    input: { identifier: "{{ item.valeu }}" }
+    needs: [a]
+  - id: c
+    action: active_directory.teleport
+report: [zzz]
+"#;
+    let err = validate::parse(text, "broken.yaml").expect_err("invalid").to_string();
+    for expected in ["\"nonsense\" is not a request type", "cycle: ", "unknown action \"active_directory.teleport\"", "input \"identifier\" fails", "report names \"zzz\""] {
+        assert!(err.contains(expected), "{expected:?} missing from:\n{err}");
+    }
+    let err = validate::parse("name: x\ntrigger: {request_types: [enrichment]}\nstep: []\n", "typo.yaml").expect_err("unknown key").to_string();
+    assert!(err.contains("step"), "{err}");
+}
+
+#[test]
+fn planning_renders_inputs_filters_by_kind_and_condition_and_escapes_queries() {
+    let pb = playbook::load(&dir().join("enrichment.yaml")).expect("valid");
+    let req = request(
+        "enrichment",
+        vec![
+            indicator(Kind::Hostname, "WKS-FIN-042"),
+            indicator(Kind::Account, "CORP\\j.doe"),
+            indicator(Kind::Email, "ceo@phish.example.com"),
+            indicator(Kind::Hostname, "*)(objectClass=*"),
+            indicator(Kind::Ipv4, "203.0.113.7"),
+        ],
+    );
+    let plan = playbook::plan(&pb, &req).expect("plan");
+    let host_calls: Vec<_> = plan.calls.iter().filter(|c| c.step == "host_owner").collect();
+    assert_eq!(host_calls.len(), 2, "one call per hostname");
+    assert!(host_calls[1].query.contains("(cn=\\2a\\29\\28objectClass=\\2a)"), "escaped: {}", host_calls[1].query);
+    let user_calls: Vec<_> = plan.calls.iter().filter(|c| c.step == "user_details").collect();
+    assert_eq!(user_calls.len(), 1, "the external address is not a directory user: {user_calls:?}");
+    assert!(plan.skipped.iter().any(|(s, why)| s == "user_details" && why.contains("ceo@phish.example.com")), "{:?}", plan.skipped);
+    assert!(plan.calls.iter().all(|c| c.item.as_deref() != Some("ipv4:203.0.113.7")), "no AD step runs for an IP");
+}
