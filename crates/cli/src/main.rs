@@ -129,6 +129,8 @@ enum Command {
     /// Manage local models.
     #[command(subcommand)]
     Model(ModelCommand),
+    /// Run (or resume) the playbook of a stored request.
+    Run { request_id: i64 },
     /// Check, plan and describe playbooks.
     #[command(subcommand)]
     Playbook(PlaybookCommand),
@@ -361,6 +363,12 @@ async fn run(cli: Cli) -> Result<()> {
                 indicators: Extractor::new(&config.indicators)?.extract_message(&message),
             };
             print_json(&playbook::plan(&pb, &ctx).map_err(|e| anyhow::anyhow!("{e}"))?)
+        }
+        Command::Run { request_id } => {
+            let store = open_store(&config, cli.db.as_deref()).await?;
+            let executor = std::sync::Arc::new(playbook::executor::Connectors::new(config.connectors.active_directory.clone()));
+            let mut runner = playbook::Runner::new(store.clone(), executor);
+            print_json(&playbook::run_request(&store, &config.playbooks_dir(), &mut runner, request_id).await?)
         }
         Command::Playbook(PlaybookCommand::Schema) => print_json(&playbook::schema()),
         Command::Playbook(PlaybookCommand::Actions) => print_json(&playbook::actions::ACTIONS),

@@ -17,6 +17,12 @@ pub struct Config {
     pub intake: IntakeConfig,
     #[serde(default)]
     pub triage: TriageConfig,
+    /// The customer's systems that playbooks query.
+    #[serde(default)]
+    pub connectors: ConnectorsConfig,
+    /// Folder of playbook files. Default: the shipped `playbooks/`.
+    #[serde(default)]
+    pub playbooks_dir: Option<PathBuf>,
     /// Path of the SQLite database. Default: `drawbridge.db` in the platform data dir.
     /// Overridden by `--db` or `DRAWBRIDGE_DB`.
     #[serde(default)]
@@ -90,6 +96,22 @@ impl Default for SendersConfig {
             trusted_authserv_ids: vec!["mx1.corp.example".into()],
             verify_dkim: true,
         }
+    }
+}
+
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ConnectorsConfig {
+    #[serde(default)]
+    pub active_directory: Option<crate::connectors::active_directory::ActiveDirectoryConfig>,
+}
+
+impl Config {
+    pub fn playbooks_dir(&self) -> PathBuf {
+        self.playbooks_dir.clone().unwrap_or_else(|| {
+            let here = PathBuf::from("playbooks");
+            if here.join("default.yaml").exists() { here } else { PathBuf::from(concat!(env!("CARGO_MANIFEST_DIR"), "/../../playbooks")) }
+        })
     }
 }
 

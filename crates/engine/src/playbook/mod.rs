@@ -1,15 +1,62 @@
 //! Playbooks: YAML files in `playbooks/` that say which connector actions a
 //! request type runs. `definition` is the schema, `validate` checks a file,
 //! `plan` picks the playbook for a request and lays out its calls (what
-//! `drawbridge playbook dry-run` prints). Running the calls — concurrency,
-//! retries, resumable runs — is the next part of this module.
+//! `drawbridge playbook dry-run` prints), `run` carries the calls out
+//! (concurrency limits, timeouts, retries, resumable), `executor` reaches the
+//! configured connectors.
 
 pub mod actions;
 pub mod definition;
+pub mod executor;
 pub mod plan;
 pub mod render;
+pub mod run;
 pub mod validate;
 
 pub use definition::{Playbook, schema};
 pub use plan::{Plan, RequestContext, plan, select};
+pub use run::{CallError, Executor, Runner};
 pub use validate::{PlaybookError, load, load_dir};
+
+use crate::indicators::Indicator;
+use crate::store::{PlaybookRun, Store};
+
+#[derive(Debug, thiserror::Error)]
+pub enum RunRequestError {
+    #[error(transparent)]
+    Store(#[from] crate::store::StoreError),
+    #[error(transparent)]
+    Playbooks(#[from] PlaybookError),
+    #[error("no playbook handles request type {0:?} and there is no default playbook")]
+    NoPlaybook(String),
+    #[error("request {0} was quarantined: {1}")]
+    Quarantined(i64, String),
+    #[error("planning failed: {0}")]
+    Plan(String),
+    #[error(transparent)]
+    Run(#[from] run::RunError),
+}
+
+/// Runs the playbook for a stored request (resuming an interrupted run).
+pub async fn run_request(store: &Store, playbooks_dir: &std::path::Path, runner: &mut Runner, request_id: i64) -> Result<PlaybookRun, RunRequestError> {
+    let detail = store.request(request_id).await?;
+    if detail.summary.status == "quarantined" {
+        return Err(RunRequestError::Quarantined(request_id, detail.summary.quarantine_reason.unwrap_or_default()));
+    }
+    let request_type = detail.summary.request_type.clone().unwrap_or_else(|| "default".into());
+    let ctx = RequestContext {
+        id: Some(request_id),
+        subject: detail.summary.subject.clone().unwrap_or_default(),
+        sender: detail.summary.sender.clone().unwrap_or_default(),
+        request_type: request_type.clone(),
+        indicators: detail
+            .indicators
+            .iter()
+            .map(|i| Indicator { kind: i.kind, value: i.value.clone(), defanged: i.defanged, occurrences: i.occurrences as u32, source: i.source.clone() })
+            .collect(),
+    };
+    let playbooks = load_dir(playbooks_dir)?;
+    let pb = select(&playbooks, &request_type, &ctx.indicators).ok_or(RunRequestError::NoPlaybook(request_type))?;
+    let planned = plan(pb, &ctx).map_err(RunRequestError::Plan)?;
+    Ok(runner.run(request_id, pb, &planned).await?)
+}

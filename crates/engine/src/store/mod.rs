@@ -162,6 +162,33 @@ pub struct Correction {
     pub created_at: String,
 }
 
+/// The stored result of one playbook call.
+#[derive(Debug, Clone, Serialize)]
+pub struct StepResult {
+    pub step: String,
+    pub item: String,
+    pub action: String,
+    pub input: serde_json::Value,
+    /// `ok`, `no_result` or `failed`.
+    pub status: String,
+    pub output: Option<serde_json::Value>,
+    pub error: Option<String>,
+    pub attempts: i64,
+    pub duration_ms: i64,
+    pub finished_at: String,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct PlaybookRun {
+    pub id: i64,
+    pub request_id: i64,
+    pub playbook: String,
+    pub status: String,
+    pub started_at: String,
+    pub finished_at: Option<String>,
+    pub steps: Vec<StepResult>,
+}
+
 #[derive(Clone, Debug)]
 pub struct Store {
     backend: sqlite::Sqlite,
@@ -229,6 +256,23 @@ impl Store {
     /// Every corrected request with its final type and text.
     pub async fn corrected_examples(&self) -> Result<Vec<CorrectedExample>, StoreError> {
         self.backend.corrected_examples().await
+    }
+
+    /// The unfinished run of `playbook` for a request, or a new one.
+    pub async fn open_run(&self, request_id: i64, playbook: &str) -> Result<i64, StoreError> {
+        self.backend.open_run(request_id, playbook).await
+    }
+
+    pub async fn record_step(&self, run_id: i64, r: &StepResult) -> Result<(), StoreError> {
+        self.backend.record_step(run_id, r).await
+    }
+
+    pub async fn finish_run(&self, run_id: i64, status: &str) -> Result<(), StoreError> {
+        self.backend.finish_run(run_id, status).await
+    }
+
+    pub async fn run(&self, run_id: i64) -> Result<PlaybookRun, StoreError> {
+        self.backend.run(run_id).await
     }
 
     pub async fn count_requests(&self) -> Result<i64, StoreError> {

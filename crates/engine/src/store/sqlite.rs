@@ -321,6 +321,94 @@ impl Sqlite {
         Ok(out)
     }
 
+    pub(super) async fn open_run(&self, request_id: i64, playbook: &str) -> Result<i64, StoreError> {
+        let mut tx = self.pool.begin().await?;
+        let open: Option<(i64,)> = sqlx::query_as("SELECT id FROM playbook_runs WHERE request_id = ? AND playbook = ? AND status = 'running' ORDER BY id DESC LIMIT 1")
+            .bind(request_id)
+            .bind(playbook)
+            .fetch_optional(&mut *tx)
+            .await?;
+        let id = match open {
+            Some((id,)) => id,
+            None => sqlx::query("INSERT INTO playbook_runs (request_id, playbook, status, started_at) VALUES (?, ?, 'running', ?) RETURNING id")
+                .bind(request_id)
+                .bind(playbook)
+                .bind(now())
+                .fetch_one(&mut *tx)
+                .await?
+                .try_get(0)?,
+        };
+        tx.commit().await?;
+        Ok(id)
+    }
+
+    pub(super) async fn record_step(&self, run_id: i64, r: &StepResult) -> Result<(), StoreError> {
+        sqlx::query(
+            "INSERT INTO step_results (run_id, step, item, action, input, status, output, error, attempts, duration_ms, finished_at)
+             VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+             ON CONFLICT (run_id, step, item) DO UPDATE SET status = excluded.status, output = excluded.output, error = excluded.error,
+                 attempts = excluded.attempts, duration_ms = excluded.duration_ms, finished_at = excluded.finished_at",
+        )
+        .bind(run_id)
+        .bind(&r.step)
+        .bind(&r.item)
+        .bind(&r.action)
+        .bind(r.input.to_string())
+        .bind(&r.status)
+        .bind(r.output.as_ref().map(|o| o.to_string()))
+        .bind(&r.error)
+        .bind(r.attempts)
+        .bind(r.duration_ms)
+        .bind(&r.finished_at)
+        .execute(&self.pool)
+        .await?;
+        Ok(())
+    }
+
+    pub(super) async fn finish_run(&self, run_id: i64, status: &str) -> Result<(), StoreError> {
+        sqlx::query("UPDATE playbook_runs SET status = ?, finished_at = ? WHERE id = ?").bind(status).bind(now()).bind(run_id).execute(&self.pool).await?;
+        Ok(())
+    }
+
+    pub(super) async fn run(&self, run_id: i64) -> Result<PlaybookRun, StoreError> {
+        let row = sqlx::query("SELECT id, request_id, playbook, status, started_at, finished_at FROM playbook_runs WHERE id = ?")
+            .bind(run_id)
+            .fetch_optional(&self.pool)
+            .await?
+            .ok_or(StoreError::NotFound(run_id))?;
+        let steps = sqlx::query("SELECT step, item, action, input, status, output, error, attempts, duration_ms, finished_at FROM step_results WHERE run_id = ? ORDER BY id")
+            .bind(run_id)
+            .fetch_all(&self.pool)
+            .await?
+            .iter()
+            .map(|r| {
+                let input: String = r.try_get("input")?;
+                let output: Option<String> = r.try_get("output")?;
+                Ok(StepResult {
+                    step: r.try_get("step")?,
+                    item: r.try_get("item")?,
+                    action: r.try_get("action")?,
+                    input: serde_json::from_str(&input)?,
+                    status: r.try_get("status")?,
+                    output: output.map(|o| serde_json::from_str(&o)).transpose()?,
+                    error: r.try_get("error")?,
+                    attempts: r.try_get("attempts")?,
+                    duration_ms: r.try_get("duration_ms")?,
+                    finished_at: r.try_get("finished_at")?,
+                })
+            })
+            .collect::<Result<Vec<_>, StoreError>>()?;
+        Ok(PlaybookRun {
+            id: row.try_get("id")?,
+            request_id: row.try_get("request_id")?,
+            playbook: row.try_get("playbook")?,
+            status: row.try_get("status")?,
+            started_at: row.try_get("started_at")?,
+            finished_at: row.try_get("finished_at")?,
+            steps,
+        })
+    }
+
     pub(super) async fn count_requests(&self) -> Result<i64, StoreError> {
         let (n,): (i64,) = sqlx::query_as("SELECT COUNT(*) FROM requests").fetch_one(&self.pool).await?;
         Ok(n)

@@ -1,0 +1,214 @@
+//! Running playbooks: failures stay in their step, `on_error: fail` stops the
+//! run, concurrency stays within the connector's limit, an interrupted run
+//! resumes without repeating finished calls, and a real run against the
+//! Samba lab yields owners, "no result" and nested groups.
+
+use drawbridge_engine::config::Config;
+use drawbridge_engine::ingest::{Ingestor, Origin};
+use drawbridge_engine::playbook::{self, CallError, Executor, Runner, executor::Connectors, validate};
+use drawbridge_engine::sender::DnsSource;
+use drawbridge_engine::store::{Source, Store};
+use futures::future::BoxFuture;
+use std::collections::BTreeMap;
+use std::sync::Arc;
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::time::Duration;
+
+/// Test executor: behaviour per action, with call and concurrency counters.
+#[derive(Default)]
+struct Scripted {
+    calls: AtomicUsize,
+    running: AtomicUsize,
+    max_running: AtomicUsize,
+    /// Calls after this many hang forever (0: never).
+    hang_after: usize,
+}
+
+impl Executor for Scripted {
+    fn call<'a>(&'a self, action: &'a str, input: &'a BTreeMap<String, String>) -> BoxFuture<'a, Result<Option<serde_json::Value>, CallError>> {
+        Box::pin(async move {
+            let n = self.calls.fetch_add(1, Ordering::SeqCst) + 1;
+            if self.hang_after > 0 && n > self.hang_after {
+                futures::future::pending::<()>().await;
+            }
+            let now = self.running.fetch_add(1, Ordering::SeqCst) + 1;
+            self.max_running.fetch_max(now, Ordering::SeqCst);
+            tokio::time::sleep(Duration::from_millis(20)).await;
+            self.running.fetch_sub(1, Ordering::SeqCst);
+            let value = input.values().next().cloned().unwrap_or_default();
+            match action {
+                "active_directory.computer" if value == "WKS-SLOW-1" => {
+                    tokio::time::sleep(Duration::from_secs(5)).await;
+                    Ok(None)
+                }
+                "active_directory.computer" if value == "WKS-500-1" => Err(CallError { message: "HTTP 500 from the server".into(), transient: false }),
+                "active_directory.computer" if value.starts_with("WKS-NONE") => Ok(None),
+                _ => Ok(Some(serde_json::json!({ "action": action, "value": value }))),
+            }
+        })
+    }
+}
+
+async fn request_with(store: &Store, body: &str) -> i64 {
+    let ingestor = Ingestor::new(&Config::default(), store.clone(), DnsSource::Fixed(Default::default())).expect("ingestor");
+    let raw = format!(
+        "From: analyst@mssp.example.net\r\nTo: mssp-requests@corp.example\r\nSubject: Who owns these hosts?\r\nMessage-ID: <{}@mssp.example.net>\r\n\
+         Authentication-Results: mx1.corp.example; dmarc=pass header.from=mssp.example.net\r\n\r\n{body}\r\n",
+        body.len()
+    );
+    let outcome = ingestor.ingest(raw.as_bytes(), &Origin { source: Source::File, reference: "t".into(), cursor: None }).await.expect("ingest");
+    outcome.request_id
+}
+
+fn playbook(text: &str) -> playbook::Playbook {
+    validate::parse(text, "test.yaml").expect("valid playbook")
+}
+
+const HOSTS: &str = r#"
+name: hosts
+trigger: { request_types: [enrichment, default] }
+steps:
+  - id: host
+    action: active_directory.computer
+    for_each: { kinds: [hostname] }
+    input: { name: "{{ item.value }}" }
+    timeout_seconds: 1
+    retries: 1
+  - id: user
+    action: active_directory.user
+    for_each: { kinds: [account] }
+    input: { identifier: "{{ item.value }}" }
+  - id: groups
+    action: active_directory.groups
+    for_each: { kinds: [account] }
+    input: { identifier: "{{ item.value }}" }
+    needs: [user]
+"#;
+
+async fn run(store: &Store, pb: &playbook::Playbook, request_id: i64, executor: Arc<dyn Executor>, limit: usize) -> drawbridge_engine::store::PlaybookRun {
+    let detail = store.request(request_id).await.expect("request");
+    let ctx = playbook::RequestContext {
+        id: Some(request_id),
+        subject: String::new(),
+        sender: String::new(),
+        request_type: "enrichment".into(),
+        indicators: detail
+            .indicators
+            .iter()
+            .map(|i| drawbridge_engine::indicators::Indicator { kind: i.kind, value: i.value.clone(), defanged: false, occurrences: 1, source: i.source.clone() })
+            .collect(),
+    };
+    let plan = playbook::plan(pb, &ctx).expect("plan");
+    Runner::new(store.clone(), executor).with_limit("active_directory", limit).run(request_id, pb, &plan).await.expect("run")
+}
+
+#[tokio::test]
+async fn timeouts_and_server_errors_fail_their_step_while_the_rest_completes() {
+    let store = Store::in_memory().await.expect("store");
+    let id = request_with(&store, "Hosts WKS-SLOW-1, WKS-500-1, WKS-NONE-1 and WKS-OK-1; user CORP\\j.doe.").await;
+    let exec = Arc::new(Scripted::default());
+    let result = run(&store, &playbook(HOSTS), id, exec.clone(), 4).await;
+    assert_eq!(result.status, "completed", "on_error: continue");
+    let by_item = |item: &str| result.steps.iter().find(|s| s.item.ends_with(item)).unwrap_or_else(|| panic!("{item} ran"));
+    let slow = by_item("WKS-SLOW-1");
+    assert_eq!(slow.status, "failed");
+    assert!(slow.error.as_deref().is_some_and(|e| e.contains("no answer within 1 s")), "{slow:?}");
+    assert_eq!(slow.attempts, 2, "a timeout is transient: retried once");
+    let e500 = by_item("WKS-500-1");
+    assert_eq!((e500.status.as_str(), e500.attempts), ("failed", 1), "a permanent error is not retried");
+    assert_eq!(by_item("WKS-NONE-1").status, "no_result");
+    assert_eq!(by_item("WKS-OK-1").status, "ok");
+    assert!(result.steps.iter().any(|s| s.step == "groups" && s.status == "ok"), "the dependent step ran after its need");
+    assert!(result.steps.iter().all(|s| s.input.is_object()));
+}
+
+#[tokio::test]
+async fn on_error_fail_stops_the_run_before_dependent_steps() {
+    let store = Store::in_memory().await.expect("store");
+    let id = request_with(&store, "Host WKS-500-1 and user CORP\\j.doe.").await;
+    let pb = playbook(&HOSTS.replace("    retries: 1\n", "    retries: 1\n    on_error: fail\n").replace("    needs: [user]\n", "    needs: [user, host]\n"));
+    let result = run(&store, &pb, id, Arc::new(Scripted::default()), 4).await;
+    assert_eq!(result.status, "failed");
+    assert!(!result.steps.iter().any(|s| s.step == "groups"), "steps after the failure did not run: {:?}", result.steps);
+}
+
+#[tokio::test]
+async fn concurrency_stays_within_the_connector_limit() {
+    let store = Store::in_memory().await.expect("store");
+    let hosts: Vec<String> = (1..=12).map(|i| format!("WKS-OK-{i}")).collect();
+    let id = request_with(&store, &format!("Hosts {}.", hosts.join(", "))).await;
+    let exec = Arc::new(Scripted::default());
+    let result = run(&store, &playbook(HOSTS), id, exec.clone(), 3).await;
+    assert_eq!(result.steps.len(), 12);
+    let max = exec.max_running.load(Ordering::SeqCst);
+    assert!((2..=3).contains(&max), "ran concurrently, never above the limit: {max}");
+}
+
+#[tokio::test]
+async fn an_interrupted_run_resumes_without_repeating_finished_calls() {
+    let store = Store::in_memory().await.expect("store");
+    let hosts: Vec<String> = (1..=8).map(|i| format!("WKS-OK-{i}")).collect();
+    let id = request_with(&store, &format!("Hosts {}.", hosts.join(", "))).await;
+    let pb = playbook(HOSTS);
+    // First attempt: the process "dies" after 5 calls were answered.
+    let dying = Arc::new(Scripted { hang_after: 5, ..Default::default() });
+    let first = tokio::spawn({
+        let (store, pb, dying) = (store.clone(), pb.clone(), dying.clone());
+        async move { run(&store, &pb, id, dying, 1).await }
+    });
+    let mut stored = 0;
+    for _ in 0..200 {
+        tokio::time::sleep(Duration::from_millis(20)).await;
+        stored = sqlx_count(&store).await;
+        if stored >= 5 {
+            break;
+        }
+    }
+    first.abort();
+    assert_eq!(stored, 5, "five calls finished before the crash");
+    // Restart: only the remaining three calls are made.
+    let fresh = Arc::new(Scripted::default());
+    let result = run(&store, &pb, id, fresh.clone(), 4).await;
+    assert_eq!(fresh.calls.load(Ordering::SeqCst), 3, "finished calls are not repeated");
+    assert_eq!(result.steps.len(), 8);
+    assert_eq!(result.status, "completed");
+}
+
+/// Stored step results of the request's open run.
+async fn sqlx_count(store: &Store) -> usize {
+    store.run(1).await.map(|r| r.steps.len()).unwrap_or(0)
+}
+
+#[tokio::test]
+async fn a_real_run_against_the_directory_lab() {
+    let Some(lab) = std::env::var_os("DRAWBRIDGE_DIRECTORY_LAB").map(std::path::PathBuf::from) else {
+        eprintln!("SKIPPED: DRAWBRIDGE_DIRECTORY_LAB is not set; `make test` starts the directory lab");
+        return;
+    };
+    unsafe { std::env::set_var("DRAWBRIDGE_SECRET_AD_RUN", "Passw0rd!Admin") };
+    let cfg = drawbridge_engine::connectors::active_directory::ActiveDirectoryConfig {
+        url: "ldaps://127.0.0.1:636".into(),
+        starttls: false,
+        ca_file: Some(lab.join("tls/ca.pem")),
+        allow_tls12: false,
+        bind_dn: "Administrator@corp.example.test".into(),
+        password_secret: "ad-run".into(),
+        base_dn: "DC=corp,DC=example,DC=test".into(),
+        netbios_domain: "CORP".into(),
+        timeout_seconds: 5,
+        page_size: 100,
+    };
+    let store = Store::in_memory().await.expect("store");
+    let id = request_with(&store, "Could you tell us who owns WKS-FIN-042 and WKS-NOPE-999, and which groups CORP\\j.doe is in?").await;
+    assert_eq!(store.request(id).await.expect("r").summary.request_type.as_deref(), Some("enrichment"));
+    let mut runner = Runner::new(store.clone(), Arc::new(Connectors::new(Some(cfg))));
+    let dir = std::path::PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../playbooks");
+    let result = playbook::run_request(&store, &dir, &mut runner, id).await.expect("run");
+    assert_eq!((result.playbook.as_str(), result.status.as_str()), ("enrichment", "completed"));
+    let owner = result.steps.iter().find(|s| s.item == "hostname:WKS-FIN-042").expect("host step");
+    assert_eq!(owner.status, "ok");
+    assert_eq!(owner.output.as_ref().and_then(|o| o["managed_by"]["account"].as_str()), Some("j.doe"));
+    assert_eq!(result.steps.iter().find(|s| s.item == "hostname:WKS-NOPE-999").map(|s| s.status.as_str()), Some("no_result"));
+    let groups = result.steps.iter().find(|s| s.step == "user_groups").expect("groups step");
+    assert!(groups.output.as_ref().is_some_and(|o| o["groups"].as_array().is_some_and(|g| g.iter().any(|x| x == "GRP-AllStaff"))), "{groups:?}");
+}
