@@ -12,6 +12,7 @@ pub mod plan;
 pub mod render;
 pub mod run;
 pub mod validate;
+pub mod window;
 
 pub use definition::{Playbook, schema};
 pub use plan::{Plan, RequestContext, plan, select};
