@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Installs what Drawbridge needs on Debian 12 / Ubuntu: system packages (mail
-# lab, Tauri/WebKit, Xvfb), the UI's npm packages and tauri-driver.
+# and directory labs, Tauri/WebKit, Xvfb), the UI's npm packages, tauri-driver
+# and osmem-server (the SIEM lab, from PyPI).
 #   scripts/deps.sh app    only what building and running the app needs
 #   scripts/deps.sh test   everything, including the test servers (default)
 set -euo pipefail
@@ -27,6 +28,10 @@ if [ -n "$missing" ]; then
 fi
 
 (cd ui && { [ -d node_modules ] && [ node_modules -nt package-lock.json ] || npm ci --no-audit --no-fund; })
+
+if [ "$what" = "test" ] && ! python3 -c "import osmem_server" 2>/dev/null; then
+  python3 -m pip install --quiet osmem-server
+fi
 
 if [ "$what" = "test" ] && ! command -v tauri-driver >/dev/null && [ ! -x "$HOME/.cargo/bin/tauri-driver" ]; then
   cargo install tauri-driver --locked

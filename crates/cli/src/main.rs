@@ -355,20 +355,22 @@ async fn run(cli: Cli) -> Result<()> {
             let message = mime::parse(&raw).map_err(|e| anyhow::anyhow!("{}: {e}", request.display()))?;
             let classifier = ingest::classifier(&config)?;
             let triage = classifier.classify(message.subject.as_deref().unwrap_or(""), &message.text);
+            let sent = message.date.as_deref().and_then(|d| chrono::DateTime::parse_from_rfc3339(d).ok()).map(|d| d.with_timezone(&chrono::Utc)).unwrap_or_else(chrono::Utc::now);
             let ctx = playbook::RequestContext {
+                window: playbook::window::window(&format!("{}\n{}", message.subject.as_deref().unwrap_or(""), message.text), sent),
                 id: None,
                 subject: message.subject.clone().unwrap_or_default(),
                 sender: message.from.as_ref().map(|f| f.address.clone()).unwrap_or_default(),
                 request_type: triage.label.clone(),
                 indicators: Extractor::new(&config.indicators)?.extract_message(&message),
             };
-            print_json(&playbook::plan(&pb, &ctx).map_err(|e| anyhow::anyhow!("{e}"))?)
+            print_json(&playbook::plan::plan_with(&pb, &ctx, &config.connectors).map_err(|e| anyhow::anyhow!("{e}"))?)
         }
         Command::Run { request_id } => {
             let store = open_store(&config, cli.db.as_deref()).await?;
-            let executor = std::sync::Arc::new(playbook::executor::Connectors::new(config.connectors.active_directory.clone()));
+            let executor = std::sync::Arc::new(playbook::executor::Connectors::new(&config.connectors));
             let mut runner = playbook::Runner::new(store.clone(), executor);
-            print_json(&playbook::run_request(&store, &config.playbooks_dir(), &mut runner, request_id).await?)
+            print_json(&playbook::run_request(&store, &config.playbooks_dir(), &config.connectors, &mut runner, request_id).await?)
         }
         Command::Playbook(PlaybookCommand::Schema) => print_json(&playbook::schema()),
         Command::Playbook(PlaybookCommand::Actions) => print_json(&playbook::actions::ACTIONS),

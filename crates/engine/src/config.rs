@@ -104,6 +104,9 @@ impl Default for SendersConfig {
 pub struct ConnectorsConfig {
     #[serde(default)]
     pub active_directory: Option<crate::connectors::active_directory::ActiveDirectoryConfig>,
+    /// Elasticsearch / OpenSearch SIEM.
+    #[serde(default)]
+    pub siem: Option<crate::connectors::siem_elastic::ElasticConfig>,
 }
 
 impl Config {

@@ -92,6 +92,7 @@ async fn run(store: &Store, pb: &playbook::Playbook, request_id: i64, executor: 
         subject: String::new(),
         sender: String::new(),
         request_type: "enrichment".into(),
+        window: drawbridge_engine::playbook::window::window("", chrono::Utc::now()),
         indicators: detail
             .indicators
             .iter()
@@ -201,14 +202,67 @@ async fn a_real_run_against_the_directory_lab() {
     let store = Store::in_memory().await.expect("store");
     let id = request_with(&store, "Could you tell us who owns WKS-FIN-042 and WKS-NOPE-999, and which groups CORP\\j.doe is in?").await;
     assert_eq!(store.request(id).await.expect("r").summary.request_type.as_deref(), Some("enrichment"));
-    let mut runner = Runner::new(store.clone(), Arc::new(Connectors::new(Some(cfg))));
+    let mut runner = Runner::new(store.clone(), Arc::new(Connectors::new(&drawbridge_engine::config::ConnectorsConfig { active_directory: Some(cfg.clone()), siem: None })));
     let dir = std::path::PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../playbooks");
-    let result = playbook::run_request(&store, &dir, &mut runner, id).await.expect("run");
+    let connectors = drawbridge_engine::config::ConnectorsConfig { active_directory: Some(cfg), siem: None };
+    let result = playbook::run_request(&store, &dir, &connectors, &mut runner, id).await.expect("run");
     assert_eq!((result.playbook.as_str(), result.status.as_str()), ("enrichment", "completed"));
-    let owner = result.steps.iter().find(|s| s.item == "hostname:WKS-FIN-042").expect("host step");
-    assert_eq!(owner.status, "ok");
+    let owner = result.steps.iter().find(|s| s.step == "host_owner" && s.item == "hostname:WKS-FIN-042").expect("host step");
+    assert_eq!(owner.status, "ok", "{owner:?}");
     assert_eq!(owner.output.as_ref().and_then(|o| o["managed_by"]["account"].as_str()), Some("j.doe"));
-    assert_eq!(result.steps.iter().find(|s| s.item == "hostname:WKS-NOPE-999").map(|s| s.status.as_str()), Some("no_result"));
+    assert_eq!(result.steps.iter().find(|s| s.step == "host_owner" && s.item == "hostname:WKS-NOPE-999").map(|s| s.status.as_str()), Some("no_result"));
+    let unconfigured = result.steps.iter().find(|s| s.step == "siem_sightings").expect("SIEM step planned");
+    assert_eq!((unconfigured.status.as_str(), unconfigured.error.as_deref()), ("failed", Some("connector siem is not configured")));
     let groups = result.steps.iter().find(|s| s.step == "user_groups").expect("groups step");
     assert!(groups.output.as_ref().is_some_and(|o| o["groups"].as_array().is_some_and(|g| g.iter().any(|x| x == "GRP-AllStaff"))), "{groups:?}");
+}
+
+#[tokio::test]
+async fn a_real_run_against_the_directory_and_siem_labs_uses_the_requested_window() {
+    let (Some(dir_lab), Some(_)) = (std::env::var_os("DRAWBRIDGE_DIRECTORY_LAB"), std::env::var_os("DRAWBRIDGE_SIEM_LAB")) else {
+        eprintln!("SKIPPED: the directory and SIEM labs are not running; `make test` starts them");
+        return;
+    };
+    let dir_lab = std::path::PathBuf::from(dir_lab);
+    unsafe { std::env::set_var("DRAWBRIDGE_SECRET_AD_RUN2", "Passw0rd!Admin") };
+    let config: drawbridge_engine::config::Config = toml::from_str(&format!(
+        r#"
+[connectors.active_directory]
+url = "ldaps://127.0.0.1:636"
+ca_file = "{ca}"
+bind_dn = "Administrator@corp.example.test"
+password_secret = "ad-run2"
+base_dn = "DC=corp,DC=example,DC=test"
+netbios_domain = "CORP"
+
+[connectors.siem]
+url = "http://127.0.0.1:9200"
+index = "*-lab"
+host_field = "host.name.keyword"
+user_field = "user.name.keyword"
+[connectors.siem.fields]
+ipv4 = ["source.ip.keyword", "destination.ip.keyword"]
+hostname = ["host.name.keyword"]
+account = ["user.name.keyword"]
+"#,
+        ca = dir_lab.join("tls/ca.pem").display()
+    ))
+    .expect("config");
+    let store = Store::in_memory().await.expect("store");
+    let id = request_with(&store, "Who owns WKS-FIN-042, and did 203.0.113.7 hit your firewall during November 2026? Also 192.0.2.200.").await;
+    let mut runner = Runner::new(store.clone(), Arc::new(Connectors::new(&config.connectors)));
+    let dir = std::path::PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../playbooks");
+    let result = playbook::run_request(&store, &dir, &config.connectors, &mut runner, id).await.expect("run");
+    assert_eq!(result.status, "completed");
+    let ip = result.steps.iter().find(|s| s.step == "siem_sightings" && s.item == "ipv4:203.0.113.7").expect("SIEM step for the IP");
+    assert_eq!(ip.status, "ok", "{ip:?}");
+    assert_eq!(ip.input["start"], "2026-11-01T00:00:00Z", "the requested window: {:?}", ip.input);
+    assert_eq!(ip.input["end"], "2026-12-01T00:00:00Z");
+    let out = ip.output.as_ref().expect("output");
+    assert_eq!(out["hits"], 3);
+    assert_eq!(out["top_hosts"][0][0], "WKS-FIN-042");
+    let none = result.steps.iter().find(|s| s.item == "ipv4:192.0.2.200").expect("the other IP");
+    assert_eq!(none.status, "no_result");
+    let owner = result.steps.iter().find(|s| s.step == "host_owner").expect("owner");
+    assert_eq!(owner.output.as_ref().and_then(|o| o["managed_by"]["account"].as_str()), Some("j.doe"));
 }

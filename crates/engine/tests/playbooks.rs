@@ -15,7 +15,7 @@ fn indicator(kind: Kind, value: &str) -> Indicator {
 }
 
 fn request(request_type: &str, indicators: Vec<Indicator>) -> RequestContext {
-    RequestContext { id: Some(1), subject: "s".into(), sender: "analyst@mssp.example.net".into(), request_type: request_type.into(), indicators }
+    RequestContext { id: Some(1), subject: "s".into(), sender: "analyst@mssp.example.net".into(), request_type: request_type.into(), indicators, window: drawbridge_engine::playbook::window::window("", chrono::Utc::now()) }
 }
 
 #[test]
@@ -84,5 +84,10 @@ fn planning_renders_inputs_filters_by_kind_and_condition_and_escapes_queries() {
     let user_calls: Vec<_> = plan.calls.iter().filter(|c| c.step == "user_details").collect();
     assert_eq!(user_calls.len(), 1, "the external address is not a directory user: {user_calls:?}");
     assert!(plan.skipped.iter().any(|(s, why)| s == "user_details" && why.contains("ceo@phish.example.com")), "{:?}", plan.skipped);
-    assert!(plan.calls.iter().all(|c| c.item.as_deref() != Some("ipv4:203.0.113.7")), "no AD step runs for an IP");
+    assert!(
+        plan.calls.iter().filter(|c| c.connector == "active_directory").all(|c| c.item.as_deref() != Some("ipv4:203.0.113.7")),
+        "no directory call for an IP"
+    );
+    let siem = plan.calls.iter().find(|c| c.action == "siem.sighting" && c.item.as_deref() == Some("ipv4:203.0.113.7")).expect("SIEM call for the IP");
+    assert!(siem.query.contains(r#"{"term":{"source.ip":"203.0.113.7"}}"#), "{}", siem.query);
 }

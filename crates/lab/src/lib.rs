@@ -151,6 +151,94 @@ pub fn company(seed: u64) -> Company {
     Company { users, computers }
 }
 
+/// The lab's "malicious" indicators and where they really occur in the SIEM.
+pub const BAD_IP: &str = "203.0.113.7";
+pub const BAD_DOMAIN: &str = "login-verify-portal.com";
+pub const BAD_SHA256: &str = "2d711642b726b04401627ca9fbac32f5c8530fb1903cc4db02258717921a4881";
+/// The 28 days of events end here (exclusive): 2026-11-27T00:00:00Z.
+pub const EVENTS_END: i64 = LAB_NOW;
+pub const EVENT_DAYS: i64 = 28;
+
+fn iso(unix: i64) -> String {
+    let days = unix.div_euclid(86_400);
+    let secs = unix.rem_euclid(86_400);
+    // Civil date from days since 1970-01-01 (Howard Hinnant's algorithm).
+    let z = days + 719_468;
+    let era = z.div_euclid(146_097);
+    let doe = z - era * 146_097;
+    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
+    let y = yoe + era * 400;
+    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+    let mp = (5 * doy + 2) / 153;
+    let d = doy - (153 * mp + 2) / 5 + 1;
+    let m = if mp < 10 { mp + 3 } else { mp - 9 };
+    let y = if m <= 2 { y + 1 } else { y };
+    format!("{y:04}-{m:02}-{d:02}T{:02}:{:02}:{:02}Z", secs / 3600, secs % 3600 / 60, secs % 60)
+}
+
+impl Company {
+    /// `count` SIEM events over the last four weeks, as `_bulk` NDJSON:
+    /// proxy, firewall and endpoint logs with ECS field names. The bad
+    /// indicators occur on known days from known hosts.
+    pub fn siem_events(&self, seed: u64, count: usize) -> String {
+        let mut rng = Rng::new(seed ^ 0x51e4);
+        let start = EVENTS_END - EVENT_DAYS * 86_400;
+        let mut out = String::with_capacity(count * 260);
+        let sites = ["www.example.com", "cdn.example.net", "api.partner.example", "news.example.org", "docs.example.io", "mail.example.com"];
+        let workstations: Vec<&Computer> = self.computers.iter().filter(|c| c.department.is_some()).collect();
+        for i in 0..count {
+            let c = workstations[rng.below(workstations.len())];
+            let user = c.managed_by.clone().unwrap_or_default();
+            let t = start + (rng.next() % (EVENT_DAYS as u64 * 86_400)) as i64;
+            let (index, doc) = match i % 10 {
+                0..=5 => (
+                    "proxy-lab",
+                    format!(
+                        r#"{{"@timestamp":"{}","event":{{"category":"web","dataset":"proxy"}},"host":{{"name":"{}"}},"user":{{"name":"{}"}},"source":{{"ip":"{}"}},"url":{{"domain":"{}","original":"https://{}/{}"}}}}"#,
+                        iso(t), c.name, user, c.ip, sites[i % sites.len()], sites[i % sites.len()], rng.hex(6)
+                    ),
+                ),
+                6..=8 => (
+                    "firewall-lab",
+                    format!(
+                        r#"{{"@timestamp":"{}","event":{{"category":"network","dataset":"firewall","action":"allow"}},"host":{{"name":"{}"}},"source":{{"ip":"{}"}},"destination":{{"ip":"198.51.100.{}","port":443}}}}"#,
+                        iso(t), c.name, c.ip, rng.below(250)
+                    ),
+                ),
+                _ => (
+                    "endpoint-lab",
+                    format!(
+                        r#"{{"@timestamp":"{}","event":{{"category":"process","dataset":"edr"}},"host":{{"name":"{}"}},"user":{{"name":"{}"}},"process":{{"name":"chrome.exe","hash":{{"sha256":"{}"}}}}}}"#,
+                        iso(t), c.name, user, rng.hex(64)
+                    ),
+                ),
+            };
+            out.push_str(&format!("{{\"index\":{{\"_index\":\"{index}\"}}}}\n{doc}\n"));
+        }
+        // The lab's incident: WKS-FIN-042 (j.doe) talks to the bad IP on three
+        // days, two other hosts visit the phishing domain, and the bad hash
+        // runs on WKS-FIN-042 once.
+        let day = |d: i64, h: i64| start + d * 86_400 + h * 3600;
+        for (d, h) in [(20, 2), (21, 3), (25, 2)] {
+            out.push_str(&format!(
+                "{{\"index\":{{\"_index\":\"firewall-lab\"}}}}\n{{\"@timestamp\":\"{}\",\"event\":{{\"category\":\"network\",\"dataset\":\"firewall\",\"action\":\"allow\"}},\"host\":{{\"name\":\"WKS-FIN-042\"}},\"user\":{{\"name\":\"j.doe\"}},\"source\":{{\"ip\":\"10.20.1.42\"}},\"destination\":{{\"ip\":\"{BAD_IP}\",\"port\":8443}}}}\n",
+                iso(day(d, h))
+            ));
+        }
+        for (host, user) in [("LT-SALES-101", "luis.costa"), ("WKS-HR-017", "anna.weber")] {
+            out.push_str(&format!(
+                "{{\"index\":{{\"_index\":\"proxy-lab\"}}}}\n{{\"@timestamp\":\"{}\",\"event\":{{\"category\":\"web\",\"dataset\":\"proxy\"}},\"host\":{{\"name\":\"{host}\"}},\"user\":{{\"name\":\"{user}\"}},\"url\":{{\"domain\":\"{BAD_DOMAIN}\",\"original\":\"https://{BAD_DOMAIN}/login\"}}}}\n",
+                iso(day(24, 9))
+            ));
+        }
+        out.push_str(&format!(
+            "{{\"index\":{{\"_index\":\"endpoint-lab\"}}}}\n{{\"@timestamp\":\"{}\",\"event\":{{\"category\":\"process\",\"dataset\":\"edr\"}},\"host\":{{\"name\":\"WKS-FIN-042\"}},\"user\":{{\"name\":\"j.doe\"}},\"process\":{{\"name\":\"invoice.exe\",\"hash\":{{\"sha256\":\"{BAD_SHA256}\"}}}}}}\n",
+            iso(day(21, 4))
+        ));
+        out
+    }
+}
+
 fn capitalise(s: &str) -> String {
     let mut c = s.chars();
     c.next().map(|f| f.to_uppercase().chain(c).collect()).unwrap_or_default()
@@ -262,6 +350,24 @@ impl Company {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn dates_are_civil() {
+        assert_eq!(iso(0), "1970-01-01T00:00:00Z");
+        assert_eq!(iso(LAB_NOW), "2026-11-27T00:00:00Z");
+        assert_eq!(iso(951_782_400), "2000-02-29T00:00:00Z");
+    }
+
+    #[test]
+    fn siem_events_are_valid_bulk_ndjson() {
+        let c = company(7);
+        let events = c.siem_events(1, 1000);
+        let lines: Vec<&str> = events.lines().collect();
+        assert_eq!(lines.len() % 2, 0);
+        assert!(lines.len() >= 2000);
+        assert!(events.contains(BAD_IP) && events.contains(BAD_DOMAIN) && events.contains(BAD_SHA256));
+        assert!(lines.iter().all(|l| l.starts_with('{') && l.ends_with('}')));
+    }
 
     #[test]
     fn the_company_is_seeded_and_consistent() {

@@ -3,3 +3,4 @@
 //! language), its client with typed actions, and a health check.
 
 pub mod active_directory;
+pub mod siem_elastic;

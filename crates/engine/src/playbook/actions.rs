@@ -27,6 +27,12 @@ pub const ACTIONS: &[ActionSpec] = &[
         inputs: &["identifier"],
     },
     ActionSpec {
+        name: "siem.sighting",
+        connector: "siem",
+        description: "How often an indicator occurs in the SIEM in the request's time window: hits, first/last seen, top hosts and users.",
+        inputs: &["kind", "value", "start", "end"],
+    },
+    ActionSpec {
         name: "active_directory.groups",
         connector: "active_directory",
         description: "Every group a user belongs to, nested membership included.",
@@ -40,9 +46,20 @@ pub fn find(name: &str) -> Option<&'static ActionSpec> {
 
 /// The query the connector would send for `action` with these inputs, in the
 /// connector's own language (escaped exactly as it would be sent).
-pub fn query(action: &str, input: &std::collections::BTreeMap<String, String>) -> String {
+pub fn query(action: &str, input: &std::collections::BTreeMap<String, String>, connectors: &crate::config::ConnectorsConfig) -> String {
     let get = |k: &str| input.get(k).map(String::as_str).unwrap_or("");
     match action {
+        "siem.sighting" => {
+            let cfg = connectors.siem.clone().unwrap_or_else(default_siem);
+            let parse = |k: &str| chrono::DateTime::parse_from_rfc3339(get(k)).map(|d| d.with_timezone(&chrono::Utc));
+            match (crate::indicators::Kind::parse(get("kind")), parse("start"), parse("end")) {
+                (Some(kind), Ok(start), Ok(end)) => match crate::connectors::siem_elastic::query::sighting(&cfg, kind, get("value"), start, end) {
+                    Some(body) => format!("POST {}/{}/_search {}", cfg.url, cfg.index, body),
+                    None => format!("(no SIEM field is mapped for {kind})"),
+                },
+                _ => "(kind, start or end is not valid)".into(),
+            }
+        }
         "active_directory.computer" => format!("LDAP search {}", filter::computer(get("name"))),
         "active_directory.user" => {
             let id = get("identifier");
@@ -56,4 +73,23 @@ pub fn query(action: &str, input: &std::collections::BTreeMap<String, String>) -
         }
         other => format!("(no query builder for {other})"),
     }
+}
+
+/// The ECS mapping against a placeholder cluster, for dry runs without a configured SIEM.
+fn default_siem() -> crate::connectors::siem_elastic::ElasticConfig {
+    toml::from_str("url = \"https://siem.example:9200\"\nindex = \"logs-*\"\n").unwrap_or_else(|_| crate::connectors::siem_elastic::ElasticConfig {
+        url: String::new(),
+        index: String::new(),
+        ca_file: None,
+        allow_tls12: false,
+        username: None,
+        password_secret: None,
+        api_key_secret: None,
+        timeout_seconds: 30,
+        fields: crate::connectors::siem_elastic::default_fields(),
+        time_field: "@timestamp".into(),
+        host_field: "host.name".into(),
+        user_field: "user.name".into(),
+        top: 5,
+    })
 }

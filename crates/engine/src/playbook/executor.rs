@@ -1,7 +1,9 @@
 //! The executor that reaches the real connectors named in the configuration.
 
 use super::run::{CallError, Executor};
+use crate::config::ConnectorsConfig;
 use crate::connectors::active_directory::{ActiveDirectory, ActiveDirectoryConfig, AdError};
+use crate::connectors::siem_elastic::{Elastic, SiemError};
 use futures::future::BoxFuture;
 use std::collections::BTreeMap;
 use tokio::sync::Mutex;
@@ -9,11 +11,24 @@ use tokio::sync::Mutex;
 pub struct Connectors {
     active_directory: Option<ActiveDirectoryConfig>,
     ad: Mutex<Option<ActiveDirectory>>,
+    siem: Option<Result<Elastic, String>>,
 }
 
 impl Connectors {
-    pub fn new(active_directory: Option<ActiveDirectoryConfig>) -> Connectors {
-        Connectors { active_directory, ad: Mutex::new(None) }
+    pub fn new(cfg: &ConnectorsConfig) -> Connectors {
+        Connectors {
+            active_directory: cfg.active_directory.clone(),
+            ad: Mutex::new(None),
+            siem: cfg.siem.as_ref().map(|c| Elastic::new(c).map_err(|e| e.to_string())),
+        }
+    }
+
+    fn siem(&self) -> Result<&Elastic, CallError> {
+        match &self.siem {
+            None => Err(CallError { message: "connector siem is not configured".into(), transient: false }),
+            Some(Err(e)) => Err(CallError { message: e.clone(), transient: false }),
+            Some(Ok(s)) => Ok(s),
+        }
     }
 
     /// One bound connection, opened on first use and reopened after a failure.
@@ -38,6 +53,10 @@ fn ad_error(e: AdError) -> CallError {
     CallError { message: e.to_string(), transient }
 }
 
+fn siem_error(e: SiemError) -> CallError {
+    CallError { transient: e.is_transient(), message: e.to_string() }
+}
+
 fn to_json<T: serde::Serialize>(v: Option<T>) -> Result<Option<serde_json::Value>, CallError> {
     v.map(|x| serde_json::to_value(x).map_err(|e| CallError { message: e.to_string(), transient: false })).transpose()
 }
@@ -58,6 +77,16 @@ impl Executor for Connectors {
                 "active_directory.groups" => {
                     let mut ad = self.ad().await?;
                     ad.groups(&get("identifier")).await.map_err(ad_error).and_then(to_json)
+                }
+                "siem.sighting" => {
+                    let siem = self.siem()?;
+                    let kind = crate::indicators::Kind::parse(&get("kind")).ok_or_else(|| CallError { message: format!("{:?} is not an indicator kind", get("kind")), transient: false })?;
+                    let time = |k: &str| {
+                        chrono::DateTime::parse_from_rfc3339(&get(k))
+                            .map(|d| d.with_timezone(&chrono::Utc))
+                            .map_err(|e| CallError { message: format!("input {k}: {e}"), transient: false })
+                    };
+                    siem.sighting(kind, &get("value"), time("start")?, time("end")?).await.map_err(siem_error).and_then(to_json)
                 }
                 other => Err(CallError { message: format!("no executor for action {other}"), transient: false }),
             };

@@ -39,13 +39,24 @@ pub enum RunRequestError {
 }
 
 /// Runs the playbook for a stored request (resuming an interrupted run).
-pub async fn run_request(store: &Store, playbooks_dir: &std::path::Path, runner: &mut Runner, request_id: i64) -> Result<PlaybookRun, RunRequestError> {
+pub async fn run_request(
+    store: &Store,
+    playbooks_dir: &std::path::Path,
+    connectors: &crate::config::ConnectorsConfig,
+    runner: &mut Runner,
+    request_id: i64,
+) -> Result<PlaybookRun, RunRequestError> {
     let detail = store.request(request_id).await?;
     if detail.summary.status == "quarantined" {
         return Err(RunRequestError::Quarantined(request_id, detail.summary.quarantine_reason.unwrap_or_default()));
     }
     let request_type = detail.summary.request_type.clone().unwrap_or_else(|| "default".into());
+    let text = detail.parsed.as_ref().and_then(|p| p["text"].as_str()).unwrap_or("").to_string();
+    let subject = detail.summary.subject.clone().unwrap_or_default();
+    let sent = detail.parsed.as_ref().and_then(|p| p["date"].as_str()).and_then(|d| chrono::DateTime::parse_from_rfc3339(d).ok()).map(|d| d.with_timezone(&chrono::Utc));
+    let received = chrono::DateTime::parse_from_rfc3339(&detail.summary.received_at).map(|d| d.with_timezone(&chrono::Utc)).unwrap_or_else(|_| chrono::Utc::now());
     let ctx = RequestContext {
+        window: window::window(&format!("{subject}\n{text}"), sent.unwrap_or(received)),
         id: Some(request_id),
         subject: detail.summary.subject.clone().unwrap_or_default(),
         sender: detail.summary.sender.clone().unwrap_or_default(),
@@ -58,6 +69,6 @@ pub async fn run_request(store: &Store, playbooks_dir: &std::path::Path, runner:
     };
     let playbooks = load_dir(playbooks_dir)?;
     let pb = select(&playbooks, &request_type, &ctx.indicators).ok_or(RunRequestError::NoPlaybook(request_type))?;
-    let planned = plan(pb, &ctx).map_err(RunRequestError::Plan)?;
+    let planned = plan::plan_with(pb, &ctx, connectors).map_err(RunRequestError::Plan)?;
     Ok(runner.run(request_id, pb, &planned).await?)
 }

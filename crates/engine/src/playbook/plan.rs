@@ -17,6 +17,8 @@ pub struct RequestContext {
     pub sender: String,
     pub request_type: String,
     pub indicators: Vec<Indicator>,
+    /// The period the request is about (`request.window.start` / `.end` in templates).
+    pub window: super::window::Window,
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -53,6 +55,12 @@ pub fn select<'a>(playbooks: &'a [Playbook], request_type: &str, indicators: &[I
 }
 
 pub fn plan(playbook: &Playbook, request: &RequestContext) -> Result<Plan, String> {
+    plan_with(playbook, request, &crate::config::ConnectorsConfig::default())
+}
+
+/// As [`plan`], with the deployment's connector settings (field mappings…)
+/// so that the queries shown are the ones that would be sent.
+pub fn plan_with(playbook: &Playbook, request: &RequestContext, connectors: &crate::config::ConnectorsConfig) -> Result<Plan, String> {
     let env = render::environment();
     let mut calls = Vec::new();
     let mut skipped = Vec::new();
@@ -88,7 +96,7 @@ pub fn plan(playbook: &Playbook, request: &RequestContext) -> Result<Plan, Strin
                 action: step.action.clone(),
                 connector: spec.connector.into(),
                 item: item.map(|i| format!("{}:{}", i.kind, i.value)),
-                query: actions::query(&step.action, &input),
+                query: actions::query(&step.action, &input, connectors),
                 input,
                 needs: step.needs.clone(),
             });

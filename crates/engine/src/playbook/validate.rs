@@ -127,6 +127,7 @@ fn trial_render(p: &Playbook) -> Vec<String> {
         sender: "analyst@mssp.example.net".into(),
         request_type: p.trigger.request_types.first().cloned().unwrap_or_default(),
         indicators: Kind::ALL.iter().map(|k| sample(*k)).collect(),
+        window: super::window::window("", chrono::Utc::now()),
     };
     let mut out = Vec::new();
     for s in &p.steps {
