@@ -10,7 +10,7 @@ SUDO=""
 [ "$(id -u)" -eq 0 ] || SUDO="sudo"
 
 app_pkgs="build-essential pkg-config file curl libwebkit2gtk-4.1-dev libxdo-dev libssl-dev libayatana-appindicator3-dev librsvg2-dev nodejs npm"
-test_pkgs="dovecot-imapd dovecot-lmtpd postfix openssl xvfb xauth webkit2gtk-driver samba samba-ad-dc samba-ad-provision winbind krb5-user ldap-utils"
+test_pkgs="dovecot-imapd dovecot-lmtpd postfix openssl xvfb xauth webkit2gtk-driver samba samba-ad-dc samba-ad-provision winbind krb5-user ldap-utils postgresql"
 pkgs=$app_pkgs
 [ "$what" = "test" ] && pkgs="$app_pkgs $test_pkgs"
 

@@ -107,6 +107,9 @@ pub struct ConnectorsConfig {
     /// Elasticsearch / OpenSearch SIEM.
     #[serde(default)]
     pub siem: Option<crate::connectors::siem_elastic::ElasticConfig>,
+    /// The asset inventory (CSV export or SQL database).
+    #[serde(default)]
+    pub asset_inventory: Option<crate::connectors::asset_inventory::AssetInventoryConfig>,
 }
 
 impl Config {

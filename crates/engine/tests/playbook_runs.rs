@@ -202,9 +202,9 @@ async fn a_real_run_against_the_directory_lab() {
     let store = Store::in_memory().await.expect("store");
     let id = request_with(&store, "Could you tell us who owns WKS-FIN-042 and WKS-NOPE-999, and which groups CORP\\j.doe is in?").await;
     assert_eq!(store.request(id).await.expect("r").summary.request_type.as_deref(), Some("enrichment"));
-    let mut runner = Runner::new(store.clone(), Arc::new(Connectors::new(&drawbridge_engine::config::ConnectorsConfig { active_directory: Some(cfg.clone()), siem: None })));
+    let mut runner = Runner::new(store.clone(), Arc::new(Connectors::new(&drawbridge_engine::config::ConnectorsConfig { active_directory: Some(cfg.clone()), ..Default::default() })));
     let dir = std::path::PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../playbooks");
-    let connectors = drawbridge_engine::config::ConnectorsConfig { active_directory: Some(cfg), siem: None };
+    let connectors = drawbridge_engine::config::ConnectorsConfig { active_directory: Some(cfg), ..Default::default() };
     let result = playbook::run_request(&store, &dir, &connectors, &mut runner, id).await.expect("run");
     assert_eq!((result.playbook.as_str(), result.status.as_str()), ("enrichment", "completed"));
     let owner = result.steps.iter().find(|s| s.step == "host_owner" && s.item == "hostname:WKS-FIN-042").expect("host step");
@@ -225,6 +225,11 @@ async fn a_real_run_against_the_directory_and_siem_labs_uses_the_requested_windo
     };
     let dir_lab = std::path::PathBuf::from(dir_lab);
     unsafe { std::env::set_var("DRAWBRIDGE_SECRET_AD_RUN2", "Passw0rd!Admin") };
+    unsafe { std::env::set_var("DRAWBRIDGE_SECRET_INVENTORY_RUN", "inventory-pw") };
+    if std::env::var_os("DRAWBRIDGE_POSTGRES_LAB").is_none() {
+        eprintln!("SKIPPED: the inventory lab is not running; `make test` starts it");
+        return;
+    }
     let config: drawbridge_engine::config::Config = toml::from_str(&format!(
         r#"
 [connectors.active_directory]
@@ -244,6 +249,11 @@ user_field = "user.name.keyword"
 ipv4 = ["source.ip.keyword", "destination.ip.keyword"]
 hostname = ["host.name.keyword"]
 account = ["user.name.keyword"]
+
+[connectors.asset_inventory]
+backend = "sql"
+url = "postgres://drawbridge@127.0.0.1:54329/inventory"
+password_secret = "inventory-run"
 "#,
         ca = dir_lab.join("tls/ca.pem").display()
     ))
@@ -265,4 +275,7 @@ account = ["user.name.keyword"]
     assert_eq!(none.status, "no_result");
     let owner = result.steps.iter().find(|s| s.step == "host_owner").expect("owner");
     assert_eq!(owner.output.as_ref().and_then(|o| o["managed_by"]["account"].as_str()), Some("j.doe"));
+    let asset = result.steps.iter().find(|s| s.step == "host_asset").expect("asset record");
+    assert_eq!(asset.status, "ok", "{asset:?}");
+    assert_eq!(asset.output.as_ref().and_then(|o| o["location"].as_str()), Some("London HQ, 2nd floor"));
 }

@@ -239,6 +239,46 @@ impl Company {
     }
 }
 
+impl Company {
+    /// The asset inventory for the same machines, as SQL for PostgreSQL.
+    pub fn assets_sql(&self, seed: u64) -> String {
+        let mut rng = Rng::new(seed ^ 0xa55e7);
+        let mut out = String::from(
+            "CREATE TABLE assets (\n  hostname text PRIMARY KEY,\n  serial text NOT NULL,\n  model text,\n  location text,\n  owner text,\n  department text,\n  ip text,\n  os text,\n  purchased date\n);\n",
+        );
+        let sites = ["London HQ, 2nd floor", "London HQ, 3rd floor", "Manchester office", "Remote", "Datacenter LON1, rack 12"];
+        let models = ["Dell Latitude 7440", "Lenovo ThinkPad T14", "HP EliteDesk 800 G9", "Dell OptiPlex 7010", "Dell PowerEdge R650"];
+        let quote = |s: &str| format!("'{}'", s.replace('\'', "''"));
+        for c in &self.computers {
+            let dept = c.department.map(|d| DEPARTMENTS[d].name).unwrap_or("IT");
+            let (model, site) = if c.name == "WKS-FIN-042" {
+                ("HP EliteDesk 800 G9", "London HQ, 2nd floor")
+            } else if c.name.starts_with("SRV-") {
+                (models[4], sites[4])
+            } else if c.name.starts_with("LT-") {
+                (models[rng.below(2)], sites[rng.below(4)])
+            } else {
+                (models[2 + rng.below(2)], sites[rng.below(3)])
+            };
+            out.push_str(&format!(
+                "INSERT INTO assets VALUES ({}, {}, {}, {}, {}, {}, {}, {}, DATE '{}-{:02}-{:02}');\n",
+                quote(&c.name),
+                quote(&format!("SN{}", rng.hex(8).to_uppercase())),
+                quote(model),
+                quote(site),
+                quote(c.managed_by.as_deref().unwrap_or("")),
+                quote(dept),
+                quote(&c.ip),
+                quote(c.os),
+                2021 + rng.below(5),
+                1 + rng.below(12),
+                1 + rng.below(28)
+            ));
+        }
+        out
+    }
+}
+
 fn capitalise(s: &str) -> String {
     let mut c = s.chars();
     c.next().map(|f| f.to_uppercase().chain(c).collect()).unwrap_or_default()

@@ -3,4 +3,5 @@
 //! language), its client with typed actions, and a health check.
 
 pub mod active_directory;
+pub mod asset_inventory;
 pub mod siem_elastic;

@@ -27,6 +27,12 @@ pub const ACTIONS: &[ActionSpec] = &[
         inputs: &["identifier"],
     },
     ActionSpec {
+        name: "asset.lookup",
+        connector: "asset_inventory",
+        description: "The inventory record of a machine by host name or IP: serial, model, location, owner.",
+        inputs: &["name"],
+    },
+    ActionSpec {
         name: "siem.sighting",
         connector: "siem",
         description: "How often an indicator occurs in the SIEM in the request's time window: hits, first/last seen, top hosts and users.",
@@ -49,6 +55,11 @@ pub fn find(name: &str) -> Option<&'static ActionSpec> {
 pub fn query(action: &str, input: &std::collections::BTreeMap<String, String>, connectors: &crate::config::ConnectorsConfig) -> String {
     let get = |k: &str| input.get(k).map(String::as_str).unwrap_or("");
     match action {
+        "asset.lookup" => match &connectors.asset_inventory {
+            Some(crate::connectors::asset_inventory::AssetInventoryConfig::Sql { query, .. }) => format!("SQL {query} with $1 = {:?}", get("name")),
+            Some(crate::connectors::asset_inventory::AssetInventoryConfig::Csv { path }) => format!("CSV {} where hostname or ip = {:?}", path.display(), get("name")),
+            None => format!("SQL {} with $1 = {:?}", crate::connectors::asset_inventory::default_query(), get("name")),
+        },
         "siem.sighting" => {
             let cfg = connectors.siem.clone().unwrap_or_else(default_siem);
             let parse = |k: &str| chrono::DateTime::parse_from_rfc3339(get(k)).map(|d| d.with_timezone(&chrono::Utc));

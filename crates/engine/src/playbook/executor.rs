@@ -3,6 +3,7 @@
 use super::run::{CallError, Executor};
 use crate::config::ConnectorsConfig;
 use crate::connectors::active_directory::{ActiveDirectory, ActiveDirectoryConfig, AdError};
+use crate::connectors::asset_inventory::{AssetInventory, AssetInventoryConfig};
 use crate::connectors::siem_elastic::{Elastic, SiemError};
 use futures::future::BoxFuture;
 use std::collections::BTreeMap;
@@ -12,6 +13,8 @@ pub struct Connectors {
     active_directory: Option<ActiveDirectoryConfig>,
     ad: Mutex<Option<ActiveDirectory>>,
     siem: Option<Result<Elastic, String>>,
+    assets: Option<AssetInventoryConfig>,
+    asset_conn: Mutex<Option<std::sync::Arc<AssetInventory>>>,
 }
 
 impl Connectors {
@@ -20,7 +23,20 @@ impl Connectors {
             active_directory: cfg.active_directory.clone(),
             ad: Mutex::new(None),
             siem: cfg.siem.as_ref().map(|c| Elastic::new(c).map_err(|e| e.to_string())),
+            assets: cfg.asset_inventory.clone(),
+            asset_conn: Mutex::new(None),
         }
+    }
+
+    async fn assets(&self) -> Result<std::sync::Arc<AssetInventory>, CallError> {
+        let cfg = self.assets.as_ref().ok_or_else(|| CallError { message: "connector asset_inventory is not configured".into(), transient: false })?;
+        let mut slot = self.asset_conn.lock().await;
+        if let Some(inv) = slot.as_ref() {
+            return Ok(inv.clone());
+        }
+        let inv = std::sync::Arc::new(AssetInventory::open(cfg).await.map_err(|e| CallError { transient: e.is_transient(), message: e.to_string() })?);
+        *slot = Some(inv.clone());
+        Ok(inv)
     }
 
     fn siem(&self) -> Result<&Elastic, CallError> {
@@ -77,6 +93,10 @@ impl Executor for Connectors {
                 "active_directory.groups" => {
                     let mut ad = self.ad().await?;
                     ad.groups(&get("identifier")).await.map_err(ad_error).and_then(to_json)
+                }
+                "asset.lookup" => {
+                    let inv = self.assets().await?;
+                    inv.lookup(&get("name")).await.map_err(|e| CallError { transient: e.is_transient(), message: e.to_string() }).map(|r| r.map(serde_json::Value::Object))
                 }
                 "siem.sighting" => {
                     let siem = self.siem()?;
