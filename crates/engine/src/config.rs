@@ -107,6 +107,9 @@ pub struct ConnectorsConfig {
     /// Elasticsearch / OpenSearch SIEM.
     #[serde(default)]
     pub siem: Option<crate::connectors::siem_elastic::ElasticConfig>,
+    /// Palo Alto firewall or Panorama (PAN-OS XML API).
+    #[serde(default)]
+    pub firewall: Option<crate::connectors::firewall_panos::PanOsConfig>,
     /// The asset inventory (CSV export or SQL database).
     #[serde(default)]
     pub asset_inventory: Option<crate::connectors::asset_inventory::AssetInventoryConfig>,

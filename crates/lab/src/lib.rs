@@ -2,6 +2,8 @@
 //! the same people and machines appear in Active Directory (and, later, the
 //! asset inventory and the SIEM).
 
+pub mod panos;
+
 use drawbridge_triage_corpus::Rng;
 
 pub const BASE_DN: &str = "DC=corp,DC=example,DC=test";

@@ -4,4 +4,5 @@
 
 pub mod active_directory;
 pub mod asset_inventory;
+pub mod firewall_panos;
 pub mod siem_elastic;

@@ -27,6 +27,12 @@ pub const ACTIONS: &[ActionSpec] = &[
         inputs: &["identifier"],
     },
     ActionSpec {
+        name: "firewall.sessions",
+        connector: "firewall",
+        description: "Firewall sessions (PAN-OS traffic or URL logs) involving an address, network, domain or URL in the request's time window.",
+        inputs: &["kind", "value", "start", "end"],
+    },
+    ActionSpec {
         name: "asset.lookup",
         connector: "asset_inventory",
         description: "The inventory record of a machine by host name or IP: serial, model, location, owner.",
@@ -55,6 +61,17 @@ pub fn find(name: &str) -> Option<&'static ActionSpec> {
 pub fn query(action: &str, input: &std::collections::BTreeMap<String, String>, connectors: &crate::config::ConnectorsConfig) -> String {
     let get = |k: &str| input.get(k).map(String::as_str).unwrap_or("");
     match action {
+        "firewall.sessions" => {
+            let offset = connectors.firewall.as_ref().map_or(0, |f| f.device_utc_offset_minutes);
+            let parse = |k: &str| chrono::DateTime::parse_from_rfc3339(get(k)).map(|d| d.with_timezone(&chrono::Utc));
+            match (crate::indicators::Kind::parse(get("kind")), parse("start"), parse("end")) {
+                (Some(kind), Ok(start), Ok(end)) => match crate::connectors::firewall_panos::query::log_query(kind, get("value"), start, end, offset) {
+                    Ok(q) => format!("PAN-OS type=log log-type={} query={}", q.log_type, q.filter),
+                    Err(e) => format!("(refused: {e})"),
+                },
+                _ => "(kind, start or end is not valid)".into(),
+            }
+        }
         "asset.lookup" => match &connectors.asset_inventory {
             Some(crate::connectors::asset_inventory::AssetInventoryConfig::Sql { query, .. }) => format!("SQL {query} with $1 = {:?}", get("name")),
             Some(crate::connectors::asset_inventory::AssetInventoryConfig::Csv { path }) => format!("CSV {} where hostname or ip = {:?}", path.display(), get("name")),

@@ -4,6 +4,7 @@ use super::run::{CallError, Executor};
 use crate::config::ConnectorsConfig;
 use crate::connectors::active_directory::{ActiveDirectory, ActiveDirectoryConfig, AdError};
 use crate::connectors::asset_inventory::{AssetInventory, AssetInventoryConfig};
+use crate::connectors::firewall_panos::PanOs;
 use crate::connectors::siem_elastic::{Elastic, SiemError};
 use futures::future::BoxFuture;
 use std::collections::BTreeMap;
@@ -13,6 +14,7 @@ pub struct Connectors {
     active_directory: Option<ActiveDirectoryConfig>,
     ad: Mutex<Option<ActiveDirectory>>,
     siem: Option<Result<Elastic, String>>,
+    firewall: Option<Result<PanOs, String>>,
     assets: Option<AssetInventoryConfig>,
     asset_conn: Mutex<Option<std::sync::Arc<AssetInventory>>>,
 }
@@ -23,6 +25,7 @@ impl Connectors {
             active_directory: cfg.active_directory.clone(),
             ad: Mutex::new(None),
             siem: cfg.siem.as_ref().map(|c| Elastic::new(c).map_err(|e| e.to_string())),
+            firewall: cfg.firewall.as_ref().map(|c| PanOs::new(c).map_err(|e| e.to_string())),
             assets: cfg.asset_inventory.clone(),
             asset_conn: Mutex::new(None),
         }
@@ -93,6 +96,23 @@ impl Executor for Connectors {
                 "active_directory.groups" => {
                     let mut ad = self.ad().await?;
                     ad.groups(&get("identifier")).await.map_err(ad_error).and_then(to_json)
+                }
+                "firewall.sessions" => {
+                    let fw = match &self.firewall {
+                        None => return Err(CallError { message: "connector firewall is not configured".into(), transient: false }),
+                        Some(Err(e)) => return Err(CallError { message: e.clone(), transient: false }),
+                        Some(Ok(fw)) => fw,
+                    };
+                    let kind = crate::indicators::Kind::parse(&get("kind")).ok_or_else(|| CallError { message: format!("{:?} is not an indicator kind", get("kind")), transient: false })?;
+                    let time = |k: &str| {
+                        chrono::DateTime::parse_from_rfc3339(&get(k))
+                            .map(|d| d.with_timezone(&chrono::Utc))
+                            .map_err(|e| CallError { message: format!("input {k}: {e}"), transient: false })
+                    };
+                    fw.sessions(kind, &get("value"), time("start")?, time("end")?)
+                        .await
+                        .map_err(|e| CallError { transient: e.is_transient(), message: e.to_string() })
+                        .and_then(to_json)
                 }
                 "asset.lookup" => {
                     let inv = self.assets().await?;
