@@ -271,7 +271,9 @@ password_secret = "inventory-run"
     let out = ip.output.as_ref().expect("output");
     assert_eq!(out["hits"], 3);
     assert_eq!(out["top_hosts"][0][0], "WKS-FIN-042");
-    let none = result.steps.iter().find(|s| s.item == "ipv4:192.0.2.200").expect("the other IP");
+    let none = result.steps.iter().find(|s| s.step == "siem_sightings" && s.item == "ipv4:192.0.2.200").expect("the other IP");
+    let firewall = result.steps.iter().find(|s| s.step == "firewall_sessions").expect("firewall step planned");
+    assert_eq!(firewall.error.as_deref(), Some("connector firewall is not configured"));
     assert_eq!(none.status, "no_result");
     let owner = result.steps.iter().find(|s| s.step == "host_owner").expect("owner");
     assert_eq!(owner.output.as_ref().and_then(|o| o["managed_by"]["account"].as_str()), Some("j.doe"));
