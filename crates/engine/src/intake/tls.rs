@@ -38,3 +38,10 @@ pub fn client_config(ca_file: Option<&Path>, allow_tls12: bool) -> Result<Arc<Cl
     let config = ClientConfig::builder_with_provider(provider).with_protocol_versions(versions)?.with_root_certificates(roots).with_no_client_auth();
     Ok(Arc::new(config))
 }
+
+/// An HTTP client for connectors: our rustls configuration (TLS 1.3 unless
+/// allowed, the configured CA) and a whole-request timeout.
+pub fn http_client(ca_file: Option<&Path>, allow_tls12: bool, timeout: std::time::Duration) -> Result<reqwest::Client, String> {
+    let tls = client_config(ca_file, allow_tls12).map_err(|e| e.to_string())?;
+    reqwest::Client::builder().timeout(timeout).use_preconfigured_tls((*tls).clone()).build().map_err(|e| e.to_string())
+}

@@ -72,6 +72,16 @@ fn ad_error(e: AdError) -> CallError {
     CallError { message: e.to_string(), transient }
 }
 
+/// The `kind`, `start` and `end` inputs of the time-window actions.
+fn indicator_window(input: &BTreeMap<String, String>) -> Result<(crate::indicators::Kind, chrono::DateTime<chrono::Utc>, chrono::DateTime<chrono::Utc>), CallError> {
+    let get = |k: &str| input.get(k).map(String::as_str).unwrap_or("");
+    let kind = crate::indicators::Kind::parse(get("kind")).ok_or_else(|| CallError { message: format!("{:?} is not an indicator kind", get("kind")), transient: false })?;
+    let time = |k: &str| {
+        chrono::DateTime::parse_from_rfc3339(get(k)).map(|d| d.with_timezone(&chrono::Utc)).map_err(|e| CallError { message: format!("input {k}: {e}"), transient: false })
+    };
+    Ok((kind, time("start")?, time("end")?))
+}
+
 fn siem_error(e: SiemError) -> CallError {
     CallError { transient: e.is_transient(), message: e.to_string() }
 }
@@ -103,13 +113,8 @@ impl Executor for Connectors {
                         Some(Err(e)) => return Err(CallError { message: e.clone(), transient: false }),
                         Some(Ok(fw)) => fw,
                     };
-                    let kind = crate::indicators::Kind::parse(&get("kind")).ok_or_else(|| CallError { message: format!("{:?} is not an indicator kind", get("kind")), transient: false })?;
-                    let time = |k: &str| {
-                        chrono::DateTime::parse_from_rfc3339(&get(k))
-                            .map(|d| d.with_timezone(&chrono::Utc))
-                            .map_err(|e| CallError { message: format!("input {k}: {e}"), transient: false })
-                    };
-                    fw.sessions(kind, &get("value"), time("start")?, time("end")?)
+                    let (kind, start, end) = indicator_window(input)?;
+                    fw.sessions(kind, &get("value"), start, end)
                         .await
                         .map_err(|e| CallError { transient: e.is_transient(), message: e.to_string() })
                         .and_then(to_json)
@@ -120,13 +125,8 @@ impl Executor for Connectors {
                 }
                 "siem.sighting" => {
                     let siem = self.siem()?;
-                    let kind = crate::indicators::Kind::parse(&get("kind")).ok_or_else(|| CallError { message: format!("{:?} is not an indicator kind", get("kind")), transient: false })?;
-                    let time = |k: &str| {
-                        chrono::DateTime::parse_from_rfc3339(&get(k))
-                            .map(|d| d.with_timezone(&chrono::Utc))
-                            .map_err(|e| CallError { message: format!("input {k}: {e}"), transient: false })
-                    };
-                    siem.sighting(kind, &get("value"), time("start")?, time("end")?).await.map_err(siem_error).and_then(to_json)
+                    let (kind, start, end) = indicator_window(input)?;
+                    siem.sighting(kind, &get("value"), start, end).await.map_err(siem_error).and_then(to_json)
                 }
                 other => Err(CallError { message: format!("no executor for action {other}"), transient: false }),
             };

@@ -65,12 +65,7 @@ pub struct PanOs {
 
 impl PanOs {
     pub fn new(cfg: &PanOsConfig) -> Result<PanOs, PanOsError> {
-        let tls = tls::client_config(cfg.ca_file.as_deref(), cfg.allow_tls12).map_err(|e| PanOsError::Config(e.to_string()))?;
-        let http = reqwest::Client::builder()
-            .timeout(Duration::from_secs(cfg.timeout_seconds.max(1)))
-            .use_preconfigured_tls((*tls).clone())
-            .build()
-            .map_err(|e| PanOsError::Config(e.to_string()))?;
+        let http = tls::http_client(cfg.ca_file.as_deref(), cfg.allow_tls12, Duration::from_secs(cfg.timeout_seconds.max(1))).map_err(PanOsError::Config)?;
         Ok(PanOs { http, cfg: cfg.clone() })
     }
 

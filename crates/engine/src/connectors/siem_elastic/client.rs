@@ -55,14 +55,7 @@ pub struct Elastic {
 
 impl Elastic {
     pub fn new(cfg: &ElasticConfig) -> Result<Elastic, SiemError> {
-        // Always our rustls configuration (TLS 1.3, the configured CA): reqwest
-        // is built without a crypto provider of its own.
-        let tls = tls::client_config(cfg.ca_file.as_deref(), cfg.allow_tls12).map_err(|e| SiemError::Config(e.to_string()))?;
-        let http = reqwest::Client::builder()
-            .timeout(Duration::from_secs(cfg.timeout_seconds.max(1)))
-            .use_preconfigured_tls((*tls).clone())
-            .build()
-            .map_err(|e| SiemError::Config(e.to_string()))?;
+        let http = tls::http_client(cfg.ca_file.as_deref(), cfg.allow_tls12, Duration::from_secs(cfg.timeout_seconds.max(1))).map_err(SiemError::Config)?;
         Ok(Elastic { http, cfg: cfg.clone() })
     }
 
