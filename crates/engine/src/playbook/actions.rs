@@ -2,6 +2,9 @@
 //! and how each turns rendered inputs into the query its connector would send.
 
 use crate::connectors::active_directory::filter;
+use crate::connectors::siem_elastic::ElasticConfig;
+use crate::indicators::Kind;
+use chrono::{DateTime, Utc};
 use serde::Serialize;
 
 #[derive(Debug, Clone, Serialize)]
@@ -63,13 +66,12 @@ pub fn query(action: &str, input: &std::collections::BTreeMap<String, String>, c
     match action {
         "firewall.sessions" => {
             let offset = connectors.firewall.as_ref().map_or(0, |f| f.device_utc_offset_minutes);
-            let parse = |k: &str| chrono::DateTime::parse_from_rfc3339(get(k)).map(|d| d.with_timezone(&chrono::Utc));
-            match (crate::indicators::Kind::parse(get("kind")), parse("start"), parse("end")) {
-                (Some(kind), Ok(start), Ok(end)) => match crate::connectors::firewall_panos::query::log_query(kind, get("value"), start, end, offset) {
+            match window_inputs(input) {
+                Ok((kind, start, end)) => match crate::connectors::firewall_panos::query::log_query(kind, get("value"), start, end, offset) {
                     Ok(q) => format!("PAN-OS type=log log-type={} query={}", q.log_type, q.filter),
                     Err(e) => format!("(refused: {e})"),
                 },
-                _ => "(kind, start or end is not valid)".into(),
+                Err(_) => "(kind, start or end is not valid)".into(),
             }
         }
         "asset.lookup" => match &connectors.asset_inventory {
@@ -78,14 +80,14 @@ pub fn query(action: &str, input: &std::collections::BTreeMap<String, String>, c
             None => format!("SQL {} with $1 = {:?}", crate::connectors::asset_inventory::default_query(), get("name")),
         },
         "siem.sighting" => {
-            let cfg = connectors.siem.clone().unwrap_or_else(default_siem);
-            let parse = |k: &str| chrono::DateTime::parse_from_rfc3339(get(k)).map(|d| d.with_timezone(&chrono::Utc));
-            match (crate::indicators::Kind::parse(get("kind")), parse("start"), parse("end")) {
-                (Some(kind), Ok(start), Ok(end)) => match crate::connectors::siem_elastic::query::sighting(&cfg, kind, get("value"), start, end) {
+            // Without a configured SIEM, show the ECS mapping against a placeholder cluster.
+            let cfg = connectors.siem.clone().unwrap_or_else(|| ElasticConfig::ecs("https://siem.example:9200", "logs-*"));
+            match window_inputs(input) {
+                Ok((kind, start, end)) => match crate::connectors::siem_elastic::query::sighting(&cfg, kind, get("value"), start, end) {
                     Some(body) => format!("POST {}/{}/_search {}", cfg.url, cfg.index, body),
                     None => format!("(no SIEM field is mapped for {kind})"),
                 },
-                _ => "(kind, start or end is not valid)".into(),
+                Err(_) => "(kind, start or end is not valid)".into(),
             }
         }
         "active_directory.computer" => format!("LDAP search {}", filter::computer(get("name"))),
@@ -103,21 +105,11 @@ pub fn query(action: &str, input: &std::collections::BTreeMap<String, String>, c
     }
 }
 
-/// The ECS mapping against a placeholder cluster, for dry runs without a configured SIEM.
-fn default_siem() -> crate::connectors::siem_elastic::ElasticConfig {
-    toml::from_str("url = \"https://siem.example:9200\"\nindex = \"logs-*\"\n").unwrap_or_else(|_| crate::connectors::siem_elastic::ElasticConfig {
-        url: String::new(),
-        index: String::new(),
-        ca_file: None,
-        allow_tls12: false,
-        username: None,
-        password_secret: None,
-        api_key_secret: None,
-        timeout_seconds: 30,
-        fields: crate::connectors::siem_elastic::default_fields(),
-        time_field: "@timestamp".into(),
-        host_field: "host.name".into(),
-        user_field: "user.name".into(),
-        top: 5,
-    })
+
+/// The `kind`, `start` and `end` inputs of the actions that search a time window.
+pub fn window_inputs(input: &std::collections::BTreeMap<String, String>) -> Result<(Kind, DateTime<Utc>, DateTime<Utc>), String> {
+    let get = |k: &str| input.get(k).map(String::as_str).unwrap_or("");
+    let kind = Kind::parse(get("kind")).ok_or_else(|| format!("{:?} is not an indicator kind", get("kind")))?;
+    let time = |k: &str| DateTime::parse_from_rfc3339(get(k)).map(|d| d.with_timezone(&Utc)).map_err(|e| format!("input {k}: {e}"));
+    Ok((kind, time("start")?, time("end")?))
 }

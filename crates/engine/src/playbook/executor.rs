@@ -72,14 +72,9 @@ fn ad_error(e: AdError) -> CallError {
     CallError { message: e.to_string(), transient }
 }
 
-/// The `kind`, `start` and `end` inputs of the time-window actions.
+/// The `kind`, `start` and `end` inputs, as a non-retryable error when invalid.
 fn indicator_window(input: &BTreeMap<String, String>) -> Result<(crate::indicators::Kind, chrono::DateTime<chrono::Utc>, chrono::DateTime<chrono::Utc>), CallError> {
-    let get = |k: &str| input.get(k).map(String::as_str).unwrap_or("");
-    let kind = crate::indicators::Kind::parse(get("kind")).ok_or_else(|| CallError { message: format!("{:?} is not an indicator kind", get("kind")), transient: false })?;
-    let time = |k: &str| {
-        chrono::DateTime::parse_from_rfc3339(get(k)).map(|d| d.with_timezone(&chrono::Utc)).map_err(|e| CallError { message: format!("input {k}: {e}"), transient: false })
-    };
-    Ok((kind, time("start")?, time("end")?))
+    super::actions::window_inputs(input).map_err(|message| CallError { message, transient: false })
 }
 
 fn siem_error(e: SiemError) -> CallError {

@@ -237,11 +237,6 @@ impl Store {
         self.backend.set_imap_cursor(cursor).await
     }
 
-    /// Logs a prediction and makes its label the request's current type.
-    pub async fn record_classification(&self, request_id: i64, c: &crate::classify::Classification) -> Result<i64, StoreError> {
-        self.backend.record_classification(request_id, c).await
-    }
-
     /// An analyst's correction: stored beside the prediction, with who and
     /// when; the request's current type becomes `to_label`.
     pub async fn correct_type(&self, request_id: i64, to_label: &str, actor: &str, reason: Option<&str>) -> Result<Correction, StoreError> {

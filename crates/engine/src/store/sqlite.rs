@@ -238,13 +238,6 @@ impl Sqlite {
         Ok(())
     }
 
-    pub(super) async fn record_classification(&self, request_id: i64, c: &crate::classify::Classification) -> Result<i64, StoreError> {
-        let mut tx = self.pool.begin().await?;
-        let id = insert_classification(&mut tx, request_id, c).await?;
-        tx.commit().await?;
-        Ok(id)
-    }
-
     pub(super) async fn correct_type(&self, request_id: i64, to_label: &str, actor: &str, reason: Option<&str>) -> Result<Correction, StoreError> {
         let mut tx = self.pool.begin().await?;
         let current: Option<(Option<String>,)> = sqlx::query_as("SELECT request_type FROM requests WHERE id = ?").bind(request_id).fetch_optional(&mut *tx).await?;

@@ -42,6 +42,27 @@ pub struct ElasticConfig {
     pub top: usize,
 }
 
+impl ElasticConfig {
+    /// A cluster with every default: ECS fields, `@timestamp`, no auth.
+    pub fn ecs(url: &str, index: &str) -> ElasticConfig {
+        ElasticConfig {
+            url: url.into(),
+            index: index.into(),
+            ca_file: None,
+            allow_tls12: false,
+            username: None,
+            password_secret: None,
+            api_key_secret: None,
+            timeout_seconds: default_timeout(),
+            fields: default_fields(),
+            time_field: default_time_field(),
+            host_field: default_host_field(),
+            user_field: default_user_field(),
+            top: default_top(),
+        }
+    }
+}
+
 fn default_timeout() -> u64 {
     30
 }
