@@ -113,6 +113,21 @@ pub struct ConnectorsConfig {
     /// The asset inventory (CSV export or SQL database).
     #[serde(default)]
     pub asset_inventory: Option<crate::connectors::asset_inventory::AssetInventoryConfig>,
+    /// Per-connector limits, by connector name (`siem`, `firewall`, …).
+    #[serde(default)]
+    pub limits: std::collections::BTreeMap<String, ConnectorLimits>,
+}
+
+/// How hard the runner may use one connector.
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ConnectorLimits {
+    /// Calls in flight at once (default 4).
+    #[serde(default)]
+    pub concurrency: Option<usize>,
+    /// Calls started per second; further calls wait their turn.
+    #[serde(default)]
+    pub per_second: Option<f64>,
 }
 
 impl Config {

@@ -175,6 +175,70 @@ async fn an_interrupted_run_resumes_without_repeating_finished_calls() {
     assert_eq!(result.status, "completed");
 }
 
+const CHAINED: &str = r#"
+name: chained
+trigger: { request_types: [enrichment, default] }
+steps:
+  - id: host
+    action: active_directory.computer
+    for_each: { kinds: [hostname] }
+    input: { name: "{{ item.value }}" }
+  - id: owner
+    action: active_directory.user
+    for_each: { kinds: [hostname] }
+    needs: [host]
+    when: "steps.host.status == 'ok'"
+    input: { identifier: "owner-of-{{ steps.host.output.value }}" }
+"#;
+
+#[tokio::test]
+async fn later_steps_read_earlier_outputs_for_the_same_indicator() {
+    let store = Store::in_memory().await.expect("store");
+    let id = request_with(&store, "Hosts WKS-OK-1, WKS-OK-2 and WKS-NONE-1.").await;
+    let result = run(&store, &playbook(CHAINED), id, Arc::new(Scripted::default()), 4).await;
+    let owner = |host: &str| result.steps.iter().find(|s| s.step == "owner" && s.item.ends_with(host)).unwrap_or_else(|| panic!("owner step for {host}: {:?}", result.steps));
+    for host in ["WKS-OK-1", "WKS-OK-2"] {
+        let o = owner(host);
+        assert_eq!(o.status, "ok");
+        assert_eq!(o.input["identifier"], format!("owner-of-{host}"), "rendered from the same host's output");
+    }
+    let none = owner("WKS-NONE-1");
+    assert_eq!(none.status, "skipped", "the host step found nothing, so `when` is false");
+    assert_eq!(result.status, "completed");
+}
+
+#[test]
+fn a_step_that_reads_another_must_need_it() {
+    let err = validate::parse(&CHAINED.replace("    needs: [host]\n", ""), "t.yaml").expect_err("invalid");
+    assert!(err.to_string().contains("reads steps.host but does not list \"host\" in `needs`"), "{err}");
+}
+
+#[tokio::test]
+async fn rate_limit_spaces_calls_to_a_connector() {
+    let store = Store::in_memory().await.expect("store");
+    let hosts: Vec<String> = (1..=6).map(|i| format!("WKS-OK-{i}")).collect();
+    let id = request_with(&store, &format!("Hosts {}.", hosts.join(", "))).await;
+    let pb = playbook(HOSTS);
+    let detail = store.request(id).await.expect("request");
+    let ctx = playbook::RequestContext {
+        id: Some(id),
+        subject: String::new(),
+        sender: String::new(),
+        request_type: "enrichment".into(),
+        window: drawbridge_engine::playbook::window::window("", chrono::Utc::now()),
+        indicators: detail.indicators.iter().map(|i| drawbridge_engine::indicators::Indicator { kind: i.kind, value: i.value.clone(), defanged: false, occurrences: 1, source: i.source.clone() }).collect(),
+    };
+    let plan = playbook::plan(&pb, &ctx).expect("plan");
+    let started = tokio::time::Instant::now();
+    let mut runner = Runner::new(store.clone(), Arc::new(Scripted::default())).with_limit("active_directory", 6).with_rate("active_directory", 20.0);
+    let result = runner.run(id, &pb, &plan).await.expect("run");
+    assert_eq!(result.steps.len(), 6);
+    // Six calls at 20/s start 50 ms apart: the last cannot start before 250 ms.
+    // (A lower bound only: a loaded machine may be slower, never faster.)
+    let elapsed = started.elapsed();
+    assert!(elapsed >= Duration::from_millis(250), "calls were spaced by the rate limit: {elapsed:?}");
+}
+
 /// Stored step results of the request's open run.
 async fn sqlx_count(store: &Store) -> usize {
     store.run(1).await.map(|r| r.steps.len()).unwrap_or(0)

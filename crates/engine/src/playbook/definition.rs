@@ -50,7 +50,9 @@ pub struct Step {
     #[serde(default)]
     pub for_each: Option<ForEach>,
     /// Action inputs. Values are templates (minijinja): `{{ item.value }}`,
-    /// `{{ request.subject }}`, `{{ steps.<id> }}`.
+    /// `{{ request.subject }}`, and the result of a step this one `needs`:
+    /// `{{ steps.<id>.output... }}` (`status`, `output`, `error`; for the same
+    /// indicator when both steps run `for_each`, and `items` for all of them).
     #[serde(default)]
     pub input: BTreeMap<String, String>,
     /// A template expression; the step is skipped when it is false.
@@ -93,6 +95,30 @@ fn default_timeout() -> u64 {
 
 fn default_retries() -> u32 {
     2
+}
+
+/// Whether a step's condition or inputs read earlier steps' outputs.
+pub fn uses_step_outputs(step: &Step) -> bool {
+    !referenced_steps(step).is_empty()
+}
+
+/// The step ids a step's condition and inputs name as `steps.<id>`.
+pub fn referenced_steps(step: &Step) -> Vec<String> {
+    let texts = step.input.values().map(String::as_str).chain(step.when.as_deref());
+    let mut ids: Vec<String> = Vec::new();
+    for text in texts {
+        let mut rest = text;
+        while let Some(at) = rest.find("steps.") {
+            let preceded_by_word = rest[..at].chars().next_back().is_some_and(|c| c.is_alphanumeric() || c == '_' || c == '.');
+            let tail = &rest[at + "steps.".len()..];
+            let id: String = tail.chars().take_while(|c| c.is_alphanumeric() || *c == '_' || *c == '-').collect();
+            if !preceded_by_word && !id.is_empty() && !ids.contains(&id) {
+                ids.push(id);
+            }
+            rest = tail;
+        }
+    }
+    ids
 }
 
 /// The JSON Schema of a playbook file.

@@ -32,6 +32,13 @@ pub struct PlannedCall {
     pub input: BTreeMap<String, String>,
     pub query: String,
     pub needs: Vec<String>,
+    /// The step reads earlier steps' outputs (`steps.<id>`): its condition and
+    /// inputs are evaluated by the runner once those steps have finished.
+    #[serde(skip_serializing_if = "std::ops::Not::not")]
+    pub deferred: bool,
+    /// The indicator as templates see it (`item`).
+    #[serde(skip)]
+    pub indicator: Option<Indicator>,
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -40,6 +47,9 @@ pub struct Plan {
     pub calls: Vec<PlannedCall>,
     /// Steps that will not run, and why.
     pub skipped: Vec<(String, String)>,
+    /// The request as templates see it (`request`), for deferred steps.
+    #[serde(skip)]
+    pub request: serde_json::Value,
 }
 
 /// The playbook for a request type: the one that names it, else `default`.
@@ -75,6 +85,23 @@ pub fn plan_with(playbook: &Playbook, request: &RequestContext, connectors: &cra
             skipped.push((step.id.clone(), "no indicator of the kinds it runs for".into()));
             continue;
         }
+        if super::definition::uses_step_outputs(step) {
+            let referenced = super::definition::referenced_steps(step).join(", ");
+            for item in items {
+                calls.push(PlannedCall {
+                    step: step.id.clone(),
+                    action: step.action.clone(),
+                    connector: spec.connector.into(),
+                    item: item.map(|i| format!("{}:{}", i.kind, i.value)),
+                    query: format!("(built at run time from the outputs of {referenced})"),
+                    input: step.input.clone(),
+                    needs: step.needs.clone(),
+                    deferred: true,
+                    indicator: item.cloned(),
+                });
+            }
+            continue;
+        }
         for item in items {
             let context = serde_json::json!({
                 "request": request_json,
@@ -99,8 +126,10 @@ pub fn plan_with(playbook: &Playbook, request: &RequestContext, connectors: &cra
                 query: actions::query(&step.action, &input, connectors),
                 input,
                 needs: step.needs.clone(),
+                deferred: false,
+                indicator: item.cloned(),
             });
         }
     }
-    Ok(Plan { playbook: playbook.name.clone(), calls, skipped })
+    Ok(Plan { playbook: playbook.name.clone(), calls, skipped, request: request_json })
 }

@@ -1,6 +1,8 @@
 //! Running a plan. Steps run in dependency order; the calls of independent
 //! steps, and the `for_each` items of a step, run concurrently, bounded by a
-//! per-connector concurrency limit. Each call has the step's timeout and
+//! per-connector concurrency limit and rate limit. Steps that read earlier
+//! steps' outputs (`steps.<id>`) are rendered here, once those have finished.
+//! Each call has the step's timeout and
 //! retries transient errors with exponential backoff. Every result (input,
 //! output, duration, status, error) is stored as soon as the call finishes,
 //! so a run interrupted by a crash resumes without repeating finished calls.
@@ -38,14 +40,61 @@ pub struct Runner {
     store: Store,
     executor: Arc<dyn Executor>,
     limits: HashMap<String, Arc<Semaphore>>,
+    rates: HashMap<String, Arc<RateLimit>>,
     default_limit: usize,
+}
+
+/// At most one call per `interval` to a connector: each call takes the next
+/// free slot and waits for it (calls are spaced, never dropped).
+#[derive(Debug)]
+pub struct RateLimit {
+    interval: Duration,
+    next: tokio::sync::Mutex<Option<tokio::time::Instant>>,
+}
+
+impl RateLimit {
+    pub fn per_second(calls: f64) -> RateLimit {
+        let interval = if calls > 0.0 && calls.is_finite() { Duration::from_secs_f64(1.0 / calls) } else { Duration::ZERO };
+        RateLimit { interval, next: tokio::sync::Mutex::new(None) }
+    }
+
+    pub async fn wait(&self) {
+        let slot = {
+            let mut next = self.next.lock().await;
+            let now = tokio::time::Instant::now();
+            let slot = next.map_or(now, |n| n.max(now));
+            *next = Some(slot + self.interval);
+            slot
+        };
+        tokio::time::sleep_until(slot).await;
+    }
 }
 
 const MAX_BACKOFF: Duration = Duration::from_secs(5);
 
 impl Runner {
     pub fn new(store: Store, executor: Arc<dyn Executor>) -> Runner {
-        Runner { store, executor, limits: HashMap::new(), default_limit: 4 }
+        Runner { store, executor, limits: HashMap::new(), rates: HashMap::new(), default_limit: 4 }
+    }
+
+    /// A runner with the deployment's limits (`[connectors.limits.<name>]`).
+    pub fn configured(store: Store, executor: Arc<dyn Executor>, connectors: &crate::config::ConnectorsConfig) -> Runner {
+        let mut runner = Runner::new(store, executor);
+        for (name, limit) in &connectors.limits {
+            if let Some(c) = limit.concurrency {
+                runner = runner.with_limit(name, c);
+            }
+            if let Some(r) = limit.per_second {
+                runner = runner.with_rate(name, r);
+            }
+        }
+        runner
+    }
+
+    /// At most `calls` calls per second to `connector`.
+    pub fn with_rate(mut self, connector: &str, calls: f64) -> Runner {
+        self.rates.insert(connector.to_string(), Arc::new(RateLimit::per_second(calls)));
+        self
     }
 
     /// At most `limit` calls to `connector` at once.
@@ -61,13 +110,14 @@ impl Runner {
 
     pub async fn run(&mut self, request_id: i64, playbook: &Playbook, plan: &Plan) -> Result<PlaybookRun, RunError> {
         let run_id = self.store.open_run(request_id, &playbook.name).await?;
-        let done: HashSet<(String, String)> = self.store.run(run_id).await?.steps.into_iter().map(|s| (s.step, s.item)).collect();
+        let mut results = self.store.run(run_id).await?.steps;
+        let done: HashSet<(String, String)> = results.iter().map(|s| (s.step.clone(), s.item.clone())).collect();
         if !done.is_empty() {
             info!(run_id, finished = done.len(), "resuming playbook run");
         }
         let steps: HashMap<&str, &super::definition::Step> = playbook.steps.iter().map(|s| (s.id.as_str(), s)).collect();
         let levels = levels(playbook);
-        let mut failed_hard = false;
+        let mut failed_hard = results.iter().any(|r| r.status == "failed" && steps.get(r.step.as_str()).is_some_and(|s| s.on_error == OnError::Fail));
         for level in levels {
             if failed_hard {
                 break;
@@ -79,16 +129,36 @@ impl Runner {
                     continue;
                 }
                 let Some(step) = steps.get(call.step.as_str()) else { continue };
+                let call = if call.deferred {
+                    match render_deferred(step, call, &plan.request, &results) {
+                        Ok(Some(c)) => c,
+                        Ok(None) => {
+                            let skipped = not_run(call, "skipped", "`when` is false given the earlier steps' results".into());
+                            self.store.record_step(run_id, &skipped).await?;
+                            results.push(skipped);
+                            continue;
+                        }
+                        Err(message) => {
+                            let failed = not_run(call, "failed", message);
+                            self.store.record_step(run_id, &failed).await?;
+                            failed_hard |= step.on_error == OnError::Fail;
+                            results.push(failed);
+                            continue;
+                        }
+                    }
+                } else {
+                    call.clone()
+                };
                 let semaphore = self.semaphore(&call.connector);
+                let rate = self.rates.get(&call.connector).cloned();
                 let executor = self.executor.clone();
                 let store = self.store.clone();
-                let call = call.clone();
                 let timeout = Duration::from_secs(step.timeout_seconds.max(1));
                 let retries = step.retries;
                 tasks.spawn(async move {
                     let result = {
                         let _permit = semaphore.acquire_owned().await.ok();
-                        execute(executor.as_ref(), &call, timeout, retries).await
+                        execute(executor.as_ref(), &call, rate.as_deref(), timeout, retries).await
                     };
                     store.record_step(run_id, &result).await.map(|_| result)
                 });
@@ -104,10 +174,67 @@ impl Runner {
                 if result.status == "failed" && steps.get(result.step.as_str()).is_some_and(|s| s.on_error == OnError::Fail) {
                     failed_hard = true;
                 }
+                results.push(result);
             }
         }
         self.store.finish_run(run_id, if failed_hard { "failed" } else { "completed" }).await?;
         Ok(self.store.run(run_id).await?)
+    }
+}
+
+/// What `steps.<id>` is in a template: that step's result for the same
+/// indicator (or its single result), plus `items`, every result it had.
+pub fn step_outputs(results: &[StepResult], item: &str) -> serde_json::Value {
+    let mut by_step: BTreeMap<&str, Vec<&StepResult>> = BTreeMap::new();
+    for r in results {
+        by_step.entry(r.step.as_str()).or_default().push(r);
+    }
+    let view = |r: &StepResult| serde_json::json!({ "item": r.item, "status": r.status, "output": r.output, "error": r.error });
+    let map: serde_json::Map<String, serde_json::Value> = by_step
+        .into_iter()
+        .map(|(step, rs)| {
+            let own = rs.iter().find(|r| r.item == item).or_else(|| rs.iter().find(|r| r.item.is_empty())).or(if rs.len() == 1 { rs.first() } else { None });
+            let mut v = own.map_or_else(|| serde_json::json!({ "status": "not_run", "output": null, "error": null }), |r| view(r));
+            v["items"] = rs.iter().map(|r| view(r)).collect();
+            (step.to_string(), v)
+        })
+        .collect();
+    serde_json::Value::Object(map)
+}
+
+/// Evaluates a deferred call's condition and inputs now that the steps it
+/// reads have results. `Ok(None)`: the condition is false.
+fn render_deferred(step: &super::definition::Step, call: &PlannedCall, request: &serde_json::Value, results: &[StepResult]) -> Result<Option<PlannedCall>, String> {
+    let env = super::render::environment();
+    let context = serde_json::json!({
+        "request": request,
+        "item": call.indicator,
+        "steps": step_outputs(results, call.item.as_deref().unwrap_or("")),
+    });
+    if let Some(cond) = &step.when {
+        if !super::render::condition(&env, cond, &context).map_err(|e| format!("`when`: {e}"))? {
+            return Ok(None);
+        }
+    }
+    let mut input = BTreeMap::new();
+    for (k, t) in &step.input {
+        input.insert(k.clone(), super::render::render(&env, t, &context).map_err(|e| format!("input {k}: {e}"))?);
+    }
+    Ok(Some(PlannedCall { input, deferred: false, ..call.clone() }))
+}
+
+fn not_run(call: &PlannedCall, status: &str, message: String) -> StepResult {
+    StepResult {
+        step: call.step.clone(),
+        item: call.item.clone().unwrap_or_default(),
+        action: call.action.clone(),
+        input: serde_json::Value::Null,
+        status: status.into(),
+        output: None,
+        error: Some(message),
+        attempts: 0,
+        duration_ms: 0,
+        finished_at: chrono::Utc::now().to_rfc3339_opts(chrono::SecondsFormat::Millis, true),
     }
 }
 
@@ -125,12 +252,15 @@ fn levels(p: &Playbook) -> Vec<HashSet<String>> {
     (0..=max).map(|l| level.iter().filter(|(_, v)| **v == l).map(|(k, _)| k.to_string()).collect()).collect()
 }
 
-async fn execute(executor: &dyn Executor, call: &PlannedCall, timeout: Duration, retries: u32) -> StepResult {
+async fn execute(executor: &dyn Executor, call: &PlannedCall, rate: Option<&RateLimit>, timeout: Duration, retries: u32) -> StepResult {
     let started = Instant::now();
     let mut attempts = 0;
     let mut backoff = Duration::from_millis(200);
     let outcome = loop {
         attempts += 1;
+        if let Some(rate) = rate {
+            rate.wait().await;
+        }
         let result = match tokio::time::timeout(timeout, executor.call(&call.action, &call.input)).await {
             Ok(r) => r,
             Err(_) => Err(CallError { message: format!("no answer within {} s", timeout.as_secs()), transient: true }),

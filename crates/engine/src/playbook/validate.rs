@@ -97,6 +97,11 @@ pub fn problems(p: &Playbook) -> Vec<String> {
     }
     out.extend(trial_render(p));
     for s in &p.steps {
+        for r in super::definition::referenced_steps(s) {
+            if !s.needs.contains(&r) {
+                out.push(format!("step {:?} reads steps.{r} but does not list {r:?} in `needs`", s.id));
+            }
+        }
         for n in &s.needs {
             if !ids.contains(n.as_str()) {
                 out.push(format!("step {:?} needs {n:?}, which is not a step of this playbook", s.id));
@@ -130,7 +135,9 @@ fn trial_render(p: &Playbook) -> Vec<String> {
         window: super::window::window("", chrono::Utc::now()),
     };
     let mut out = Vec::new();
-    for s in &p.steps {
+    // Steps that read other steps' outputs are only compiled: their inputs
+    // depend on what those steps find.
+    for s in p.steps.iter().filter(|s| !super::definition::uses_step_outputs(s)) {
         let items: Vec<Option<Indicator>> = match &s.for_each {
             Some(fe) => fe.kinds.iter().map(|k| Some(sample(*k))).collect(),
             None => vec![None],
