@@ -370,7 +370,7 @@ async fn run(cli: Cli) -> Result<()> {
             let store = open_store(&config, cli.db.as_deref()).await?;
             let executor = std::sync::Arc::new(playbook::executor::Connectors::new(&config.connectors));
             let mut runner = playbook::Runner::configured(store.clone(), executor, &config.connectors);
-            print_json(&playbook::run_request(&store, &config.playbooks_dir(), &config.connectors, &mut runner, request_id).await?)
+            print_json(&playbook::run_request(&store, &config, &mut runner, request_id).await?)
         }
         Command::Playbook(PlaybookCommand::Schema) => print_json(&playbook::schema()),
         Command::Playbook(PlaybookCommand::Actions) => print_json(&playbook::actions::ACTIONS),

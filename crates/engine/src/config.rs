@@ -20,6 +20,9 @@ pub struct Config {
     /// The customer's systems that playbooks query.
     #[serde(default)]
     pub connectors: ConnectorsConfig,
+    /// How requests are grouped into tasks.
+    #[serde(default)]
+    pub tasks: TasksConfig,
     /// Folder of playbook files. Default: the shipped `playbooks/`.
     #[serde(default)]
     pub playbooks_dir: Option<PathBuf>,
@@ -116,6 +119,21 @@ pub struct ConnectorsConfig {
     /// Per-connector limits, by connector name (`siem`, `firewall`, …).
     #[serde(default)]
     pub limits: std::collections::BTreeMap<String, ConnectorLimits>,
+}
+
+/// Grouping requests into tasks.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct TasksConfig {
+    /// A request naming an indicator that an earlier request named within
+    /// this many days joins that request's task (which is re-run with fresh data).
+    pub link_window_days: u32,
+}
+
+impl Default for TasksConfig {
+    fn default() -> Self {
+        TasksConfig { link_window_days: 90 }
+    }
 }
 
 /// How hard the runner may use one connector.

@@ -239,6 +239,52 @@ async fn rate_limit_spaces_calls_to_a_connector() {
     assert!(elapsed >= Duration::from_millis(250), "calls were spaced by the rate limit: {elapsed:?}");
 }
 
+#[tokio::test]
+async fn a_request_naming_an_indicator_asked_before_joins_that_task_and_says_who_asked() {
+    let store = Store::in_memory().await.expect("store");
+    let config = Config::default();
+    let first = request_with(&store, "Did 198.51.100.23 show up anywhere? Also WKS-OK-1.").await;
+    let unrelated = request_with(&store, "Who owns WKS-OK-2?").await;
+    let again = request_with(&store, "Any news on 198.51.100.23 since last week?").await;
+    let mut runner = Runner::new(store.clone(), Arc::new(Scripted::default()));
+    for id in [first, unrelated, again] {
+        playbook::run_request(&store, &config, &mut runner, id).await.expect("run");
+    }
+    let (t_first, t_unrelated, t_again) = (task_of(&store, first).await.expect("task"), task_of(&store, unrelated).await.expect("task"), task_of(&store, again).await.expect("task"));
+    assert_eq!(t_again, t_first, "the repeated indicator links to the earlier task");
+    assert_ne!(t_unrelated, t_first, "no shared indicator: a task of its own");
+
+    // The re-run is a fresh run (new calls), and its findings say who asked before and when.
+    let rerun = playbook::run_request(&store, &config, &mut runner, again).await.expect("run");
+    let history = rerun.steps.iter().find(|s| s.step == playbook::ASKED_BEFORE_STEP).expect("history recorded");
+    let out = history.output.as_ref().expect("asked before");
+    assert_eq!(out["joined_earlier_task"], true);
+    let prior = &out["requests"][0];
+    assert_eq!((prior["request_id"].as_i64(), prior["value"].as_str()), (Some(first), Some("198.51.100.23")));
+    assert_eq!(prior["sender"], "analyst@mssp.example.net");
+    assert!(prior["received_at"].as_str().is_some_and(|t| t.starts_with("20")), "{prior}");
+    let first_run = playbook::run_request(&store, &config, &mut runner, first).await.expect("run");
+    let none = first_run.steps.iter().find(|s| s.step == playbook::ASKED_BEFORE_STEP).expect("history step");
+    assert_eq!(none.status, "no_result", "nobody asked before the first request");
+}
+
+#[tokio::test]
+async fn outside_the_link_window_a_repeated_indicator_opens_a_new_task() {
+    let store = Store::in_memory().await.expect("store");
+    let config = Config { tasks: drawbridge_engine::config::TasksConfig { link_window_days: 0 }, ..Default::default() };
+    let first = request_with(&store, "Did 198.51.100.23 show up anywhere?").await;
+    tokio::time::sleep(Duration::from_millis(5)).await;
+    let again = request_with(&store, "Again: did 198.51.100.23 show up anywhere?").await;
+    let mut runner = Runner::new(store.clone(), Arc::new(Scripted::default()));
+    playbook::run_request(&store, &config, &mut runner, first).await.expect("run");
+    playbook::run_request(&store, &config, &mut runner, again).await.expect("run");
+    assert_ne!(task_of(&store, first).await, task_of(&store, again).await);
+}
+
+async fn task_of(store: &Store, id: i64) -> Option<i64> {
+    store.request(id).await.expect("request").summary.task_id
+}
+
 /// Stored step results of the request's open run.
 async fn sqlx_count(store: &Store) -> usize {
     store.run(1).await.map(|r| r.steps.len()).unwrap_or(0)
@@ -267,9 +313,8 @@ async fn a_real_run_against_the_directory_lab() {
     let id = request_with(&store, "Could you tell us who owns WKS-FIN-042 and WKS-NOPE-999, and which groups CORP\\j.doe is in?").await;
     assert_eq!(store.request(id).await.expect("r").summary.request_type.as_deref(), Some("enrichment"));
     let mut runner = Runner::new(store.clone(), Arc::new(Connectors::new(&drawbridge_engine::config::ConnectorsConfig { active_directory: Some(cfg.clone()), ..Default::default() })));
-    let dir = std::path::PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../playbooks");
-    let connectors = drawbridge_engine::config::ConnectorsConfig { active_directory: Some(cfg), ..Default::default() };
-    let result = playbook::run_request(&store, &dir, &connectors, &mut runner, id).await.expect("run");
+    let config = Config { connectors: drawbridge_engine::config::ConnectorsConfig { active_directory: Some(cfg), ..Default::default() }, ..Default::default() };
+    let result = playbook::run_request(&store, &config, &mut runner, id).await.expect("run");
     assert_eq!((result.playbook.as_str(), result.status.as_str()), ("enrichment", "completed"));
     let owner = result.steps.iter().find(|s| s.step == "host_owner" && s.item == "hostname:WKS-FIN-042").expect("host step");
     assert_eq!(owner.status, "ok", "{owner:?}");
@@ -325,8 +370,7 @@ password_secret = "inventory-run"
     let store = Store::in_memory().await.expect("store");
     let id = request_with(&store, "Who owns WKS-FIN-042, and did 203.0.113.7 hit your firewall during November 2026? Also 192.0.2.200.").await;
     let mut runner = Runner::new(store.clone(), Arc::new(Connectors::new(&config.connectors)));
-    let dir = std::path::PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../playbooks");
-    let result = playbook::run_request(&store, &dir, &config.connectors, &mut runner, id).await.expect("run");
+    let result = playbook::run_request(&store, &config, &mut runner, id).await.expect("run");
     assert_eq!(result.status, "completed");
     let ip = result.steps.iter().find(|s| s.step == "siem_sightings" && s.item == "ipv4:203.0.113.7").expect("SIEM step for the IP");
     assert_eq!(ip.status, "ok", "{ip:?}");

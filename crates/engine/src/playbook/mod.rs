@@ -38,18 +38,23 @@ pub enum RunRequestError {
     Run(#[from] run::RunError),
 }
 
+/// The step under which a run records the earlier requests that asked about
+/// the same indicators (when, by whom, which task).
+pub const ASKED_BEFORE_STEP: &str = "asked_before";
+
 /// Runs the playbook for a stored request (resuming an interrupted run).
-pub async fn run_request(
-    store: &Store,
-    playbooks_dir: &std::path::Path,
-    connectors: &crate::config::ConnectorsConfig,
-    runner: &mut Runner,
-    request_id: i64,
-) -> Result<PlaybookRun, RunRequestError> {
+///
+/// The request first joins a task: when an earlier request within
+/// `config.tasks.link_window_days` named one of its indicators, it joins that
+/// request's task, and the run (with fresh data) records who asked before and
+/// when; otherwise it opens a new task.
+pub async fn run_request(store: &Store, config: &crate::config::Config, runner: &mut Runner, request_id: i64) -> Result<PlaybookRun, RunRequestError> {
     let detail = store.request(request_id).await?;
     if detail.summary.status == "quarantined" {
         return Err(RunRequestError::Quarantined(request_id, detail.summary.quarantine_reason.unwrap_or_default()));
     }
+    let connectors = &config.connectors;
+    let link = store.assign_task(request_id, config.tasks.link_window_days).await?;
     let request_type = detail.summary.request_type.clone().unwrap_or_else(|| "default".into());
     let text = detail.parsed.as_ref().and_then(|p| p["text"].as_str()).unwrap_or("").to_string();
     let subject = detail.summary.subject.clone().unwrap_or_default();
@@ -67,8 +72,22 @@ pub async fn run_request(
             .map(|i| Indicator { kind: i.kind, value: i.value.clone(), defanged: i.defanged, occurrences: i.occurrences as u32, source: i.source.clone() })
             .collect(),
     };
-    let playbooks = load_dir(playbooks_dir)?;
+    let playbooks = load_dir(&config.playbooks_dir())?;
     let pb = select(&playbooks, &request_type, &ctx.indicators).ok_or(RunRequestError::NoPlaybook(request_type))?;
     let planned = plan::plan_with(pb, &ctx, connectors).map_err(RunRequestError::Plan)?;
-    Ok(runner.run(request_id, pb, &planned).await?)
+    let run = runner.run(request_id, pb, &planned).await?;
+    let history = crate::store::StepResult {
+        step: ASKED_BEFORE_STEP.into(),
+        item: String::new(),
+        action: "store.history".into(),
+        input: serde_json::json!({ "window_days": config.tasks.link_window_days }),
+        status: if link.asked_before.is_empty() { "no_result" } else { "ok" }.into(),
+        output: (!link.asked_before.is_empty()).then(|| serde_json::json!({ "task_id": link.task_id, "joined_earlier_task": link.reused, "requests": link.asked_before })),
+        error: None,
+        attempts: 1,
+        duration_ms: 0,
+        finished_at: chrono::Utc::now().to_rfc3339_opts(chrono::SecondsFormat::Millis, true),
+    };
+    store.record_step(run.id, &history).await?;
+    Ok(store.run(run.id).await?)
 }

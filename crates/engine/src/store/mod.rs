@@ -78,6 +78,8 @@ pub struct IngestOutcome {
 pub struct RequestSummary {
     pub id: i64,
     pub received_at: String,
+    /// The task this request belongs to, once its playbook has run.
+    pub task_id: Option<i64>,
     pub sender: Option<String>,
     pub subject: Option<String>,
     pub status: String,
@@ -160,6 +162,28 @@ pub struct Correction {
     pub to_label: String,
     pub actor: String,
     pub created_at: String,
+}
+
+/// An earlier request that asked about one of this request's indicators.
+#[derive(Debug, Clone, Serialize)]
+pub struct PriorAsk {
+    pub kind: Kind,
+    pub value: String,
+    pub request_id: i64,
+    pub received_at: String,
+    pub sender: Option<String>,
+    pub subject: Option<String>,
+    pub task_id: Option<i64>,
+}
+
+/// The task a request was put in, and why.
+#[derive(Debug, Clone, Serialize)]
+pub struct TaskLink {
+    pub task_id: i64,
+    /// True when the request joined an earlier request's task.
+    pub reused: bool,
+    /// Earlier requests within the window that named the same indicators, newest first.
+    pub asked_before: Vec<PriorAsk>,
 }
 
 /// The stored result of one playbook call.
@@ -254,6 +278,13 @@ impl Store {
     }
 
     /// The unfinished run of `playbook` for a request, or a new one.
+    /// Puts a request in a task: the task of the latest earlier request
+    /// (within `window_days`) that named one of its indicators, else a new
+    /// one. Idempotent: a request keeps its task.
+    pub async fn assign_task(&self, request_id: i64, window_days: u32) -> Result<TaskLink, StoreError> {
+        self.backend.assign_task(request_id, window_days).await
+    }
+
     pub async fn open_run(&self, request_id: i64, playbook: &str) -> Result<i64, StoreError> {
         self.backend.open_run(request_id, playbook).await
     }

@@ -182,13 +182,13 @@ impl Sqlite {
         })
     }
 
-    async fn sightings(&self, indicator_id: i64, except: Option<i64>) -> Result<Vec<Sighting>, StoreError> {
+    async fn sightings(&self, indicator_id: i64, before: Option<i64>) -> Result<Vec<Sighting>, StoreError> {
         let rows = sqlx::query(
             "SELECT r.id, r.received_at, r.sender FROM request_indicators ri JOIN requests r ON r.id = ri.request_id
-             WHERE ri.indicator_id = ? AND r.id != ? ORDER BY r.id DESC",
+             WHERE ri.indicator_id = ? AND r.id < ? ORDER BY r.id DESC",
         )
         .bind(indicator_id)
-        .bind(except.unwrap_or(-1))
+        .bind(before.unwrap_or(i64::MAX))
         .fetch_all(&self.pool)
         .await?;
         rows.iter()
@@ -314,6 +314,60 @@ impl Sqlite {
         Ok(out)
     }
 
+    pub(super) async fn assign_task(&self, request_id: i64, window_days: u32) -> Result<TaskLink, StoreError> {
+        let mut tx = self.pool.begin().await?;
+        let row: Option<(String, Option<i64>)> = sqlx::query_as("SELECT received_at, task_id FROM requests WHERE id = ?").bind(request_id).fetch_optional(&mut *tx).await?;
+        let Some((received_at, current)) = row else { return Err(StoreError::NotFound(request_id)) };
+        let since = chrono::DateTime::parse_from_rfc3339(&received_at)
+            .map(|d| (d.with_timezone(&chrono::Utc) - chrono::Duration::days(window_days.into())).to_rfc3339_opts(chrono::SecondsFormat::Millis, true))
+            .unwrap_or_else(|_| received_at.clone());
+        let rows = sqlx::query(
+            "SELECT i.kind, i.value, r.id, r.received_at, r.sender, r.subject, r.task_id
+             FROM request_indicators mine
+             JOIN request_indicators theirs ON theirs.indicator_id = mine.indicator_id AND theirs.request_id < mine.request_id
+             JOIN indicators i ON i.id = mine.indicator_id
+             JOIN requests r ON r.id = theirs.request_id
+             WHERE mine.request_id = ? AND r.received_at >= ? AND r.status != 'quarantined'
+             ORDER BY r.id DESC, i.kind, i.value",
+        )
+        .bind(request_id)
+        .bind(&since)
+        .fetch_all(&mut *tx)
+        .await?;
+        let mut asked_before = Vec::with_capacity(rows.len());
+        for r in &rows {
+            let kind: String = r.try_get("kind")?;
+            let Some(kind) = Kind::parse(&kind) else { continue };
+            asked_before.push(PriorAsk {
+                kind,
+                value: r.try_get("value")?,
+                request_id: r.try_get("id")?,
+                received_at: r.try_get("received_at")?,
+                sender: r.try_get("sender")?,
+                subject: r.try_get("subject")?,
+                task_id: r.try_get("task_id")?,
+            });
+        }
+        let (task_id, reused) = match current {
+            Some(t) => (t, asked_before.iter().any(|a| a.task_id == Some(t))),
+            None => match asked_before.iter().find_map(|a| a.task_id) {
+                Some(t) => (t, true),
+                None => {
+                    let t: i64 = sqlx::query("INSERT INTO tasks (opened_by_request, created_at) VALUES (?, ?) RETURNING id")
+                        .bind(request_id)
+                        .bind(now())
+                        .fetch_one(&mut *tx)
+                        .await?
+                        .try_get(0)?;
+                    (t, false)
+                }
+            },
+        };
+        sqlx::query("UPDATE requests SET task_id = ? WHERE id = ?").bind(task_id).bind(request_id).execute(&mut *tx).await?;
+        tx.commit().await?;
+        Ok(TaskLink { task_id, reused, asked_before })
+    }
+
     pub(super) async fn open_run(&self, request_id: i64, playbook: &str) -> Result<i64, StoreError> {
         let mut tx = self.pool.begin().await?;
         let open: Option<(i64,)> = sqlx::query_as("SELECT id FROM playbook_runs WHERE request_id = ? AND playbook = ? AND status = 'running' ORDER BY id DESC LIMIT 1")
@@ -409,13 +463,14 @@ impl Sqlite {
 }
 
 const SUMMARY_SELECT: &str = "SELECT id, received_at, sender, subject, status, quarantine_reason, sender_allowed, sender_verdict,
-    indicator_count, source, source_ref, message_id, raw_sha256, parsed, request_type FROM requests";
+    indicator_count, source, source_ref, message_id, raw_sha256, parsed, request_type, task_id FROM requests";
 
 fn summary_from_row(row: &sqlx::sqlite::SqliteRow) -> Result<RequestSummary, StoreError> {
     let verdict: String = row.try_get("sender_verdict")?;
     Ok(RequestSummary {
         id: row.try_get("id")?,
         received_at: row.try_get("received_at")?,
+        task_id: row.try_get("task_id")?,
         sender: row.try_get("sender")?,
         subject: row.try_get("subject")?,
         status: row.try_get("status")?,
