@@ -373,7 +373,7 @@ async fn run(cli: Cli) -> Result<()> {
             print_json(&playbook::run_request(&store, &config, &mut runner, request_id).await?)
         }
         Command::Playbook(PlaybookCommand::Schema) => print_json(&playbook::schema()),
-        Command::Playbook(PlaybookCommand::Actions) => print_json(&playbook::actions::ACTIONS),
+        Command::Playbook(PlaybookCommand::Actions) => print_json(&playbook::actions::catalogue(&config.connectors.http_definitions)),
         Command::Indicator { kind, value } => {
             let kind = Kind::parse(&kind).with_context(|| format!("unknown indicator kind {kind:?}"))?;
             let store = open_store(&config, cli.db.as_deref()).await?;

@@ -116,6 +116,12 @@ pub struct ConnectorsConfig {
     /// The asset inventory (CSV export or SQL database).
     #[serde(default)]
     pub asset_inventory: Option<crate::connectors::asset_inventory::AssetInventoryConfig>,
+    /// Deployment settings of HTTP connectors (base URL, CA), by name.
+    #[serde(default)]
+    pub http: std::collections::BTreeMap<String, crate::connectors::http::HttpDeployment>,
+    /// The HTTP connector definitions, read from `<playbooks_dir>/connectors/`.
+    #[serde(skip)]
+    pub http_definitions: Vec<crate::connectors::http::HttpConnector>,
     /// Per-connector limits, by connector name (`siem`, `firewall`, …).
     #[serde(default)]
     pub limits: std::collections::BTreeMap<String, ConnectorLimits>,
@@ -298,6 +304,8 @@ pub enum ConfigError {
     Read { path: PathBuf, source: std::io::Error },
     #[error("invalid config file {path}: {source}")]
     Parse { path: PathBuf, source: Box<toml::de::Error> },
+    #[error(transparent)]
+    HttpConnector(#[from] crate::connectors::http::definition::DefinitionError),
 }
 
 impl Config {
@@ -308,11 +316,17 @@ impl Config {
             Some(p) => p.to_path_buf(),
             None => match default_config_path() {
                 Some(p) if p.exists() => p,
-                _ => return Ok(Config::default()),
+                _ => return Config::default().with_http_connectors(),
             },
         };
         let text = std::fs::read_to_string(&path).map_err(|source| ConfigError::Read { path: path.clone(), source })?;
-        Config::from_toml(&text).map_err(|source| ConfigError::Parse { path, source: Box::new(source) })
+        Config::from_toml(&text).map_err(|source| ConfigError::Parse { path, source: Box::new(source) })?.with_http_connectors()
+    }
+
+    /// Reads the HTTP connector definitions from `<playbooks_dir>/connectors/`.
+    pub fn with_http_connectors(mut self) -> Result<Config, ConfigError> {
+        self.connectors.http_definitions = crate::connectors::http::HttpConnector::load_dir(&self.playbooks_dir().join("connectors"))?;
+        Ok(self)
     }
 
     pub fn from_toml(text: &str) -> Result<Config, toml::de::Error> {

@@ -2,7 +2,10 @@
 //! the same people and machines appear in Active Directory (and, later, the
 //! asset inventory and the SIEM).
 
+pub mod http;
 pub mod panos;
+pub mod snipeit;
+pub mod splunk;
 
 use drawbridge_triage_corpus::Rng;
 
@@ -281,7 +284,7 @@ impl Company {
     }
 }
 
-fn capitalise(s: &str) -> String {
+pub(crate) fn capitalise(s: &str) -> String {
     let mut c = s.chars();
     c.next().map(|f| f.to_uppercase().chain(c).collect()).unwrap_or_default()
 }

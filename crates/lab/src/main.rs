@@ -1,5 +1,6 @@
 //! `drawbridge-lab ldif`: the lab company's directory as LDIF;
-//! `drawbridge-lab siem`: four weeks of its SIEM events as `_bulk` NDJSON.
+//! `drawbridge-lab siem`: four weeks of its SIEM events as `_bulk` NDJSON;
+//! `drawbridge-lab panos-sim | snipeit-sim | splunk-sim`: vendor API simulators.
 
 fn main() {
     let args: Vec<String> = std::env::args().skip(1).collect();
@@ -7,18 +8,17 @@ fn main() {
     match args.first().map(String::as_str) {
         Some("ldif") => print!("{}", drawbridge_lab::company(seed).ldif()),
         Some("panos-sim") => {
-            let addr = args.iter().position(|a| a == "--listen").and_then(|i| args.get(i + 1)).cloned().unwrap_or_else(|| "127.0.0.1:18443".into());
             let key = std::env::var("PANOS_SIM_KEY").unwrap_or_else(|_| "lab-api-key".into());
-            match std::net::TcpListener::bind(&addr) {
-                Ok(l) => {
-                    eprintln!("PAN-OS simulator on http://{addr}/api/");
-                    drawbridge_lab::panos::serve(l, &key, drawbridge_lab::panos::lab_entries());
-                }
-                Err(e) => {
-                    eprintln!("cannot listen on {addr}: {e}");
-                    std::process::exit(1);
-                }
-            }
+            listen(&args, "127.0.0.1:18443", "PAN-OS", |l| drawbridge_lab::panos::serve(l, &key, drawbridge_lab::panos::lab_entries()));
+        }
+        Some("snipeit-sim") => {
+            let token = std::env::var("SNIPEIT_SIM_TOKEN").unwrap_or_else(|_| "lab-snipeit-token".into());
+            listen(&args, "127.0.0.1:18080", "Snipe-IT", |l| drawbridge_lab::snipeit::serve(l, drawbridge_lab::snipeit::Simulator::new(&drawbridge_lab::company(seed), &token, 120)));
+        }
+        Some("splunk-sim") => {
+            let token = std::env::var("SPLUNK_SIM_TOKEN").unwrap_or_else(|_| "lab-splunk-token".into());
+            let events = drawbridge_lab::company(seed).siem_events(seed, 5_000);
+            listen(&args, "127.0.0.1:18089", "Splunk", |l| drawbridge_lab::splunk::serve(l, drawbridge_lab::splunk::Simulator::from_bulk(&events, &token)));
         }
         Some("assets-sql") => print!("{}", drawbridge_lab::company(seed).assets_sql(seed)),
         Some("siem") => {
@@ -26,8 +26,25 @@ fn main() {
             print!("{}", drawbridge_lab::company(seed).siem_events(seed, count));
         }
         _ => {
-            eprintln!("usage: drawbridge-lab ldif [--seed N] | drawbridge-lab siem [--seed N] [--count N] | drawbridge-lab assets-sql [--seed N]");
+            eprintln!(
+                "usage: drawbridge-lab ldif | siem [--count N] | assets-sql | panos-sim | snipeit-sim | splunk-sim [--listen ADDR]   (all take --seed N)"
+            );
             std::process::exit(2);
+        }
+    }
+}
+
+/// Binds `--listen ADDR` (or `default`) and serves a simulator on it.
+fn listen(args: &[String], default: &str, what: &str, serve: impl FnOnce(std::net::TcpListener)) {
+    let addr = args.iter().position(|a| a == "--listen").and_then(|i| args.get(i + 1)).cloned().unwrap_or_else(|| default.into());
+    match std::net::TcpListener::bind(&addr) {
+        Ok(l) => {
+            eprintln!("{what} simulator on http://{addr}/");
+            serve(l);
+        }
+        Err(e) => {
+            eprintln!("cannot listen on {addr}: {e}");
+            std::process::exit(1);
         }
     }
 }

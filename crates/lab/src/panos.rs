@@ -7,10 +7,10 @@
 //! `(receive_time leq 'T')` joined with `and`. Anything else in a filter is
 //! answered with code 400, as a device would refuse it.
 
+use crate::http::Response;
 use std::collections::HashMap;
-use std::io::{BufRead, BufReader, Read, Write};
-use std::net::{TcpListener, TcpStream};
-use std::sync::{Arc, Mutex};
+use std::net::TcpListener;
+use std::sync::Mutex;
 
 #[derive(Debug, Clone)]
 pub struct LogEntry {
@@ -34,38 +34,12 @@ struct State {
 
 /// Serves until the listener fails; one thread per connection.
 pub fn serve(listener: TcpListener, key: &str, entries: Vec<LogEntry>) {
-    let state = Arc::new(Mutex::new(State { key: key.to_string(), entries, jobs: HashMap::new(), next_job: 1 }));
-    for stream in listener.incoming().flatten() {
-        let state = state.clone();
-        std::thread::spawn(move || {
-            let _ = handle(stream, &state);
-        });
-    }
-}
-
-fn handle(mut stream: TcpStream, state: &Mutex<State>) -> std::io::Result<()> {
-    let mut reader = BufReader::new(stream.try_clone()?);
-    let mut request_line = String::new();
-    reader.read_line(&mut request_line)?;
-    let mut headers = HashMap::new();
-    loop {
-        let mut line = String::new();
-        if reader.read_line(&mut line)? == 0 || line.trim().is_empty() {
-            break;
-        }
-        if let Some((k, v)) = line.split_once(':') {
-            headers.insert(k.trim().to_ascii_lowercase(), v.trim().to_string());
-        }
-    }
-    let length: usize = headers.get("content-length").and_then(|v| v.parse().ok()).unwrap_or(0);
-    let mut body = vec![0u8; length.min(1 << 20)];
-    reader.read_exact(&mut body)?;
-    let path = request_line.split_whitespace().nth(1).unwrap_or("/");
-    let mut params = form(path.split_once('?').map(|(_, q)| q).unwrap_or(""));
-    params.extend(form(&String::from_utf8_lossy(&body)));
-    let (status, xml) = respond(state, headers.get("x-pan-key").or(params.get("key")).map(String::as_str), &params, path);
-    let reply = format!("HTTP/1.1 {status}\r\nContent-Type: application/xml\r\nContent-Length: {}\r\nConnection: close\r\n\r\n{xml}", xml.len());
-    stream.write_all(reply.as_bytes())
+    let state = Mutex::new(State { key: key.to_string(), entries, jobs: HashMap::new(), next_job: 1 });
+    crate::http::serve(listener, move |req| {
+        let key = req.header("x-pan-key").or(req.param("key"));
+        let (status, xml) = respond(&state, key, &req.params, &req.path);
+        Response::new(status, "application/xml", xml)
+    });
 }
 
 fn respond(state: &Mutex<State>, key: Option<&str>, p: &HashMap<String, String>, path: &str) -> (&'static str, String) {
@@ -167,33 +141,6 @@ fn parse_filter(q: &str) -> Option<Vec<Clause>> {
         }
     }
     Some(out)
-}
-
-fn form(s: &str) -> HashMap<String, String> {
-    s.split('&').filter_map(|kv| kv.split_once('=')).map(|(k, v)| (decode(k), decode(v))).collect()
-}
-
-fn decode(s: &str) -> String {
-    let bytes = s.as_bytes();
-    let mut out = Vec::with_capacity(bytes.len());
-    let mut i = 0;
-    while i < bytes.len() {
-        match bytes[i] {
-            b'+' => out.push(b' '),
-            b'%' if i + 2 < bytes.len() => {
-                match std::str::from_utf8(&bytes[i + 1..i + 3]).ok().and_then(|h| u8::from_str_radix(h, 16).ok()).ok_or(()) {
-                    Ok(b) => {
-                        out.push(b);
-                        i += 2;
-                    }
-                    Err(_) => out.push(b'%'),
-                }
-            }
-            b => out.push(b),
-        }
-        i += 1;
-    }
-    String::from_utf8_lossy(&out).into_owned()
 }
 
 fn escape(s: &str) -> String {

@@ -5,4 +5,5 @@
 pub mod active_directory;
 pub mod asset_inventory;
 pub mod firewall_panos;
+pub mod http;
 pub mod siem_elastic;

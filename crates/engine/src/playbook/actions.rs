@@ -2,6 +2,7 @@
 //! and how each turns rendered inputs into the query its connector would send.
 
 use crate::connectors::active_directory::filter;
+use crate::connectors::http::HttpConnector;
 use crate::connectors::siem_elastic::ElasticConfig;
 use crate::indicators::Kind;
 use chrono::{DateTime, Utc};
@@ -59,6 +60,46 @@ pub fn find(name: &str) -> Option<&'static ActionSpec> {
     ACTIONS.iter().find(|a| a.name == name)
 }
 
+/// Names an HTTP connector may not take: the built-in connectors and their action prefixes.
+pub const BUILTIN_CONNECTORS: &[&str] = &["active_directory", "asset", "asset_inventory", "firewall", "siem", "store"];
+
+/// An action a playbook may name: built in, or from an HTTP connector file.
+#[derive(Debug, Clone, Serialize)]
+pub struct Action {
+    pub name: String,
+    pub connector: String,
+    pub description: String,
+    pub inputs: Vec<String>,
+}
+
+impl From<&ActionSpec> for Action {
+    fn from(a: &ActionSpec) -> Action {
+        Action { name: a.name.into(), connector: a.connector.into(), description: a.description.into(), inputs: a.inputs.iter().map(|s| s.to_string()).collect() }
+    }
+}
+
+/// Every action: the built-in ones, then those of the HTTP connectors.
+pub fn catalogue(http: &[HttpConnector]) -> Vec<Action> {
+    let mut out: Vec<Action> = ACTIONS.iter().map(Action::from).collect();
+    for c in http {
+        for (name, a) in &c.actions {
+            out.push(Action { name: format!("{}.{name}", c.name), connector: c.name.clone(), description: a.description.clone(), inputs: a.inputs.clone() });
+        }
+    }
+    out
+}
+
+/// The action called `name`, built in or from an HTTP connector.
+pub fn lookup(name: &str, http: &[HttpConnector]) -> Option<Action> {
+    if let Some(a) = find(name) {
+        return Some(a.into());
+    }
+    let (connector, action) = name.split_once('.')?;
+    let c = http.iter().find(|c| c.name == connector)?;
+    let a = c.actions.get(action)?;
+    Some(Action { name: name.into(), connector: c.name.clone(), description: a.description.clone(), inputs: a.inputs.clone() })
+}
+
 /// The query the connector would send for `action` with these inputs, in the
 /// connector's own language (escaped exactly as it would be sent).
 pub fn query(action: &str, input: &std::collections::BTreeMap<String, String>, connectors: &crate::config::ConnectorsConfig) -> String {
@@ -101,7 +142,20 @@ pub fn query(action: &str, input: &std::collections::BTreeMap<String, String>, c
             let account = id.split_once('\\').map_or(id, |(_, u)| u);
             format!("LDAP search {} then {}", filter::user(account), filter::groups_of("<the user's DN>"))
         }
-        other => format!("(no query builder for {other})"),
+        other => {
+            let http = other.split_once('.').and_then(|(c, a)| connectors.http_definitions.iter().find(|d| d.name == c).map(|d| (d, a)));
+            match http {
+                Some((def, action)) => {
+                    let base = connectors.http.get(&def.name).and_then(|d| d.base_url.clone()).unwrap_or_else(|| def.base_url.clone());
+                    match def.actions.get(action).map(|a| crate::connectors::http::client::prepare(&base, a, input)) {
+                        Some(Ok(req)) => format!("HTTP {req}"),
+                        Some(Err(e)) => format!("(cannot build the request: {e})"),
+                        None => format!("({} has no action {action})", def.name),
+                    }
+                }
+                None => format!("(no query builder for {other})"),
+            }
+        }
     }
 }
 

@@ -5,6 +5,7 @@ use crate::config::ConnectorsConfig;
 use crate::connectors::active_directory::{ActiveDirectory, ActiveDirectoryConfig, AdError};
 use crate::connectors::asset_inventory::{AssetInventory, AssetInventoryConfig};
 use crate::connectors::firewall_panos::PanOs;
+use crate::connectors::http::HttpClient;
 use crate::connectors::siem_elastic::{Elastic, SiemError};
 use futures::future::BoxFuture;
 use std::collections::BTreeMap;
@@ -17,6 +18,8 @@ pub struct Connectors {
     firewall: Option<Result<PanOs, String>>,
     assets: Option<AssetInventoryConfig>,
     asset_conn: Mutex<Option<std::sync::Arc<AssetInventory>>>,
+    /// HTTP connectors by name (their own connector name prefixes their actions).
+    http: std::collections::HashMap<String, Result<HttpClient, String>>,
 }
 
 impl Connectors {
@@ -28,6 +31,18 @@ impl Connectors {
             firewall: cfg.firewall.as_ref().map(|c| PanOs::new(c).map_err(|e| e.to_string())),
             assets: cfg.asset_inventory.clone(),
             asset_conn: Mutex::new(None),
+            // A defined HTTP connector is used only where the deployment enables it.
+            http: cfg
+                .http_definitions
+                .iter()
+                .map(|d| {
+                    let client = match cfg.http.get(&d.name) {
+                        Some(deployment) => HttpClient::new(d, Some(deployment)).map_err(|e| e.to_string()),
+                        None => Err(format!("connector {} is not configured (add [connectors.http.{}] to the config)", d.name, d.name)),
+                    };
+                    (d.name.clone(), client)
+                })
+                .collect(),
         }
     }
 
@@ -123,7 +138,11 @@ impl Executor for Connectors {
                     let (kind, start, end) = indicator_window(input)?;
                     siem.sighting(kind, &get("value"), start, end).await.map_err(siem_error).and_then(to_json)
                 }
-                other => Err(CallError { message: format!("no executor for action {other}"), transient: false }),
+                other => match other.split_once('.').and_then(|(c, a)| self.http.get(c).map(|h| (h, a))) {
+                    Some((Ok(client), a)) => client.call(a, input).await.map_err(|e| CallError { transient: e.is_transient(), message: e.to_string() }),
+                    Some((Err(e), _)) => Err(CallError { message: e.clone(), transient: false }),
+                    None => Err(CallError { message: format!("no executor for action {other}"), transient: false }),
+                },
             };
             if result.as_ref().is_err_and(|e| e.transient) && action.starts_with("active_directory.") {
                 self.forget_ad().await;

@@ -76,7 +76,7 @@ pub fn plan_with(playbook: &Playbook, request: &RequestContext, connectors: &cra
     let mut skipped = Vec::new();
     let request_json = serde_json::to_value(request).map_err(|e| e.to_string())?;
     for step in &playbook.steps {
-        let spec = actions::find(&step.action).ok_or_else(|| format!("unknown action {}", step.action))?;
+        let spec = actions::lookup(&step.action, &connectors.http_definitions).ok_or_else(|| format!("unknown action {}", step.action))?;
         let items: Vec<Option<&Indicator>> = match &step.for_each {
             Some(fe) => request.indicators.iter().filter(|i| fe.kinds.contains(&i.kind)).map(Some).collect(),
             None => vec![None],
@@ -91,7 +91,7 @@ pub fn plan_with(playbook: &Playbook, request: &RequestContext, connectors: &cra
                 calls.push(PlannedCall {
                     step: step.id.clone(),
                     action: step.action.clone(),
-                    connector: spec.connector.into(),
+                    connector: spec.connector.clone(),
                     item: item.map(|i| format!("{}:{}", i.kind, i.value)),
                     query: format!("(built at run time from the outputs of {referenced})"),
                     input: step.input.clone(),
@@ -121,7 +121,7 @@ pub fn plan_with(playbook: &Playbook, request: &RequestContext, connectors: &cra
             calls.push(PlannedCall {
                 step: step.id.clone(),
                 action: step.action.clone(),
-                connector: spec.connector.into(),
+                connector: spec.connector.clone(),
                 item: item.map(|i| format!("{}:{}", i.kind, i.value)),
                 query: actions::query(&step.action, &input, connectors),
                 input,

@@ -3,6 +3,7 @@
 
 use super::actions;
 use super::definition::Playbook;
+use crate::connectors::http::HttpConnector;
 use std::collections::{HashMap, HashSet};
 use std::path::Path;
 
@@ -14,35 +15,63 @@ pub enum PlaybookError {
     Parse(String, String),
     #[error("playbook {file} is invalid:\n  - {}", problems.join("\n  - "))]
     Invalid { file: String, problems: Vec<String> },
+    #[error("{0}")]
+    Connector(String),
 }
 
 pub const REQUEST_TYPES: &[&str] = &["enrichment", "phishing", "device_lost", "containment", "informational", "default"];
 
-/// Reads and validates one playbook file.
+/// Reads and validates one playbook file, with the HTTP connectors defined
+/// beside it (`connectors/` in the same folder).
 pub fn load(path: &Path) -> Result<Playbook, PlaybookError> {
     let name = path.display().to_string();
     let text = std::fs::read_to_string(path).map_err(|e| PlaybookError::Read(name.clone(), e))?;
-    parse(&text, &name)
+    let http = http_connectors(path.parent().unwrap_or(Path::new(".")))?;
+    parse_with(&text, &name, &http)
 }
 
+/// The HTTP connectors defined for the playbooks in `dir`.
+pub fn http_connectors(dir: &Path) -> Result<Vec<HttpConnector>, PlaybookError> {
+    HttpConnector::load_dir(&dir.join("connectors")).map_err(|e| PlaybookError::Connector(e.to_string()))
+}
+
+/// Parses and validates a playbook that may use only built-in actions.
 pub fn parse(text: &str, name: &str) -> Result<Playbook, PlaybookError> {
+    parse_with(text, name, &[])
+}
+
+/// Parses and validates a playbook that may also use these HTTP connectors' actions.
+pub fn parse_with(text: &str, name: &str, http: &[HttpConnector]) -> Result<Playbook, PlaybookError> {
     let playbook: Playbook = serde_saphyr::from_str(text).map_err(|e| PlaybookError::Parse(name.into(), e.to_string()))?;
-    let problems = problems(&playbook);
+    let problems = problems_with(&playbook, http);
     if problems.is_empty() { Ok(playbook) } else { Err(PlaybookError::Invalid { file: name.into(), problems }) }
 }
 
-/// Every playbook (`*.yaml`) in a folder, validated; errors name their file.
+/// Every playbook (`*.yaml`) in a folder, validated against the built-in
+/// actions and the HTTP connectors in its `connectors/`; errors name their file.
 pub fn load_dir(dir: &Path) -> Result<Vec<Playbook>, PlaybookError> {
+    let http = http_connectors(dir)?;
     let mut paths: Vec<_> = std::fs::read_dir(dir)
         .map_err(|e| PlaybookError::Read(dir.display().to_string(), e))?
         .filter_map(|e| e.ok().map(|e| e.path()))
         .filter(|p| p.extension().is_some_and(|x| x == "yaml" || x == "yml"))
         .collect();
     paths.sort();
-    paths.iter().map(|p| load(p)).collect()
+    paths
+        .iter()
+        .map(|p| {
+            let name = p.display().to_string();
+            let text = std::fs::read_to_string(p).map_err(|e| PlaybookError::Read(name.clone(), e))?;
+            parse_with(&text, &name, &http)
+        })
+        .collect()
 }
 
 pub fn problems(p: &Playbook) -> Vec<String> {
+    problems_with(p, &[])
+}
+
+pub fn problems_with(p: &Playbook, http: &[HttpConnector]) -> Vec<String> {
     let mut out = Vec::new();
     if p.name.trim().is_empty() {
         out.push("name is empty".into());
@@ -61,21 +90,21 @@ pub fn problems(p: &Playbook) -> Vec<String> {
         if !ids.insert(s.id.as_str()) {
             out.push(format!("step {:?} is defined twice", s.id));
         }
-        match actions::find(&s.action) {
+        match actions::lookup(&s.action, http) {
             None => out.push(format!(
                 "step {:?}: unknown action {:?} (known: {})",
                 s.id,
                 s.action,
-                actions::ACTIONS.iter().map(|a| a.name).collect::<Vec<_>>().join(", ")
+                actions::catalogue(http).iter().map(|a| a.name.as_str()).collect::<Vec<_>>().join(", ")
             )),
             Some(spec) => {
-                for required in spec.inputs {
-                    if !s.input.contains_key(*required) {
+                for required in &spec.inputs {
+                    if !s.input.contains_key(required) {
                         out.push(format!("step {:?}: action {} needs input {:?}", s.id, s.action, required));
                     }
                 }
                 for given in s.input.keys() {
-                    if !spec.inputs.contains(&given.as_str()) {
+                    if !spec.inputs.contains(given) {
                         out.push(format!("step {:?}: action {} has no input {:?}", s.id, s.action, given));
                     }
                 }
