@@ -110,6 +110,9 @@ pub struct ConnectorsConfig {
     /// Elasticsearch / OpenSearch SIEM.
     #[serde(default)]
     pub siem: Option<crate::connectors::siem_elastic::ElasticConfig>,
+    /// Splunk (REST export). `siem.sighting` uses it when no Elasticsearch SIEM is configured.
+    #[serde(default)]
+    pub splunk: Option<crate::connectors::siem_splunk::SplunkConfig>,
     /// Palo Alto firewall or Panorama (PAN-OS XML API).
     #[serde(default)]
     pub firewall: Option<crate::connectors::firewall_panos::PanOsConfig>,

@@ -7,3 +7,4 @@ pub mod asset_inventory;
 pub mod firewall_panos;
 pub mod http;
 pub mod siem_elastic;
+pub mod siem_splunk;

@@ -49,6 +49,12 @@ pub const ACTIONS: &[ActionSpec] = &[
         inputs: &["kind", "value", "start", "end"],
     },
     ActionSpec {
+        name: "splunk.sighting",
+        connector: "splunk",
+        description: "As siem.sighting, asked of Splunk (REST export) explicitly.",
+        inputs: &["kind", "value", "start", "end"],
+    },
+    ActionSpec {
         name: "active_directory.groups",
         connector: "active_directory",
         description: "Every group a user belongs to, nested membership included.",
@@ -61,7 +67,7 @@ pub fn find(name: &str) -> Option<&'static ActionSpec> {
 }
 
 /// Names an HTTP connector may not take: the built-in connectors and their action prefixes.
-pub const BUILTIN_CONNECTORS: &[&str] = &["active_directory", "asset", "asset_inventory", "firewall", "siem", "store"];
+pub const BUILTIN_CONNECTORS: &[&str] = &["active_directory", "asset", "asset_inventory", "firewall", "siem", "splunk", "store"];
 
 /// An action a playbook may name: built in, or from an HTTP connector file.
 #[derive(Debug, Clone, Serialize)]
@@ -120,6 +126,8 @@ pub fn query(action: &str, input: &std::collections::BTreeMap<String, String>, c
             Some(crate::connectors::asset_inventory::AssetInventoryConfig::Csv { path }) => format!("CSV {} where hostname or ip = {:?}", path.display(), get("name")),
             None => format!("SQL {} with $1 = {:?}", crate::connectors::asset_inventory::default_query(), get("name")),
         },
+        "splunk.sighting" => splunk_query(input, connectors),
+        "siem.sighting" if connectors.siem.is_none() && connectors.splunk.is_some() => splunk_query(input, connectors),
         "siem.sighting" => {
             // Without a configured SIEM, show the ECS mapping against a placeholder cluster.
             let cfg = connectors.siem.clone().unwrap_or_else(|| ElasticConfig::ecs("https://siem.example:9200", "logs-*"));
@@ -159,6 +167,18 @@ pub fn query(action: &str, input: &std::collections::BTreeMap<String, String>, c
     }
 }
 
+fn splunk_query(input: &std::collections::BTreeMap<String, String>, connectors: &crate::config::ConnectorsConfig) -> String {
+    use crate::connectors::siem_splunk::{SplunkConfig, query};
+    let cfg = connectors.splunk.clone().unwrap_or_else(|| SplunkConfig::cim("https://splunk.example:8089", "main"));
+    match window_inputs(input) {
+        Ok((kind, start, end)) => match query::sighting(&cfg, kind, input.get("value").map(String::as_str).unwrap_or("")) {
+            Ok(Some(spl)) => format!("POST {}/services/search/jobs/export search={spl} earliest_time={} latest_time={}", cfg.url, start.timestamp(), end.timestamp()),
+            Ok(None) => format!("(no Splunk field is mapped for {kind})"),
+            Err(e) => format!("(refused: {e})"),
+        },
+        Err(_) => "(kind, start or end is not valid)".into(),
+    }
+}
 
 /// The `kind`, `start` and `end` inputs of the actions that search a time window.
 pub fn window_inputs(input: &std::collections::BTreeMap<String, String>) -> Result<(Kind, DateTime<Utc>, DateTime<Utc>), String> {

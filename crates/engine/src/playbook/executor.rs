@@ -7,6 +7,7 @@ use crate::connectors::asset_inventory::{AssetInventory, AssetInventoryConfig};
 use crate::connectors::firewall_panos::PanOs;
 use crate::connectors::http::HttpClient;
 use crate::connectors::siem_elastic::{Elastic, SiemError};
+use crate::connectors::siem_splunk::Splunk;
 use futures::future::BoxFuture;
 use std::collections::BTreeMap;
 use tokio::sync::Mutex;
@@ -15,6 +16,7 @@ pub struct Connectors {
     active_directory: Option<ActiveDirectoryConfig>,
     ad: Mutex<Option<ActiveDirectory>>,
     siem: Option<Result<Elastic, String>>,
+    splunk: Option<Result<Splunk, String>>,
     firewall: Option<Result<PanOs, String>>,
     assets: Option<AssetInventoryConfig>,
     asset_conn: Mutex<Option<std::sync::Arc<AssetInventory>>>,
@@ -28,6 +30,7 @@ impl Connectors {
             active_directory: cfg.active_directory.clone(),
             ad: Mutex::new(None),
             siem: cfg.siem.as_ref().map(|c| Elastic::new(c).map_err(|e| e.to_string())),
+            splunk: cfg.splunk.as_ref().map(|c| Splunk::new(c).map_err(|e| e.to_string())),
             firewall: cfg.firewall.as_ref().map(|c| PanOs::new(c).map_err(|e| e.to_string())),
             assets: cfg.asset_inventory.clone(),
             asset_conn: Mutex::new(None),
@@ -63,6 +66,17 @@ impl Connectors {
             Some(Err(e)) => Err(CallError { message: e.clone(), transient: false }),
             Some(Ok(s)) => Ok(s),
         }
+    }
+
+    async fn splunk_sighting(&self, input: &BTreeMap<String, String>) -> Result<Option<serde_json::Value>, CallError> {
+        let splunk = match &self.splunk {
+            None => return Err(CallError { message: "connector splunk is not configured".into(), transient: false }),
+            Some(Err(e)) => return Err(CallError { message: e.clone(), transient: false }),
+            Some(Ok(s)) => s,
+        };
+        let (kind, start, end) = indicator_window(input)?;
+        let value = input.get("value").map(String::as_str).unwrap_or("");
+        splunk.sighting(kind, value, start, end).await.map_err(|e| CallError { transient: e.is_transient(), message: e.to_string() }).and_then(to_json)
     }
 
     /// One bound connection, opened on first use and reopened after a failure.
@@ -133,11 +147,13 @@ impl Executor for Connectors {
                     let inv = self.assets().await?;
                     inv.lookup(&get("name")).await.map_err(|e| CallError { transient: e.is_transient(), message: e.to_string() }).map(|r| r.map(serde_json::Value::Object))
                 }
+                "siem.sighting" if self.siem.is_none() && self.splunk.is_some() => self.splunk_sighting(input).await,
                 "siem.sighting" => {
                     let siem = self.siem()?;
                     let (kind, start, end) = indicator_window(input)?;
                     siem.sighting(kind, &get("value"), start, end).await.map_err(siem_error).and_then(to_json)
                 }
+                "splunk.sighting" => self.splunk_sighting(input).await,
                 other => match other.split_once('.').and_then(|(c, a)| self.http.get(c).map(|h| (h, a))) {
                     Some((Ok(client), a)) => client.call(a, input).await.map_err(|e| CallError { transient: e.is_transient(), message: e.to_string() }),
                     Some((Err(e), _)) => Err(CallError { message: e.clone(), transient: false }),
