@@ -9,8 +9,8 @@ what=${1:-test}
 SUDO=""
 [ "$(id -u)" -eq 0 ] || SUDO="sudo"
 
-app_pkgs="build-essential pkg-config file curl libwebkit2gtk-4.1-dev libxdo-dev libssl-dev libayatana-appindicator3-dev librsvg2-dev nodejs npm"
-test_pkgs="dovecot-imapd dovecot-lmtpd postfix openssl xvfb xauth webkit2gtk-driver samba samba-ad-dc samba-ad-provision winbind krb5-user ldap-utils postgresql"
+app_pkgs="build-essential pkg-config file curl libdbus-1-dev libwebkit2gtk-4.1-dev libxdo-dev libssl-dev libayatana-appindicator3-dev librsvg2-dev nodejs npm"
+test_pkgs="dovecot-imapd dovecot-lmtpd postfix openssl xvfb xauth webkit2gtk-driver samba samba-ad-dc samba-ad-provision winbind krb5-user ldap-utils postgresql dbus gnome-keyring"
 pkgs=$app_pkgs
 [ "$what" = "test" ] && pkgs="$app_pkgs $test_pkgs"
 

@@ -34,6 +34,16 @@ struct Cli {
 }
 
 #[derive(Subcommand)]
+enum SecretCommand {
+    /// Store a secret: the value is read from standard input (first line).
+    Set { name: String },
+    /// Remove a secret from the keyring.
+    Delete { name: String },
+    /// Whether a secret resolves (env, keyring or secrets file); never prints it.
+    Check { name: String },
+}
+
+#[derive(Subcommand)]
 enum Command {
     /// Parse an email and print it as JSON, with the sender verdict.
     Parse { file: PathBuf },
@@ -55,6 +65,9 @@ enum Command {
     Requests(RequestsCommand),
     /// What Drawbridge has seen of one indicator.
     Indicator { kind: String, value: String },
+    /// Secrets in the OS keyring (connectors name them; values never go in files).
+    #[command(subcommand)]
+    Secret(SecretCommand),
     /// The request type of an email: {"label", "confidence", "method", "model"}.
     Classify { file: Option<PathBuf> },
     /// Correct a request's type; logged beside the prediction, with who and when.
@@ -374,6 +387,21 @@ async fn run(cli: Cli) -> Result<()> {
         }
         Command::Playbook(PlaybookCommand::Schema) => print_json(&playbook::schema()),
         Command::Playbook(PlaybookCommand::Actions) => print_json(&playbook::actions::catalogue(&config.connectors.http_definitions)),
+        Command::Secret(SecretCommand::Set { name }) => {
+            let mut value = String::new();
+            std::io::stdin().read_line(&mut value).context("cannot read the secret from standard input")?;
+            let value = value.trim_end_matches(['\r', '\n']);
+            anyhow::ensure!(!value.is_empty(), "empty secret on standard input");
+            drawbridge_engine::secrets::store_in_keyring(&name, value)?;
+            eprintln!("stored secret {name:?} in the OS keyring");
+            Ok(())
+        }
+        Command::Secret(SecretCommand::Delete { name }) => Ok(drawbridge_engine::secrets::delete_from_keyring(&name)?),
+        Command::Secret(SecretCommand::Check { name }) => {
+            drawbridge_engine::secrets::resolve(&name)?;
+            eprintln!("secret {name:?} resolves");
+            Ok(())
+        }
         Command::Indicator { kind, value } => {
             let kind = Kind::parse(&kind).with_context(|| format!("unknown indicator kind {kind:?}"))?;
             let store = open_store(&config, cli.db.as_deref()).await?;
