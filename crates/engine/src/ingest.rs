@@ -32,7 +32,11 @@ pub enum SetupError {
 /// be loaded is reported in every classification (keyword rules still run);
 /// broken keyword rules are an error, since an admin just edited them.
 pub fn classifier(config: &Config) -> Result<Classifier, SetupError> {
-    let extractor = Extractor::new(&config.indicators)?;
+    classifier_with(config, Extractor::new(&config.indicators)?)
+}
+
+/// As [`classifier`], reusing an extractor already compiled from `config.indicators`.
+pub fn classifier_with(config: &Config, extractor: Extractor) -> Result<Classifier, SetupError> {
     let rules = match &config.triage.keywords {
         Some(path) => KeywordRules::load(path)?,
         None => KeywordRules::shipped()?,
@@ -57,11 +61,12 @@ pub struct Origin {
 
 impl Ingestor {
     pub fn new(config: &Config, store: Store, dns: DnsSource) -> Result<Ingestor, SetupError> {
+        let extractor = Extractor::new(&config.indicators)?;
         Ok(Ingestor {
             store,
-            extractor: Extractor::new(&config.indicators)?,
+            classifier: std::sync::Arc::new(classifier_with(config, extractor.clone())?),
+            extractor,
             policy: SenderPolicy::new(config.senders.clone(), dns),
-            classifier: std::sync::Arc::new(classifier(config)?),
             max_message_bytes: config.intake.max_message_bytes,
         })
     }
