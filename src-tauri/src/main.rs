@@ -5,6 +5,8 @@
 use drawbridge_engine::config::Config;
 use drawbridge_engine::ingest::Ingestor;
 use drawbridge_engine::sender::DnsSource;
+use drawbridge_engine::report;
+use drawbridge_engine::review::{ReviewView, Reviewer};
 use drawbridge_engine::serve;
 use drawbridge_engine::store::{RequestDetail, RequestSummary, Store};
 use std::path::PathBuf;
@@ -12,6 +14,50 @@ use std::time::Duration;
 
 struct AppState {
     store: Store,
+    config: Config,
+}
+
+/// Who is acting: the signed-in OS user, or `DRAWBRIDGE_ANALYST`.
+fn analyst() -> String {
+    std::env::var("DRAWBRIDGE_ANALYST").or_else(|_| std::env::var("USER")).or_else(|_| std::env::var("USERNAME")).unwrap_or_else(|_| "analyst".into())
+}
+
+/// The review screen's data; the HTML preview is sanitised for display.
+#[derive(serde::Serialize)]
+struct ReviewScreen {
+    #[serde(flatten)]
+    view: ReviewView,
+    html_for_display: String,
+    analyst: String,
+}
+
+fn screen(view: ReviewView) -> ReviewScreen {
+    ReviewScreen { html_for_display: report::sanitize_for_display(&view.rendered.html), view, analyst: analyst() }
+}
+
+#[tauri::command]
+async fn get_review(state: tauri::State<'_, AppState>, id: i64) -> Result<ReviewScreen, String> {
+    Reviewer::new(&state.store, &state.config).view(id).await.map(screen).map_err(|e| e.to_string())
+}
+
+/// One review decision: `redact`, `reveal` or `reset` a value (`fact`),
+/// `summary` (`text`), `approve`, or `reject` (`text` is the reason).
+#[tauri::command]
+async fn review_action(state: tauri::State<'_, AppState>, id: i64, action: String, fact: Option<String>, text: Option<String>) -> Result<ReviewScreen, String> {
+    let r = Reviewer::new(&state.store, &state.config);
+    let who = analyst();
+    let fact = fact.unwrap_or_default();
+    let text = text.unwrap_or_default();
+    let view = match action.as_str() {
+        "redact" => r.redact(id, &fact, &who).await,
+        "reveal" => r.reveal(id, &fact, &who).await,
+        "reset" => r.reset(id, &fact, &who).await,
+        "summary" => r.edit_summary(id, &text, &who).await,
+        "approve" => r.approve(id, &who).await,
+        "reject" => r.reject(id, &text, &who, false).await,
+        other => return Err(format!("unknown review action {other:?}")),
+    };
+    view.map(screen).map_err(|e| e.to_string())
 }
 
 /// The newest requests for the queue.
@@ -53,18 +99,20 @@ fn main() {
             std::process::exit(1);
         }
     };
-    // The watchers run on Tauri's async runtime for the life of the app.
+    // The watchers and workers run on Tauri's async runtime for the life of the app.
+    let (background_config, background_store) = (config.clone(), store.clone());
     tauri::async_runtime::spawn(async move {
         let mut tasks = tokio::task::JoinSet::new();
-        if let Err(e) = serve::spawn_watchers(&config, &ingestor, Duration::from_secs(2), &mut tasks) {
+        if let Err(e) = serve::spawn_watchers(&background_config, &ingestor, Duration::from_secs(2), &mut tasks) {
             tracing::error!(error = %e, "cannot start the intake watchers");
             return;
         }
+        serve::spawn_workers(&background_config, &background_store, Duration::from_secs(2), &mut tasks);
         while tasks.join_next().await.is_some() {}
     });
     let result = tauri::Builder::default()
-        .manage(AppState { store })
-        .invoke_handler(tauri::generate_handler![list_requests, get_request])
+        .manage(AppState { store, config })
+        .invoke_handler(tauri::generate_handler![list_requests, get_request, get_review, review_action])
         .run(tauri::generate_context!("../tauri.conf.json"));
     if let Err(e) = result {
         eprintln!("drawbridge: the app failed: {e}");

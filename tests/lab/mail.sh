@@ -33,6 +33,26 @@ stop_dovecot() {
   fi
 }
 
+start_postfix() {
+  local P=$R/postfix
+  # Postfix waits ~2 s while its config files look freshly written.
+  touch -d '-10 sec' "$P/etc/main.cf" "$P/etc/master.cf"
+  postfix -c "$P/etc" start-fg > "$P/start-fg.out" 2>&1 &
+  echo $! > "$R/pids/postfix"
+  waitport 10587 || { cat "$P/start-fg.out" "$P/postfix.log" >&2 2>/dev/null; exit 1; }
+}
+
+stop_postfix() {
+  postfix -c "$R/postfix/etc" stop >/dev/null 2>&1 || true
+  if [ -f "$R/pids/postfix" ]; then
+    local pid; pid=$(cat "$R/pids/postfix")
+    kill "$pid" 2>/dev/null || true
+    for _ in $(seq 1 250); do kill -0 "$pid" 2>/dev/null || break; sleep 0.02; done
+    rm -f "$R/pids/postfix"
+  fi
+  for _ in $(seq 1 250); do (echo >/dev/tcp/127.0.0.1/10587) 2>/dev/null || return 0; sleep 0.02; done
+}
+
 up() {
   command -v dovecot >/dev/null && command -v postfix >/dev/null || {
     echo "mail.sh: dovecot and postfix are missing; run 'make deps' (or .ci/run) first" >&2; exit 1; }
@@ -131,18 +151,13 @@ CONF
         "127.0.0.1:10587/inet/smtpd_sasl_auth_enable=yes" "127.0.0.1:10587/inet/smtpd_tls_auth_only=yes" \
         "127.0.0.1:10587/inet/smtpd_client_restrictions=permit_sasl_authenticated,reject" \
         "127.0.0.1:10587/inet/smtpd_relay_restrictions=permit_sasl_authenticated,reject"
-  # Postfix waits ~2 s while its config files look freshly written.
-  touch -d '-10 sec' "$P/etc/main.cf" "$P/etc/master.cf"
-  postfix -c "$P/etc" start-fg > "$P/start-fg.out" 2>&1 &
-  echo $! > "$R/pids/postfix"
-  waitport 10587 || { cat "$P/start-fg.out" "$P/postfix.log" >&2 2>/dev/null; exit 1; }
+  start_postfix
   echo "mail lab up in $R (IMAPS 127.0.0.1:10993, submission 127.0.0.1:10587, CA $R/tls/ca.pem)"
 }
 
 down() {
-  postfix -c "$R/postfix/etc" stop >/dev/null 2>&1 || true
+  stop_postfix
   stop_dovecot
-  if [ -f "$R/pids/postfix" ]; then kill "$(cat "$R/pids/postfix")" 2>/dev/null || true; rm -f "$R/pids/postfix"; fi
   echo "mail lab stopped"
 }
 
@@ -152,5 +167,7 @@ case "$ACTION" in
   restart-dovecot) stop_dovecot; start_dovecot ;;
   stop-dovecot) stop_dovecot ;;
   start-dovecot) start_dovecot ;;
-  *) echo "usage: $0 up|down|restart-dovecot|stop-dovecot|start-dovecot [BASE]" >&2; exit 2 ;;
+  stop-postfix) stop_postfix ;;
+  start-postfix) start_postfix ;;
+  *) echo "usage: $0 up|down|restart-dovecot|stop-dovecot|start-dovecot|stop-postfix|start-postfix [BASE]" >&2; exit 2 ;;
 esac

@@ -5,6 +5,7 @@ mod triage;
 
 use anyhow::{Context, Result, bail};
 use clap::{Parser, Subcommand};
+use drawbridge_engine::review::Reviewer;
 use drawbridge_engine::classify::dataset::Dataset;
 use drawbridge_engine::classify::{RequestType, TrainParams, TriageModel, learning};
 use drawbridge_engine::config::{Config, local_models_dir};
@@ -65,6 +66,15 @@ enum Command {
     Requests(RequestsCommand),
     /// What Drawbridge has seen of one indicator.
     Indicator { kind: String, value: String },
+    /// Review decisions: approve, reject, redact, reveal, edit.
+    #[command(subcommand)]
+    Review(ReviewCommand),
+    /// The append-only, hash-chained audit log.
+    #[command(subcommand)]
+    Audit(AuditCommand),
+    /// Replies waiting to be sent, or sent.
+    #[command(subcommand)]
+    Outbox(OutboxCommand),
     /// Secrets in the OS keyring (connectors name them; values never go in files).
     #[command(subcommand)]
     Secret(SecretCommand),
@@ -131,7 +141,7 @@ enum Command {
         #[arg(long)]
         json: bool,
     },
-    /// Reports over stored data.
+    /// Reports: a request's reply report, and the monthly prediction report.
     #[command(subcommand)]
     Report(ReportCommand),
     /// Train on the base corpus plus analysts' corrections; promote only if not worse.
@@ -205,6 +215,15 @@ enum ReportCommand {
         #[arg(long)]
         json: bool,
     },
+    /// The report of a request as it would be sent now (the draft is made on first sight).
+    Show {
+        id: i64,
+        /// text, html, json (the attachment) or review (everything the review screen shows)
+        #[arg(long, default_value = "text")]
+        format: String,
+    },
+    /// JSON Schema of the report attachment.
+    Schema,
 }
 
 #[derive(Subcommand)]
@@ -213,6 +232,63 @@ enum ModelCommand {
     Rollback,
     /// Which model triage uses now.
     Current,
+}
+
+#[derive(Subcommand)]
+enum ReviewCommand {
+    /// Approve the report exactly as `report show` prints it now.
+    Approve {
+        id: i64,
+        #[arg(long = "as")]
+        actor: String,
+    },
+    /// Reject the request; `--reply` queues a short "we cannot answer this".
+    Reject {
+        id: i64,
+        #[arg(long)]
+        reason: String,
+        #[arg(long = "as", default_value = "cli")]
+        actor: String,
+        #[arg(long)]
+        reply: bool,
+    },
+    /// Withhold one value (its id from `report show ID --format json`).
+    Redact {
+        id: i64,
+        fact: String,
+        #[arg(long = "as")]
+        actor: String,
+    },
+    /// Send one value as it is, whatever the policy says.
+    Reveal {
+        id: i64,
+        fact: String,
+        #[arg(long = "as")]
+        actor: String,
+    },
+    /// Replace the summary with the text in FILE (`-`: standard input).
+    EditSummary {
+        id: i64,
+        file: PathBuf,
+        #[arg(long = "as")]
+        actor: String,
+    },
+}
+
+#[derive(Subcommand)]
+enum AuditCommand {
+    /// Check the hash chain of the whole audit log.
+    Verify,
+    /// The audit entries (of one request).
+    Show { id: Option<i64> },
+}
+
+#[derive(Subcommand)]
+enum OutboxCommand {
+    /// Queued and sent replies.
+    List,
+    /// Send every due reply now (what `serve` does periodically).
+    Send,
 }
 
 #[derive(Subcommand)]
@@ -387,6 +463,67 @@ async fn run(cli: Cli) -> Result<()> {
         }
         Command::Playbook(PlaybookCommand::Schema) => print_json(&playbook::schema()),
         Command::Playbook(PlaybookCommand::Actions) => print_json(&playbook::actions::catalogue(&config.connectors.http_definitions)),
+        Command::Report(ReportCommand::Schema) => print_json(&drawbridge_engine::report::schema()),
+        Command::Report(ReportCommand::Show { id, format }) => {
+            let store = open_store(&config, cli.db.as_deref()).await?;
+            let view = Reviewer::new(&store, &config).view(id).await?;
+            match format.as_str() {
+                "text" => print!("{}", view.rendered.text),
+                "html" => print!("{}", view.rendered.html),
+                "json" => println!("{}", view.rendered.json),
+                "review" => print_json(&view)?,
+                other => anyhow::bail!("unknown format {other:?} (text, html, json, review)"),
+            }
+            Ok(())
+        }
+        Command::Review(cmd) => {
+            let store = open_store(&config, cli.db.as_deref()).await?;
+            let reviewer = Reviewer::new(&store, &config);
+            let view = match cmd {
+                ReviewCommand::Approve { id, actor } => reviewer.approve(id, &actor).await?,
+                ReviewCommand::Reject { id, reason, actor, reply } => reviewer.reject(id, &reason, &actor, reply).await?,
+                ReviewCommand::Redact { id, fact, actor } => reviewer.redact(id, &fact, &actor).await?,
+                ReviewCommand::Reveal { id, fact, actor } => reviewer.reveal(id, &fact, &actor).await?,
+                ReviewCommand::EditSummary { id, file, actor } => {
+                    let text = if file.as_os_str() == "-" {
+                        std::io::read_to_string(std::io::stdin())?
+                    } else {
+                        std::fs::read_to_string(&file).with_context(|| format!("cannot read {}", file.display()))?
+                    };
+                    reviewer.edit_summary(id, text.trim(), &actor).await?
+                }
+            };
+            print_json(&serde_json::json!({
+                "state": view.state,
+                "approvals": view.approvals,
+                "approvals_required": view.approvals_required,
+                "digest": view.rendered.digest,
+                "outbox": view.outbox,
+            }))
+        }
+        Command::Audit(AuditCommand::Show { id }) => {
+            let store = open_store(&config, cli.db.as_deref()).await?;
+            print_json(&store.audit_log(id).await?)
+        }
+        Command::Audit(AuditCommand::Verify) => {
+            let store = open_store(&config, cli.db.as_deref()).await?;
+            let verdict = drawbridge_engine::review::audit::verify(&store.audit_log(None).await?);
+            print_json(&verdict)?;
+            match verdict.broken_at {
+                None => Ok(()),
+                Some((id, why)) => anyhow::bail!("the audit log was tampered with at entry {id}: {why}"),
+            }
+        }
+        Command::Outbox(OutboxCommand::List) => {
+            let store = open_store(&config, cli.db.as_deref()).await?;
+            print_json(&store.outbox(None).await?)
+        }
+        Command::Outbox(OutboxCommand::Send) => {
+            let store = open_store(&config, cli.db.as_deref()).await?;
+            let out = config.outbound.as_ref().context("no [outbound] section in the config")?;
+            let smtp = out.smtp.as_ref().context("no [outbound.smtp] section in the config")?;
+            print_json(&drawbridge_engine::outbound::outbox::send_due(&store, smtp, &out.retry()).await?)
+        }
         Command::Secret(SecretCommand::Set { name }) => {
             let mut value = String::new();
             std::io::stdin().read_line(&mut value).context("cannot read the secret from standard input")?;
@@ -463,6 +600,7 @@ async fn serve(config: &Config, db: Option<&Path>, interval: u64) -> Result<()> 
     let mut tasks = tokio::task::JoinSet::new();
     serve::spawn_watchers(config, &ingestor, Duration::from_secs(interval.max(1)), &mut tasks)
         .with_context(|| format!("cannot create drop folder {}", config.drop_folder().display()))?;
+    serve::spawn_workers(config, &open_store(config, db).await?, Duration::from_secs(interval.max(1)), &mut tasks);
     eprintln!("drawbridge: watching {}{}", config.drop_folder().display(), if config.intake.imap.is_some() { " and the IMAP mailbox" } else { "" });
     tokio::select! {
         _ = tokio::signal::ctrl_c() => { eprintln!("drawbridge: stopping"); }

@@ -20,6 +20,18 @@ pub struct Config {
     /// The customer's systems that playbooks query.
     #[serde(default)]
     pub connectors: ConnectorsConfig,
+    /// Report templates.
+    #[serde(default)]
+    pub report: ReportConfig,
+    /// Review rules.
+    #[serde(default)]
+    pub review: ReviewConfig,
+    /// What may leave, per MSSP (`[[disclosure]]`); without one, the default policy.
+    #[serde(default)]
+    pub disclosure: Vec<crate::report::disclosure::DisclosurePolicy>,
+    /// Where approved replies go out.
+    #[serde(default)]
+    pub outbound: Option<crate::outbound::OutboundConfig>,
     /// How requests are grouped into tasks.
     #[serde(default)]
     pub tasks: TasksConfig,
@@ -128,6 +140,22 @@ pub struct ConnectorsConfig {
     /// Per-connector limits, by connector name (`siem`, `firewall`, …).
     #[serde(default)]
     pub limits: std::collections::BTreeMap<String, ConnectorLimits>,
+}
+
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ReportConfig {
+    /// A folder with `report.txt.j2` and/or `report.html.j2` replacing the shipped templates.
+    #[serde(default)]
+    pub templates_dir: Option<PathBuf>,
+}
+
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ReviewConfig {
+    /// Request types whose replies need two different approvers.
+    #[serde(default)]
+    pub four_eyes: Vec<String>,
 }
 
 /// Grouping requests into tasks.

@@ -1,5 +1,8 @@
-//! Running the intake watchers in the background: the drop folder always,
-//! the IMAP mailbox when configured. Shared by `drawbridge serve` and the app.
+//! Running Drawbridge in the background: the intake watchers (the drop
+//! folder always, the IMAP mailbox when configured), the playbook worker
+//! (runs, or resumes, the playbook of every request that has not finished
+//! one) and the outbox (sends approved replies, when SMTP is configured).
+//! Shared by `drawbridge serve` and the app.
 
 use crate::config::Config;
 use crate::ingest::Ingestor;
@@ -20,4 +23,33 @@ pub fn spawn_watchers(config: &Config, ingestor: &Ingestor, interval: Duration, 
         tasks.spawn(imap::watch(ingestor.clone(), imap_cfg));
     }
     Ok(())
+}
+
+/// Spawns the playbook worker and, when `[outbound.smtp]` is configured, the outbox.
+pub fn spawn_workers(config: &Config, store: &crate::store::Store, interval: Duration, tasks: &mut JoinSet<()>) {
+    let (cfg, st) = (config.clone(), store.clone());
+    tasks.spawn(async move {
+        let executor = std::sync::Arc::new(crate::playbook::executor::Connectors::new(&cfg.connectors));
+        let mut runner = crate::playbook::Runner::configured(st.clone(), executor, &cfg.connectors);
+        loop {
+            match st.requests_awaiting_run(20).await {
+                Ok(ids) => {
+                    for id in ids {
+                        match crate::playbook::run_request(&st, &cfg, &mut runner, id).await {
+                            Ok(run) => info!(request = id, run = run.id, status = %run.status, "playbook run finished"),
+                            Err(e) => tracing::warn!(request = id, error = %e, "playbook run failed"),
+                        }
+                    }
+                }
+                Err(e) => tracing::warn!(error = %e, "cannot list requests awaiting a playbook run"),
+            }
+            tokio::time::sleep(interval).await;
+        }
+    });
+    if let Some(out) = &config.outbound {
+        if let Some(smtp) = out.smtp.clone() {
+            info!(host = %smtp.host, port = smtp.port, "sending approved replies");
+            tasks.spawn(crate::outbound::outbox::run(store.clone(), smtp, out.retry(), interval));
+        }
+    }
 }

@@ -38,6 +38,27 @@ pub enum RunRequestError {
     Run(#[from] run::RunError),
 }
 
+/// What playbook templates see of a stored request, with the time window
+/// read from its subject and text (anchored at the date it was sent).
+pub fn context_of(detail: &crate::store::RequestDetail) -> RequestContext {
+    let text = detail.parsed.as_ref().and_then(|p| p["text"].as_str()).unwrap_or("").to_string();
+    let subject = detail.summary.subject.clone().unwrap_or_default();
+    let sent = detail.parsed.as_ref().and_then(|p| p["date"].as_str()).and_then(|d| chrono::DateTime::parse_from_rfc3339(d).ok()).map(|d| d.with_timezone(&chrono::Utc));
+    let received = chrono::DateTime::parse_from_rfc3339(&detail.summary.received_at).map(|d| d.with_timezone(&chrono::Utc)).unwrap_or_else(|_| chrono::Utc::now());
+    RequestContext {
+        window: window::window(&format!("{subject}\n{text}"), sent.unwrap_or(received)),
+        id: Some(detail.summary.id),
+        subject,
+        sender: detail.summary.sender.clone().unwrap_or_default(),
+        request_type: detail.summary.request_type.clone().unwrap_or_else(|| "default".into()),
+        indicators: detail
+            .indicators
+            .iter()
+            .map(|i| Indicator { kind: i.kind, value: i.value.clone(), defanged: i.defanged, occurrences: i.occurrences as u32, source: i.source.clone() })
+            .collect(),
+    }
+}
+
 /// The step under which a run records the earlier requests that asked about
 /// the same indicators (when, by whom, which task).
 pub const ASKED_BEFORE_STEP: &str = "asked_before";
@@ -55,23 +76,8 @@ pub async fn run_request(store: &Store, config: &crate::config::Config, runner: 
     }
     let connectors = &config.connectors;
     let link = store.assign_task(request_id, config.tasks.link_window_days).await?;
-    let request_type = detail.summary.request_type.clone().unwrap_or_else(|| "default".into());
-    let text = detail.parsed.as_ref().and_then(|p| p["text"].as_str()).unwrap_or("").to_string();
-    let subject = detail.summary.subject.clone().unwrap_or_default();
-    let sent = detail.parsed.as_ref().and_then(|p| p["date"].as_str()).and_then(|d| chrono::DateTime::parse_from_rfc3339(d).ok()).map(|d| d.with_timezone(&chrono::Utc));
-    let received = chrono::DateTime::parse_from_rfc3339(&detail.summary.received_at).map(|d| d.with_timezone(&chrono::Utc)).unwrap_or_else(|_| chrono::Utc::now());
-    let ctx = RequestContext {
-        window: window::window(&format!("{subject}\n{text}"), sent.unwrap_or(received)),
-        id: Some(request_id),
-        subject: detail.summary.subject.clone().unwrap_or_default(),
-        sender: detail.summary.sender.clone().unwrap_or_default(),
-        request_type: request_type.clone(),
-        indicators: detail
-            .indicators
-            .iter()
-            .map(|i| Indicator { kind: i.kind, value: i.value.clone(), defanged: i.defanged, occurrences: i.occurrences as u32, source: i.source.clone() })
-            .collect(),
-    };
+    let ctx = context_of(&detail);
+    let request_type = ctx.request_type.clone();
     let playbooks = load_dir(&config.playbooks_dir())?;
     let pb = select(&playbooks, &request_type, &ctx.indicators).ok_or(RunRequestError::NoPlaybook(request_type))?;
     let planned = plan::plan_with(pb, &ctx, connectors).map_err(RunRequestError::Plan)?;

@@ -2,7 +2,10 @@
 //! cursors. Callers use [`Store`] only; the backend (SQLite today, PostgreSQL
 //! later) is chosen when it is opened.
 
+mod review;
 mod sqlite;
+
+pub use review::{Approval, AuditEntry, NewAudit, NewOutbox, OutboxItem, ReportRow, ReviewState, audit_hash};
 
 use crate::indicators::{Indicator, Kind};
 use crate::intake::mime::ParsedMessage;
@@ -22,6 +25,8 @@ pub enum StoreError {
     Json(#[from] serde_json::Error),
     #[error("no request with id {0}")]
     NotFound(i64),
+    #[error("{0}")]
+    Conflict(String),
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
@@ -80,6 +85,8 @@ pub struct RequestSummary {
     pub received_at: String,
     /// The task this request belongs to, once its playbook has run.
     pub task_id: Option<i64>,
+    /// The report's review state (`draft`, `approved`, `queued`, `sent`, `rejected`), once drafted.
+    pub review_state: Option<String>,
     pub sender: Option<String>,
     pub subject: Option<String>,
     pub status: String,
@@ -299,6 +306,57 @@ impl Store {
 
     pub async fn run(&self, run_id: i64) -> Result<PlaybookRun, StoreError> {
         self.backend.run(run_id).await
+    }
+
+    /// Requests (not quarantined) without a finished playbook run, oldest first.
+    pub async fn requests_awaiting_run(&self, limit: i64) -> Result<Vec<i64>, StoreError> {
+        self.backend.requests_awaiting_run(limit).await
+    }
+
+    /// The request's most recent playbook run, if any.
+    pub async fn latest_run(&self, request_id: i64) -> Result<Option<PlaybookRun>, StoreError> {
+        match self.backend.latest_run_id(request_id).await? {
+            Some(id) => Ok(Some(self.backend.run(id).await?)),
+            None => Ok(None),
+        }
+    }
+
+    pub async fn report_row(&self, request_id: i64) -> Result<Option<ReportRow>, StoreError> {
+        self.backend.report_row(request_id).await
+    }
+
+    /// Writes a report change, its audit entry and optionally its outbox
+    /// message in one transaction (see `store::review`).
+    pub async fn save_report(&self, row: &ReportRow, expected_digest: Option<&str>, audit: &NewAudit, enqueue: Option<&NewOutbox>, cancel_queued: bool) -> Result<(), StoreError> {
+        self.backend.save_report(row, expected_digest, audit, enqueue, cancel_queued).await
+    }
+
+    pub async fn append_audit(&self, audit: &NewAudit) -> Result<(), StoreError> {
+        self.backend.append_audit(audit).await
+    }
+
+    pub async fn audit_log(&self, request_id: Option<i64>) -> Result<Vec<AuditEntry>, StoreError> {
+        self.backend.audit_log(request_id).await
+    }
+
+    pub async fn outbox(&self, request_id: Option<i64>) -> Result<Vec<OutboxItem>, StoreError> {
+        self.backend.outbox(request_id).await
+    }
+
+    pub async fn due_outbox(&self, now: &str) -> Result<Vec<OutboxItem>, StoreError> {
+        self.backend.due_outbox(now).await
+    }
+
+    pub async fn claim_outbox(&self, id: i64) -> Result<bool, StoreError> {
+        self.backend.claim_outbox(id).await
+    }
+
+    pub async fn outbox_sent(&self, id: i64, response: &str, audit: &NewAudit) -> Result<(), StoreError> {
+        self.backend.outbox_sent(id, response, audit).await
+    }
+
+    pub async fn outbox_retry(&self, id: i64, error: &str, next_attempt_at: &str) -> Result<(), StoreError> {
+        self.backend.outbox_retry(id, error, next_attempt_at).await
     }
 
     pub async fn count_requests(&self) -> Result<i64, StoreError> {

@@ -10,7 +10,7 @@ static MIGRATOR: sqlx::migrate::Migrator = sqlx::migrate!("./migrations/sqlite")
 
 #[derive(Clone, Debug)]
 pub(super) struct Sqlite {
-    pool: SqlitePool,
+    pub(super) pool: SqlitePool,
 }
 
 fn now() -> String {
@@ -417,6 +417,22 @@ impl Sqlite {
         Ok(())
     }
 
+    pub(super) async fn requests_awaiting_run(&self, limit: i64) -> Result<Vec<i64>, StoreError> {
+        let rows: Vec<(i64,)> = sqlx::query_as(
+            "SELECT r.id FROM requests r WHERE r.status != 'quarantined'
+             AND NOT EXISTS (SELECT 1 FROM playbook_runs p WHERE p.request_id = r.id AND p.status != 'running') ORDER BY r.id LIMIT ?",
+        )
+        .bind(limit)
+        .fetch_all(&self.pool)
+        .await?;
+        Ok(rows.into_iter().map(|r| r.0).collect())
+    }
+
+    pub(super) async fn latest_run_id(&self, request_id: i64) -> Result<Option<i64>, StoreError> {
+        let row: Option<(i64,)> = sqlx::query_as("SELECT id FROM playbook_runs WHERE request_id = ? ORDER BY id DESC LIMIT 1").bind(request_id).fetch_optional(&self.pool).await?;
+        Ok(row.map(|r| r.0))
+    }
+
     pub(super) async fn run(&self, run_id: i64) -> Result<PlaybookRun, StoreError> {
         let row = sqlx::query("SELECT id, request_id, playbook, status, started_at, finished_at FROM playbook_runs WHERE id = ?")
             .bind(run_id)
@@ -463,7 +479,8 @@ impl Sqlite {
 }
 
 const SUMMARY_SELECT: &str = "SELECT id, received_at, sender, subject, status, quarantine_reason, sender_allowed, sender_verdict,
-    indicator_count, source, source_ref, message_id, raw_sha256, parsed, request_type, task_id FROM requests";
+    indicator_count, source, source_ref, message_id, raw_sha256, parsed, request_type, task_id,
+    (SELECT state FROM reports WHERE reports.request_id = requests.id) AS review_state FROM requests";
 
 fn summary_from_row(row: &sqlx::sqlite::SqliteRow) -> Result<RequestSummary, StoreError> {
     let verdict: String = row.try_get("sender_verdict")?;
@@ -471,6 +488,7 @@ fn summary_from_row(row: &sqlx::sqlite::SqliteRow) -> Result<RequestSummary, Sto
         id: row.try_get("id")?,
         received_at: row.try_get("received_at")?,
         task_id: row.try_get("task_id")?,
+        review_state: row.try_get("review_state")?,
         sender: row.try_get("sender")?,
         subject: row.try_get("subject")?,
         status: row.try_get("status")?,

@@ -1,0 +1,81 @@
+//! The outbox: approved replies wait in the store and are sent with retries
+//! and exponential backoff, so an SMTP outage delays a reply but never loses
+//! it. Each message is claimed (`sending`, committed) before it is handed to
+//! the server and marked `sent` with the server's reply after. A message is
+//! sent only while its report is still exactly what was approved.
+//!
+//! The one window: if the process dies after the server accepted the message
+//! and before `sent` is committed, the message is still `sending` and is sent
+//! again on restart, with the same Message-ID, so the MSSP's mail system can
+//! recognise the duplicate. Nothing is ever sent that was not approved.
+
+use super::smtp::{self, SmtpConfig};
+use crate::store::{NewAudit, Store, StoreError};
+use serde::Serialize;
+use std::time::Duration;
+use tracing::{info, warn};
+
+#[derive(Debug, Clone)]
+pub struct RetryPolicy {
+    pub base: Duration,
+    pub max: Duration,
+}
+
+impl Default for RetryPolicy {
+    fn default() -> Self {
+        RetryPolicy { base: Duration::from_secs(30), max: Duration::from_secs(3600) }
+    }
+}
+
+#[derive(Debug, Default, Clone, Serialize, PartialEq, Eq)]
+pub struct Pass {
+    pub sent: usize,
+    pub deferred: usize,
+    pub cancelled: usize,
+}
+
+/// Sends every due message once; failures are rescheduled.
+pub async fn send_due(store: &Store, smtp: &SmtpConfig, retry: &RetryPolicy) -> Result<Pass, StoreError> {
+    let now = chrono::Utc::now();
+    let mut pass = Pass::default();
+    for item in store.due_outbox(&now.to_rfc3339_opts(chrono::SecondsFormat::Millis, true)).await? {
+        if !store.claim_outbox(item.id).await? {
+            pass.cancelled += 1;
+            continue;
+        }
+        match smtp::send(smtp, &item.envelope_from, &item.recipients, &item.message).await {
+            Ok(response) => {
+                info!(outbox = item.id, request = item.request_id, %response, "reply sent");
+                let audit = NewAudit {
+                    actor: "drawbridge".into(),
+                    action: "sent".into(),
+                    request_id: Some(item.request_id),
+                    before_digest: Some(item.digest.clone()),
+                    after_digest: Some(item.digest.clone()),
+                    detail: serde_json::json!({ "outbox": item.id, "kind": item.kind, "message_id": item.message_id, "recipients": item.recipients, "smtp": response }),
+                };
+                store.outbox_sent(item.id, &response, &audit).await?;
+                pass.sent += 1;
+            }
+            Err(e) => {
+                let attempts = item.attempts as u32 + 1;
+                let delay = retry.base.saturating_mul(2u32.saturating_pow(attempts.saturating_sub(1).min(20))).min(retry.max);
+                let next = now + chrono::Duration::from_std(delay).unwrap_or_else(|_| chrono::Duration::seconds(60));
+                warn!(outbox = item.id, attempt = attempts, error = %e, retry_in = ?delay, "reply not sent; will retry");
+                store.outbox_retry(item.id, &e.message, &next.to_rfc3339_opts(chrono::SecondsFormat::Millis, true)).await?;
+                pass.deferred += 1;
+            }
+        }
+    }
+    Ok(pass)
+}
+
+/// Runs the outbox until the task is dropped: a pass every `every`.
+pub async fn run(store: Store, smtp: SmtpConfig, retry: RetryPolicy, every: Duration) {
+    loop {
+        if let Err(e) = send_due(&store, &smtp, &retry).await {
+            warn!(error = %e, "outbox pass failed");
+        }
+        tokio::time::sleep(every).await;
+    }
+}

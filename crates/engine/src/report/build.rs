@@ -1,0 +1,242 @@
+//! From a finished playbook run to a draft report: per indicator, each
+//! report step's result as a finding ("found", "no result", "unavailable",
+//! "not asked" kept distinct), the values flattened into labelled facts,
+//! the disclosure policy applied, and the analyst's overrides on top.
+
+use super::disclosure::{self, DisclosurePolicy, Override, Overrides};
+use super::model::*;
+use crate::playbook::Playbook;
+use crate::store::{PlaybookRun, RequestDetail, StepResult};
+use serde_json::Value;
+use std::collections::HashSet;
+
+/// The reference the MSSP sees for a request.
+pub fn reference(request_id: i64) -> String {
+    format!("DB-{request_id}")
+}
+
+/// Keys that are provenance for machines, not findings for people.
+const SKIPPED_KEYS: &[&str] = &["query", "request", "filter", "window", "truncated", "total"];
+
+/// `(label, value)` pairs of an output, in a stable order.
+pub fn flatten(value: &Value) -> Vec<(String, String)> {
+    let mut out = Vec::new();
+    walk(value, String::new(), &mut out);
+    out
+}
+
+fn walk(value: &Value, label: String, out: &mut Vec<(String, String)>) {
+    match value {
+        Value::Null => {}
+        Value::Bool(b) => out.push((label, if *b { "yes" } else { "no" }.into())),
+        Value::Number(n) => out.push((label, n.to_string())),
+        Value::String(s) if s.is_empty() => {}
+        Value::String(s) => out.push((label, s.clone())),
+        Value::Array(items) => {
+            for (i, item) in items.iter().enumerate() {
+                let l = format!("{label}[{i}]");
+                match item {
+                    // (name, count) pairs: top hosts, top users, sources.
+                    Value::Array(pair) if pair.len() == 2 && pair[0].is_string() && pair[1].is_number() => {
+                        out.push((l, format!("{} ({})", pair[0].as_str().unwrap_or(""), pair[1])));
+                    }
+                    other => walk(other, l, out),
+                }
+            }
+        }
+        Value::Object(map) => {
+            for (k, v) in map {
+                if label.is_empty() && SKIPPED_KEYS.contains(&k.as_str()) {
+                    continue;
+                }
+                walk(v, if label.is_empty() { k.clone() } else { format!("{label}.{k}") }, out);
+            }
+        }
+    }
+}
+
+/// The system behind an action, for people.
+pub fn source_name(action: &str) -> String {
+    match action.split('.').next().unwrap_or(action) {
+        "active_directory" => "Active Directory".into(),
+        "siem" | "splunk" => "SIEM".into(),
+        "firewall" => "Firewall".into(),
+        "asset" => "Asset inventory".into(),
+        "snipeit" => "Snipe-IT".into(),
+        other => other.replace('_', " "),
+    }
+}
+
+pub struct Inputs<'a> {
+    pub detail: &'a RequestDetail,
+    pub run: Option<&'a PlaybookRun>,
+    pub playbook: Option<&'a Playbook>,
+    pub window: Option<TimeWindow>,
+    pub policy: &'a DisclosurePolicy,
+    pub overrides: &'a Overrides,
+    /// The analyst's summary, replacing the generated one.
+    pub summary: Option<&'a str>,
+    pub generated_at: String,
+}
+
+pub fn build(i: &Inputs<'_>) -> Report {
+    let d = i.detail;
+    let asked: HashSet<String> = d.indicators.iter().map(|x| x.value.to_lowercase()).collect();
+    let results: &[StepResult] = i.run.map(|r| r.steps.as_slice()).unwrap_or(&[]);
+    let steps: Vec<&crate::playbook::definition::Step> = match i.playbook {
+        Some(p) if !p.report.is_empty() => p.report.iter().filter_map(|id| p.steps.iter().find(|s| &s.id == id)).collect(),
+        Some(p) => p.steps.iter().collect(),
+        None => Vec::new(),
+    };
+    let mut indicators = Vec::new();
+    for ind in &d.indicators {
+        let item = format!("{}:{}", ind.kind, ind.value);
+        let mut findings = Vec::new();
+        for step in steps.iter().filter(|s| s.for_each.as_ref().is_some_and(|f| f.kinds.contains(&ind.kind))) {
+            let result = results.iter().find(|r| r.step == step.id && r.item == item);
+            let mut finding = Finding {
+                source: source_name(&step.action),
+                step: step.id.clone(),
+                status: FindingStatus::NotAsked,
+                note: None,
+                queried_at: result.map(|r| r.finished_at.clone()),
+                facts: Vec::new(),
+            };
+            match result {
+                None => finding.note = Some(if i.run.is_some() { "the condition for this step did not apply".into() } else { "the playbook has not run".into() }),
+                Some(r) => match r.status.as_str() {
+                    "ok" => {
+                        finding.status = FindingStatus::Found;
+                        for (label, value) in r.output.as_ref().map(flatten).unwrap_or_default() {
+                            let class = disclosure::classify(&r.action, &label);
+                            let mut fact = Fact { id: format!("{item}|{}|{label}", step.id), label, value, class, disclosure: Disclosure::Shared, reason: None };
+                            disclosure::apply(i.policy, &mut fact, &asked);
+                            let choice = i.overrides.get(&fact.id).copied();
+                            apply_override(&mut fact, choice.as_ref(), r.output.as_ref());
+                            finding.facts.push(fact);
+                        }
+                    }
+                    "no_result" => finding.status = FindingStatus::NoResult,
+                    "skipped" => {
+                        finding.status = FindingStatus::NotAsked;
+                        finding.queried_at = None;
+                        finding.note = r.error.clone();
+                    }
+                    // A connector this deployment does not have was not asked.
+                    _ if r.error.as_deref().is_some_and(|e| e.starts_with("connector ") && e.contains("is not configured")) => {
+                        finding.status = FindingStatus::NotAsked;
+                        finding.queried_at = None;
+                        finding.note = Some(format!("{} is not connected", finding.source));
+                    }
+                    _ => {
+                        finding.status = FindingStatus::Unavailable;
+                        finding.note = r.error.clone();
+                    }
+                },
+            }
+            findings.push(finding);
+        }
+        indicators.push(IndicatorReport { kind: ind.kind.to_string(), value: ind.value.clone(), findings });
+    }
+    let asked_before = results
+        .iter()
+        .find(|r| r.step == crate::playbook::ASKED_BEFORE_STEP)
+        .and_then(|r| r.output.as_ref())
+        .and_then(|o| o["requests"].as_array())
+        .map(|rs| {
+            rs.iter()
+                .filter_map(|r| {
+                    Some(PriorRequest {
+                        indicator: format!("{}:{}", r["kind"].as_str()?, r["value"].as_str()?),
+                        reference: reference(r["request_id"].as_i64()?),
+                        received_at: r["received_at"].as_str()?.to_string(),
+                        sender: r["sender"].as_str().map(str::to_string),
+                    })
+                })
+                .collect()
+        })
+        .unwrap_or_default();
+    let mut report = Report {
+        schema: SCHEMA.into(),
+        reference: reference(d.summary.id),
+        request: RequestInfo {
+            id: d.summary.id,
+            received_at: d.summary.received_at.clone(),
+            sender: d.summary.sender.clone(),
+            subject: d.summary.subject.clone(),
+            message_id: d.message_id.clone(),
+            request_type: d.summary.request_type.clone(),
+        },
+        window: i.window.clone(),
+        generated_at: i.generated_at.clone(),
+        summary: String::new(),
+        indicators,
+        asked_before,
+    };
+    report.summary = match i.summary {
+        Some(s) => s.to_string(),
+        None => generated_summary(&report),
+    };
+    report
+}
+
+/// The analyst's choice wins over the policy. Revealing restores the
+/// original value from the step output.
+fn apply_override(fact: &mut Fact, choice: Option<&Override>, output: Option<&Value>) {
+    match choice {
+        Some(Override::Redact) => {
+            fact.value = String::new();
+            fact.disclosure = Disclosure::Withheld;
+            fact.reason = Some("redacted by the analyst".into());
+        }
+        Some(Override::Reveal) => {
+            if let Some((_, original)) = output.map(flatten).unwrap_or_default().into_iter().find(|(l, _)| *l == fact.label) {
+                fact.value = original;
+            }
+            fact.disclosure = Disclosure::Shared;
+            fact.reason = Some("shared by the analyst".into());
+        }
+        None => {}
+    }
+}
+
+fn generated_summary(r: &Report) -> String {
+    let mut found = Vec::new();
+    let mut nothing = Vec::new();
+    let mut unavailable = std::collections::BTreeSet::new();
+    for ind in &r.indicators {
+        let sources: Vec<&str> = ind.findings.iter().filter(|f| f.status == FindingStatus::Found).map(|f| f.source.as_str()).collect();
+        if sources.is_empty() {
+            if ind.findings.iter().any(|f| f.status == FindingStatus::NoResult) {
+                nothing.push(ind.value.clone());
+            }
+        } else {
+            let mut s: Vec<&str> = sources;
+            s.dedup();
+            found.push(format!("{} ({})", ind.value, s.join(", ")));
+        }
+        for f in ind.findings.iter().filter(|f| f.status == FindingStatus::Unavailable) {
+            unavailable.insert(f.source.clone());
+        }
+    }
+    let mut text = format!("Our reference: {}. ", r.reference);
+    if let Some(w) = &r.window {
+        text.push_str(&format!("We searched {} to {}. ", w.start, w.end));
+    }
+    if r.indicators.is_empty() {
+        text.push_str("The request named no indicator we could look up.");
+    }
+    if !found.is_empty() {
+        text.push_str(&format!("Records were found for {}. ", found.join("; ")));
+    }
+    if !nothing.is_empty() {
+        text.push_str(&format!("No records were found for {}. ", nothing.join(", ")));
+    }
+    if !unavailable.is_empty() {
+        text.push_str(&format!("These sources could not be asked: {}. ", unavailable.into_iter().collect::<Vec<_>>().join(", ")));
+    }
+    if !r.asked_before.is_empty() {
+        text.push_str("Some of these indicators were asked about before (see below).");
+    }
+    text.trim_end().to_string()
+}

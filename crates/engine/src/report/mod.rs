@@ -1,0 +1,13 @@
+//! The report for a request: `model` is the data (and the versioned schema of
+//! the JSON attachment), `build` turns a playbook run into a draft,
+//! `disclosure` decides what may leave, `render` produces the text, HTML and
+//! JSON that are sent.
+
+pub mod build;
+pub mod disclosure;
+pub mod model;
+pub mod render;
+
+pub use build::{Inputs, build, reference};
+pub use model::*;
+pub use render::{RenderError, Rendered, render, sanitize_for_display};

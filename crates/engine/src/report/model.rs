@@ -1,0 +1,130 @@
+//! The report: what Drawbridge found for a request, as data. This type is the
+//! versioned schema of the JSON attachment (`drawbridge report schema`).
+
+use schemars::JsonSchema;
+use serde::{Deserialize, Serialize};
+
+/// `schema` of every report this version writes.
+pub const SCHEMA: &str = "drawbridge-report/1";
+
+#[derive(Debug, Clone, Serialize, Deserialize, JsonSchema, PartialEq)]
+pub struct Report {
+    /// Always `drawbridge-report/1` for this layout.
+    pub schema: String,
+    /// The customer's reference for the request, e.g. `DB-42`.
+    pub reference: String,
+    pub request: RequestInfo,
+    /// The period the SIEM and firewall searches covered.
+    pub window: Option<TimeWindow>,
+    pub generated_at: String,
+    /// A few sentences for people; the analyst may rewrite it.
+    pub summary: String,
+    /// Per indicator the MSSP asked about, what each source said.
+    pub indicators: Vec<IndicatorReport>,
+    /// Earlier requests about the same indicators (when, by whom).
+    pub asked_before: Vec<PriorRequest>,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize, JsonSchema, PartialEq)]
+pub struct RequestInfo {
+    pub id: i64,
+    pub received_at: String,
+    pub sender: Option<String>,
+    pub subject: Option<String>,
+    pub message_id: Option<String>,
+    pub request_type: Option<String>,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize, JsonSchema, PartialEq)]
+pub struct TimeWindow {
+    pub start: String,
+    /// Exclusive.
+    pub end: String,
+    /// The words the window was read from, or `default`.
+    pub source: String,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize, JsonSchema, PartialEq)]
+pub struct IndicatorReport {
+    pub kind: String,
+    pub value: String,
+    pub findings: Vec<Finding>,
+}
+
+/// What one source said about one indicator.
+#[derive(Debug, Clone, Serialize, Deserialize, JsonSchema, PartialEq)]
+pub struct Finding {
+    /// The system asked, for people: `Active Directory`, `SIEM`, `Firewall`…
+    pub source: String,
+    /// The playbook step, for provenance.
+    pub step: String,
+    pub status: FindingStatus,
+    /// Why the source could not answer, or why it was not asked.
+    pub note: Option<String>,
+    /// When the source was asked.
+    pub queried_at: Option<String>,
+    pub facts: Vec<Fact>,
+}
+
+#[derive(Debug, Clone, Copy, Serialize, Deserialize, JsonSchema, PartialEq, Eq)]
+#[serde(rename_all = "snake_case")]
+pub enum FindingStatus {
+    /// The source has records.
+    Found,
+    /// The source answered and has nothing.
+    NoResult,
+    /// The source could not be asked or failed (see `note`).
+    Unavailable,
+    /// The playbook did not ask this source (see `note`).
+    NotAsked,
+}
+
+/// One value, with what the disclosure policy and the analyst decided.
+#[derive(Debug, Clone, Serialize, Deserialize, JsonSchema, PartialEq)]
+pub struct Fact {
+    /// Stable across regenerations: `kind:value|step|label`.
+    pub id: String,
+    pub label: String,
+    /// The value as it will be sent: the original, a masked form, or empty when withheld.
+    pub value: String,
+    pub class: DataClass,
+    pub disclosure: Disclosure,
+    /// Why it is masked or withheld.
+    pub reason: Option<String>,
+}
+
+/// What kind of data a value is, for the disclosure policy.
+#[derive(Debug, Clone, Copy, Serialize, Deserialize, JsonSchema, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[serde(rename_all = "snake_case")]
+pub enum DataClass {
+    PersonName,
+    Username,
+    Email,
+    Phone,
+    Department,
+    Title,
+    InternalHost,
+    InternalIp,
+    Other,
+}
+
+#[derive(Debug, Clone, Copy, Serialize, Deserialize, JsonSchema, PartialEq, Eq)]
+#[serde(rename_all = "snake_case")]
+pub enum Disclosure {
+    Shared,
+    Masked,
+    Withheld,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize, JsonSchema, PartialEq)]
+pub struct PriorRequest {
+    pub indicator: String,
+    pub reference: String,
+    pub received_at: String,
+    pub sender: Option<String>,
+}
+
+/// The JSON Schema of the report attachment.
+pub fn schema() -> serde_json::Value {
+    serde_json::to_value(schemars::schema_for!(Report)).unwrap_or_default()
+}

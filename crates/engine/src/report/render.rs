@@ -1,0 +1,66 @@
+//! Rendering a report into what is sent: plain text, HTML (every value from
+//! outside escaped by minijinja's HTML auto-escaping) and the JSON
+//! attachment. The templates ship in the engine and a customer can replace
+//! them with their own (`[report] templates_dir`, same file names).
+
+use super::model::Report;
+use sha2::{Digest, Sha256};
+use std::path::Path;
+
+const TEXT: &str = include_str!("../../templates/report.txt.j2");
+const HTML: &str = include_str!("../../templates/report.html.j2");
+
+/// A report as it will leave, and the digest approvals are bound to.
+#[derive(Debug, Clone, serde::Serialize, PartialEq)]
+pub struct Rendered {
+    pub text: String,
+    pub html: String,
+    pub json: String,
+    /// SHA-256 over text, HTML and JSON.
+    pub digest: String,
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum RenderError {
+    #[error("report template {0}: {1}")]
+    Template(String, String),
+    #[error("cannot read report template {0}: {1}")]
+    Read(String, std::io::Error),
+}
+
+fn template(dir: Option<&Path>, name: &str, shipped: &'static str) -> Result<String, RenderError> {
+    match dir.map(|d| d.join(name)).filter(|p| p.exists()) {
+        Some(p) => std::fs::read_to_string(&p).map_err(|e| RenderError::Read(p.display().to_string(), e)),
+        None => Ok(shipped.to_string()),
+    }
+}
+
+pub fn render(report: &Report, templates_dir: Option<&Path>) -> Result<Rendered, RenderError> {
+    let mut env = minijinja::Environment::new();
+    env.set_undefined_behavior(minijinja::UndefinedBehavior::Strict);
+    env.set_trim_blocks(true);
+    env.set_lstrip_blocks(true);
+    // Escaping follows the template name: `.html.j2` is HTML-escaped.
+    env.set_auto_escape_callback(|name| if name.contains(".html") { minijinja::AutoEscape::Html } else { minijinja::AutoEscape::None });
+    let text_src = template(templates_dir, "report.txt.j2", TEXT)?;
+    let html_src = template(templates_dir, "report.html.j2", HTML)?;
+    env.add_template_owned("report.txt.j2", text_src).map_err(|e| RenderError::Template("report.txt.j2".into(), e.to_string()))?;
+    env.add_template_owned("report.html.j2", html_src).map_err(|e| RenderError::Template("report.html.j2".into(), e.to_string()))?;
+    let ctx = minijinja::context! { report => report };
+    let run = |name: &str| env.get_template(name).and_then(|t| t.render(&ctx)).map_err(|e| RenderError::Template(name.into(), e.to_string()));
+    let text = run("report.txt.j2")?;
+    let html = run("report.html.j2")?;
+    let json = serde_json::to_string_pretty(report).unwrap_or_default();
+    let mut h = Sha256::new();
+    for part in [&text, &html, &json] {
+        h.update((part.len() as u64).to_be_bytes());
+        h.update(part.as_bytes());
+    }
+    Ok(Rendered { digest: hex::encode(h.finalize()), text, html, json })
+}
+
+/// HTML made safe to show in the app: scripts, event handlers, styles that
+/// load things and unknown elements removed.
+pub fn sanitize_for_display(html: &str) -> String {
+    ammonia::Builder::default().add_tags(["table", "tr", "td", "th", "h3", "code", "small", "em"]).clean(html).to_string()
+}

@@ -1,0 +1,327 @@
+//! Review: the analyst's side of a report. The draft is built from the
+//! request's latest playbook run under the MSSP's disclosure policy; the
+//! analyst edits the summary, redacts or reveals single values, approves or
+//! rejects. Approvals are bound to the digest of exactly what will be sent:
+//! any later change sends the report back to draft and withdraws its queued
+//! reply. Containment-like request types can require two different
+//! approvers. Every change is appended to the hash-chained audit log.
+
+pub mod audit;
+pub mod diff;
+
+use crate::config::Config;
+use crate::outbound::message::{self, Body, Reply};
+use crate::report::disclosure::{self, DisclosurePolicy, Override};
+use crate::report::{self, Rendered, Report};
+use crate::store::{Approval, NewAudit, NewOutbox, OutboxItem, ReportRow, ReviewState, Store, StoreError};
+use serde::Serialize;
+
+#[derive(Debug, thiserror::Error)]
+pub enum ReviewError {
+    #[error(transparent)]
+    Store(#[from] StoreError),
+    #[error(transparent)]
+    Render(#[from] report::RenderError),
+    #[error(transparent)]
+    Playbooks(#[from] crate::playbook::PlaybookError),
+    #[error(transparent)]
+    Message(#[from] message::MessageError),
+    #[error("{0}")]
+    Refused(String),
+}
+
+/// Everything the review screen and `drawbridge report show` need.
+#[derive(Debug, Clone, Serialize)]
+pub struct ReviewView {
+    pub state: ReviewState,
+    pub report: Report,
+    pub rendered: Rendered,
+    /// The draft as first generated, and the lines that differ from it now.
+    pub generated_text: String,
+    pub diff: Vec<diff::Line>,
+    pub approvals: Vec<Approval>,
+    pub approvals_required: usize,
+    pub reject_reason: Option<String>,
+    pub recipients: Vec<String>,
+    pub outbox: Vec<OutboxItem>,
+}
+
+pub struct Reviewer<'a> {
+    store: &'a Store,
+    config: &'a Config,
+}
+
+const SYSTEM: &str = "drawbridge";
+
+impl<'a> Reviewer<'a> {
+    pub fn new(store: &'a Store, config: &'a Config) -> Reviewer<'a> {
+        Reviewer { store, config }
+    }
+
+    fn policy(&self, sender: Option<&str>) -> DisclosurePolicy {
+        let fallback = DisclosurePolicy::default();
+        disclosure::policy_for(&self.config.disclosure, sender, &fallback).clone()
+    }
+
+    /// The report as it would be sent now, with the stored edits applied.
+    async fn build(&self, request_id: i64, row: Option<&ReportRow>) -> Result<(Report, Rendered), ReviewError> {
+        let detail = self.store.request(request_id).await?;
+        let run = self.store.latest_run(request_id).await?;
+        let playbooks = crate::playbook::load_dir(&self.config.playbooks_dir())?;
+        let playbook = run.as_ref().and_then(|r| playbooks.iter().find(|p| p.name == r.playbook));
+        let ctx = crate::playbook::context_of(&detail);
+        let policy = self.policy(detail.summary.sender.as_deref());
+        let empty = Default::default();
+        let built = report::build(&report::Inputs {
+            detail: &detail,
+            run: run.as_ref(),
+            playbook,
+            window: Some(report::TimeWindow { start: ctx.window.start.to_rfc3339(), end: ctx.window.end.to_rfc3339(), source: ctx.window.source.clone() }),
+            policy: &policy,
+            overrides: row.map(|r| &r.overrides).unwrap_or(&empty),
+            summary: row.and_then(|r| r.summary.as_deref()),
+            // Part of what is approved, so it must not change on every view:
+            // the time the data was gathered.
+            generated_at: run.as_ref().map(|r| r.finished_at.clone().unwrap_or_else(|| r.started_at.clone())).unwrap_or_else(|| detail.summary.received_at.clone()),
+        });
+        let rendered = report::render(&built, self.config.report.templates_dir.as_deref())?;
+        Ok((built, rendered))
+    }
+
+    /// The current review, creating the draft on first sight.
+    pub async fn view(&self, request_id: i64) -> Result<ReviewView, ReviewError> {
+        let row = match self.store.report_row(request_id).await? {
+            Some(r) => r,
+            None => {
+                let (_, rendered) = self.build(request_id, None).await?;
+                let row = ReportRow {
+                    request_id,
+                    state: ReviewState::Draft,
+                    summary: None,
+                    overrides: Default::default(),
+                    digest: rendered.digest.clone(),
+                    generated_digest: rendered.digest.clone(),
+                    generated_text: rendered.text.clone(),
+                    approvals: Vec::new(),
+                    reject_reason: None,
+                    updated_at: String::new(),
+                };
+                let audit = NewAudit { actor: SYSTEM.into(), action: "draft".into(), request_id: Some(request_id), before_digest: None, after_digest: Some(rendered.digest.clone()), detail: serde_json::json!({}) };
+                match self.store.save_report(&row, None, &audit, None, false).await {
+                    Ok(()) | Err(StoreError::Conflict(_)) => {}
+                    Err(e) => return Err(e.into()),
+                }
+                self.store.report_row(request_id).await?.ok_or(StoreError::NotFound(request_id))?
+            }
+        };
+        let (report, rendered) = self.build(request_id, Some(&row)).await?;
+        let detail = self.store.request(request_id).await?;
+        Ok(ReviewView {
+            state: row.state,
+            diff: diff::lines(&row.generated_text, &rendered.text),
+            generated_text: row.generated_text.clone(),
+            approvals: row.approvals.iter().filter(|a| a.digest == rendered.digest).cloned().collect(),
+            approvals_required: self.approvals_required(detail.summary.request_type.as_deref()),
+            reject_reason: row.reject_reason.clone(),
+            recipients: self.recipients(&detail).unwrap_or_default(),
+            outbox: self.store.outbox(Some(request_id)).await?,
+            report,
+            rendered,
+        })
+    }
+
+    fn approvals_required(&self, request_type: Option<&str>) -> usize {
+        if request_type.is_some_and(|t| self.config.review.four_eyes.iter().any(|x| x == t)) { 2 } else { 1 }
+    }
+
+    /// The verified sender of the request plus the MSSP's configured
+    /// addresses; never an address from the email's text.
+    fn recipients(&self, detail: &crate::store::RequestDetail) -> Result<Vec<String>, ReviewError> {
+        if !detail.summary.sender_allowed || detail.summary.status == "quarantined" {
+            return Err(ReviewError::Refused(format!("the sender of request {} was not verified; no reply can be sent to it", detail.summary.id)));
+        }
+        let sender = detail.summary.sender.clone().ok_or_else(|| ReviewError::Refused("the request has no sender address".into()))?;
+        let mut to = vec![sender.clone()];
+        for extra in &self.policy(Some(&sender)).extra_recipients {
+            if !to.iter().any(|t| t.eq_ignore_ascii_case(extra)) {
+                to.push(extra.clone());
+            }
+        }
+        Ok(to)
+    }
+
+    /// Applies an edit: the report goes back to draft, approvals lapse and
+    /// any queued reply is withdrawn.
+    async fn edit(&self, request_id: i64, actor: &str, action: &str, detail: serde_json::Value, change: impl FnOnce(&mut ReportRow)) -> Result<ReviewView, ReviewError> {
+        self.view(request_id).await?;
+        let mut row = self.store.report_row(request_id).await?.ok_or(StoreError::NotFound(request_id))?;
+        if row.state == ReviewState::Sent {
+            return Err(ReviewError::Refused(format!("the reply to request {request_id} has been sent; it can no longer change")));
+        }
+        let before = row.digest.clone();
+        let was = row.state;
+        change(&mut row);
+        let (_, rendered) = self.build(request_id, Some(&row)).await?;
+        row.digest = rendered.digest.clone();
+        row.state = ReviewState::Draft;
+        row.approvals.clear();
+        row.reject_reason = None;
+        let audit = NewAudit {
+            actor: actor.into(),
+            action: action.into(),
+            request_id: Some(request_id),
+            before_digest: Some(before.clone()),
+            after_digest: Some(row.digest.clone()),
+            detail: serde_json::json!({ "change": detail, "state_before": was.as_str() }),
+        };
+        self.store.save_report(&row, Some(&before), &audit, None, true).await?;
+        self.view(request_id).await
+    }
+
+    pub async fn redact(&self, request_id: i64, fact_id: &str, actor: &str) -> Result<ReviewView, ReviewError> {
+        self.require_fact(request_id, fact_id).await?;
+        let id = fact_id.to_string();
+        self.edit(request_id, actor, "redact", serde_json::json!({ "fact": fact_id }), move |r| {
+            r.overrides.insert(id, Override::Redact);
+        })
+        .await
+    }
+
+    pub async fn reveal(&self, request_id: i64, fact_id: &str, actor: &str) -> Result<ReviewView, ReviewError> {
+        self.require_fact(request_id, fact_id).await?;
+        let id = fact_id.to_string();
+        self.edit(request_id, actor, "reveal", serde_json::json!({ "fact": fact_id }), move |r| {
+            r.overrides.insert(id, Override::Reveal);
+        })
+        .await
+    }
+
+    /// Back to what the policy decides for this value.
+    pub async fn reset(&self, request_id: i64, fact_id: &str, actor: &str) -> Result<ReviewView, ReviewError> {
+        let id = fact_id.to_string();
+        self.edit(request_id, actor, "reset", serde_json::json!({ "fact": fact_id }), move |r| {
+            r.overrides.remove(&id);
+        })
+        .await
+    }
+
+    pub async fn edit_summary(&self, request_id: i64, text: &str, actor: &str) -> Result<ReviewView, ReviewError> {
+        let text = text.to_string();
+        self.edit(request_id, actor, "edit_summary", serde_json::json!({ "summary": text }), move |r| r.summary = Some(text)).await
+    }
+
+    async fn require_fact(&self, request_id: i64, fact_id: &str) -> Result<(), ReviewError> {
+        let view = self.view(request_id).await?;
+        let known = view.report.indicators.iter().flat_map(|i| &i.findings).flat_map(|f| &f.facts).any(|f| f.id == fact_id);
+        if known { Ok(()) } else { Err(ReviewError::Refused(format!("request {request_id} has no value {fact_id:?}"))) }
+    }
+
+    /// Approves exactly what `view` shows now. When enough different people
+    /// have approved it, the reply is queued for sending.
+    pub async fn approve(&self, request_id: i64, actor: &str) -> Result<ReviewView, ReviewError> {
+        let actor = actor.trim();
+        if actor.is_empty() {
+            return Err(ReviewError::Refused("an approval needs the approver's name".into()));
+        }
+        let view = self.view(request_id).await?;
+        let mut row = self.store.report_row(request_id).await?.ok_or(StoreError::NotFound(request_id))?;
+        match row.state {
+            ReviewState::Draft => {}
+            ReviewState::Rejected => return Err(ReviewError::Refused(format!("request {request_id} was rejected; edit the report to reopen it"))),
+            other => return Err(ReviewError::Refused(format!("request {request_id} is already {}", other.as_str()))),
+        }
+        if view.rendered.digest != row.digest {
+            // The data under the report changed since it was last saved (a new run).
+            row.digest = view.rendered.digest.clone();
+        }
+        let detail = self.store.request(request_id).await?;
+        let recipients = self.recipients(&detail)?;
+        let mut approvals: Vec<Approval> = row.approvals.iter().filter(|a| a.digest == view.rendered.digest).cloned().collect();
+        if approvals.iter().any(|a| a.actor.eq_ignore_ascii_case(actor)) {
+            return Err(ReviewError::Refused(format!("{actor} has already approved this report; a different person must give the second approval")));
+        }
+        approvals.push(Approval { actor: actor.into(), at: chrono::Utc::now().to_rfc3339_opts(chrono::SecondsFormat::Millis, true), digest: view.rendered.digest.clone() });
+        let complete = approvals.len() >= view.approvals_required;
+        let before = self.store.report_row(request_id).await?.map(|r| r.digest).unwrap_or_default();
+        row.approvals = approvals;
+        let mut enqueue = None;
+        if complete {
+            row.state = ReviewState::Approved;
+            if let Some(out) = &self.config.outbound {
+                let (bytes, message_id, from, to) = message::build(&Reply {
+                    from: &out.from,
+                    to: &recipients,
+                    original_subject: detail.summary.subject.as_deref(),
+                    in_reply_to: detail.message_id.as_deref(),
+                    references: &references(&detail),
+                    body: Body::Report { rendered: &view.rendered, reference: &view.report.reference },
+                    id_domain: &out.domain(),
+                })?;
+                enqueue = Some(NewOutbox { request_id, kind: "report".into(), digest: view.rendered.digest.clone(), message_id, envelope_from: from, recipients: to, message: bytes });
+                row.state = ReviewState::Queued;
+            }
+        }
+        let audit = NewAudit {
+            actor: actor.into(),
+            action: "approve".into(),
+            request_id: Some(request_id),
+            before_digest: Some(before.clone()),
+            after_digest: Some(row.digest.clone()),
+            detail: serde_json::json!({ "approvals": row.approvals.len(), "required": view.approvals_required, "state": row.state.as_str() }),
+        };
+        self.store.save_report(&row, Some(&before), &audit, enqueue.as_ref(), false).await?;
+        self.view(request_id).await
+    }
+
+    /// Rejects the request with a reason; optionally queues a short
+    /// "we cannot answer this" reply.
+    pub async fn reject(&self, request_id: i64, reason: &str, actor: &str, reply: bool) -> Result<ReviewView, ReviewError> {
+        if reason.trim().is_empty() {
+            return Err(ReviewError::Refused("a rejection needs a reason".into()));
+        }
+        self.view(request_id).await?;
+        let mut row = self.store.report_row(request_id).await?.ok_or(StoreError::NotFound(request_id))?;
+        if matches!(row.state, ReviewState::Sent) {
+            return Err(ReviewError::Refused(format!("the reply to request {request_id} has been sent")));
+        }
+        let before = row.digest.clone();
+        row.state = ReviewState::Rejected;
+        row.approvals.clear();
+        row.reject_reason = Some(reason.trim().to_string());
+        let detail = self.store.request(request_id).await?;
+        let enqueue = match (&self.config.outbound, reply) {
+            (Some(out), true) => {
+                let recipients = self.recipients(&detail)?;
+                let text = format!(
+                    "Thank you for your request (our reference {}). We are unable to answer it.\r\n\r\nThis is an automated message from the customer's security team.\r\n",
+                    report::reference(request_id)
+                );
+                let (bytes, message_id, from, to) = message::build(&Reply {
+                    from: &out.from,
+                    to: &recipients,
+                    original_subject: detail.summary.subject.as_deref(),
+                    in_reply_to: detail.message_id.as_deref(),
+                    references: &references(&detail),
+                    body: Body::Text(&text),
+                    id_domain: &out.domain(),
+                })?;
+                Some(NewOutbox { request_id, kind: "refusal".into(), digest: before.clone(), message_id, envelope_from: from, recipients: to, message: bytes })
+            }
+            _ => None,
+        };
+        let audit = NewAudit {
+            actor: actor.into(),
+            action: "reject".into(),
+            request_id: Some(request_id),
+            before_digest: Some(before.clone()),
+            after_digest: Some(before.clone()),
+            detail: serde_json::json!({ "reason": reason.trim(), "refusal_reply": enqueue.is_some() }),
+        };
+        self.store.save_report(&row, Some(&before), &audit, enqueue.as_ref(), true).await?;
+        self.view(request_id).await
+    }
+}
+
+fn references(detail: &crate::store::RequestDetail) -> Vec<String> {
+    detail.parsed.as_ref().and_then(|p| p["references"].as_array()).map(|r| r.iter().filter_map(|x| x.as_str().map(str::to_string)).collect()).unwrap_or_default()
+}
