@@ -1,0 +1,227 @@
+//! Review and the outbox without servers: what the draft says and hides,
+//! approvals bound to the content, four eyes, rejection, the audit chain,
+//! and replies that cannot be steered into other headers.
+
+use drawbridge_engine::config::Config;
+use drawbridge_engine::ingest::{Ingestor, Origin};
+use drawbridge_engine::outbound::message::{self, Body, Reply};
+use drawbridge_engine::playbook::{self, CallError, Executor, Runner};
+use drawbridge_engine::report::{Disclosure, FindingStatus};
+use drawbridge_engine::review::{ReviewError, Reviewer, audit};
+use drawbridge_engine::sender::DnsSource;
+use drawbridge_engine::store::{ReviewState, Source, Store};
+use futures::future::BoxFuture;
+use std::collections::BTreeMap;
+use std::sync::Arc;
+
+/// Answers like the directory and firewall would, with a script tag planted in a description.
+struct Lab;
+
+impl Executor for Lab {
+    fn call<'a>(&'a self, action: &'a str, input: &'a BTreeMap<String, String>) -> BoxFuture<'a, Result<Option<serde_json::Value>, CallError>> {
+        Box::pin(async move {
+            let value = input.values().next().cloned().unwrap_or_default();
+            match action {
+                "active_directory.computer" if value == "WKS-FIN-042" => Ok(Some(serde_json::json!({
+                    "dn": "CN=WKS-FIN-042,OU=Finance,DC=corp,DC=example",
+                    "name": "WKS-FIN-042",
+                    "description": "<script>alert('x')</script> Finance desk",
+                    "operating_system": "Windows 11 Enterprise",
+                    "managed_by": { "name": "Jane Doe", "account": "j.doe", "mail": "j.doe@corp.example", "department": "Finance", "title": "Accountant" },
+                    "enabled": true,
+                }))),
+                "active_directory.computer" => Ok(None),
+                "firewall.sessions" => Ok(Some(serde_json::json!({ "count": 3, "sources": [["10.20.1.42", 3]], "first_seen": "2026-11-19T02:00:00+00:00" }))),
+                "siem.sighting" => Err(CallError { message: "SIEM answered 500: boom".into(), transient: false }),
+                _ => Err(CallError { message: format!("connector {} is not configured", action.split('.').next().unwrap_or("")), transient: false }),
+            }
+        })
+    }
+}
+
+fn config(dir: &std::path::Path) -> Config {
+    let mut c: Config = toml::from_str(
+        r#"
+[outbound]
+from = "Corp SOC <soc@corp.example>"
+[review]
+four_eyes = ["containment"]
+"#,
+    )
+    .expect("config");
+    c.database = Some(dir.join("db.sqlite"));
+    c
+}
+
+async fn request(store: &Store, subject: &str, body: &str) -> i64 {
+    let ingestor = Ingestor::new(&Config::default(), store.clone(), DnsSource::Fixed(Default::default())).expect("ingestor");
+    let raw = format!(
+        "From: analyst@mssp.example.net\r\nTo: mssp-requests@corp.example\r\nSubject: {subject}\r\nMessage-ID: <req-{}@mssp.example.net>\r\n\
+         References: <thread-0@mssp.example.net>\r\nAuthentication-Results: mx1.corp.example; dmarc=pass header.from=mssp.example.net\r\n\r\n{body}\r\n",
+        body.len() + subject.len()
+    );
+    ingestor.ingest(raw.as_bytes(), &Origin { source: Source::File, reference: "t".into(), cursor: None }).await.expect("ingest").request_id
+}
+
+async fn ran(store: &Store, config: &Config, id: i64) {
+    let mut runner = Runner::new(store.clone(), Arc::new(Lab));
+    playbook::run_request(store, config, &mut runner, id).await.expect("run");
+}
+
+async fn setup(subject: &str) -> (tempfile::TempDir, Store, Config, i64) {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let config = config(dir.path());
+    let store = Store::open_sqlite(&dir.path().join("db.sqlite")).await.expect("store");
+    let id = request(&store, subject, "Who owns WKS-FIN-042 and WKS-NOPE-1? Did 203.0.113.7 reach you in November 2026?").await;
+    ran(&store, &config, id).await;
+    (dir, store, config, id)
+}
+
+#[tokio::test]
+async fn the_draft_keeps_outcomes_apart_applies_the_policy_and_escapes_html() {
+    let (_dir, store, config, id) = setup("Who owns WKS-FIN-042?").await;
+    let view = Reviewer::new(&store, &config).view(id).await.expect("view");
+    assert_eq!(view.state, ReviewState::Draft);
+    let findings = |value: &str| view.report.indicators.iter().find(|i| i.value == value).map(|i| i.findings.clone()).unwrap_or_default();
+    let host = findings("WKS-FIN-042");
+    let ad = host.iter().find(|f| f.step == "host_owner").expect("directory finding");
+    assert_eq!(ad.status, FindingStatus::Found);
+    let fact = |label: &str| ad.facts.iter().find(|f| f.label == label).unwrap_or_else(|| panic!("{label}: {:?}", ad.facts)).clone();
+    assert_eq!(fact("managed_by.name").disclosure, Disclosure::Withheld, "a person's name does not leave by default");
+    assert_eq!(fact("managed_by.department").value, "Finance", "the department does");
+    assert_eq!(fact("managed_by.account").value, "j***", "usernames are masked");
+    assert_eq!(fact("managed_by.mail").value, "j***@corp.example");
+    assert_eq!(host.iter().find(|f| f.step == "siem_sightings").map(|f| f.status), Some(FindingStatus::Unavailable), "a failing source is 'unavailable'");
+    assert_eq!(findings("WKS-NOPE-1").iter().find(|f| f.step == "host_owner").map(|f| f.status), Some(FindingStatus::NoResult));
+    assert_eq!(findings("WKS-FIN-042").iter().find(|f| f.step == "host_asset").map(|f| f.status), Some(FindingStatus::NotAsked), "an unconnected source was not asked");
+    let fw = findings("203.0.113.7").into_iter().find(|f| f.step == "firewall_sessions").expect("firewall");
+    assert_eq!(fw.facts.iter().find(|f| f.label == "sources[0]").map(|f| f.disclosure), Some(Disclosure::Withheld), "internal IPs the MSSP did not ask about stay inside");
+
+    let r = &view.rendered;
+    assert!(!r.text.contains("Jane Doe") && !r.html.contains("Jane Doe") && !r.json.contains("Jane Doe"), "withheld everywhere");
+    assert!(!r.text.contains("10.20.1.42") && !r.json.contains("10.20.1.42"));
+    assert!(r.html.contains("&lt;script&gt;alert(") && !r.html.contains("<script>"), "HTML escapes values from outside");
+    assert!(r.text.contains("no result") && r.text.contains("source unavailable") && r.text.contains("not asked"));
+    let json: serde_json::Value = serde_json::from_str(&r.json).expect("JSON attachment");
+    assert_eq!(json["schema"], "drawbridge-report/1");
+    assert_eq!(view.recipients, vec!["analyst@mssp.example.net".to_string()]);
+}
+
+#[tokio::test]
+async fn redaction_and_summary_edits_show_in_the_diff_and_the_audit_log() {
+    let (_dir, store, config, id) = setup("Who owns WKS-FIN-042?").await;
+    let reviewer = Reviewer::new(&store, &config);
+    let view = reviewer.view(id).await.expect("view");
+    let os_fact = view.report.indicators[0].findings.iter().flat_map(|f| &f.facts).find(|f| f.label == "operating_system").expect("os").id.clone();
+    let view = reviewer.redact(id, &os_fact, "alice").await.expect("redact");
+    assert!(!view.rendered.text.contains("Windows 11 Enterprise"));
+    assert!(view.diff.iter().any(|l| matches!(l, drawbridge_engine::review::diff::Line::Removed(t) if t.contains("Windows 11 Enterprise"))), "{:?}", view.diff);
+    let view = reviewer.reveal(id, &view.report.indicators[0].findings.iter().flat_map(|f| &f.facts).find(|f| f.label == "managed_by.name").expect("name").id.clone(), "alice").await.expect("reveal");
+    assert!(view.rendered.text.contains("Jane Doe"), "the analyst may share what the policy withholds");
+    let view = reviewer.edit_summary(id, "Owner found; no firewall block needed.", "alice").await.expect("edit");
+    assert!(view.rendered.text.starts_with("Owner found; no firewall block needed."));
+    assert!(reviewer.redact(id, "no-such-fact", "alice").await.is_err());
+    let log = store.audit_log(Some(id)).await.expect("audit");
+    let actions: Vec<&str> = log.iter().map(|e| e.action.as_str()).collect();
+    assert_eq!(actions, ["draft", "redact", "reveal", "edit_summary"]);
+    assert!(log.iter().skip(1).all(|e| e.actor == "alice" && e.before_digest != e.after_digest));
+}
+
+#[tokio::test]
+async fn an_edit_after_approval_withdraws_the_reply_until_approved_again() {
+    let (_dir, store, config, id) = setup("Who owns WKS-FIN-042?").await;
+    let reviewer = Reviewer::new(&store, &config);
+    let view = reviewer.approve(id, "alice").await.expect("approve");
+    assert_eq!(view.state, ReviewState::Queued);
+    assert_eq!(view.outbox.len(), 1);
+    assert_eq!(view.outbox[0].digest, view.rendered.digest, "the queued reply is what was approved");
+    let fact = view.report.indicators[0].findings.iter().flat_map(|f| &f.facts).find(|f| f.label == "operating_system").expect("os").id.clone();
+    let view = reviewer.redact(id, &fact, "bob").await.expect("edit after approval");
+    assert_eq!(view.state, ReviewState::Draft, "back to draft");
+    assert!(view.approvals.is_empty());
+    assert_eq!(view.outbox[0].state, "cancelled", "the approved reply is withdrawn");
+    // Nothing is due: the SMTP server below does not exist, and no attempt is made.
+    let smtp: drawbridge_engine::outbound::smtp::SmtpConfig = toml::from_str("host = \"127.0.0.1\"\nport = 9").expect("smtp");
+    let pass = drawbridge_engine::outbound::outbox::send_due(&store, &smtp, &Default::default()).await.expect("pass");
+    assert_eq!(pass.sent + pass.deferred, 0);
+    let view = reviewer.approve(id, "bob").await.expect("approve again");
+    assert_eq!(view.state, ReviewState::Queued);
+    assert_eq!(view.outbox.iter().filter(|o| o.state == "queued").count(), 1);
+    assert!(matches!(reviewer.approve(id, "carol").await, Err(ReviewError::Refused(_))), "already queued");
+}
+
+#[tokio::test]
+async fn containment_needs_two_different_approvers() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let config = config(dir.path());
+    let store = Store::open_sqlite(&dir.path().join("db.sqlite")).await.expect("store");
+    let id = request(&store, "Please isolate WKS-FIN-042 immediately", "Please isolate host WKS-FIN-042 and block 203.0.113.7 now, it is compromised (containment).").await;
+    store.correct_type(id, "containment", "test", None).await.expect("type");
+    ran(&store, &config, id).await;
+    let reviewer = Reviewer::new(&store, &config);
+    let view = reviewer.approve(id, "alice").await.expect("first approval");
+    assert_eq!((view.state, view.approvals.len(), view.approvals_required), (ReviewState::Draft, 1, 2));
+    assert!(view.outbox.is_empty(), "one approval sends nothing");
+    assert!(matches!(reviewer.approve(id, "Alice").await, Err(ReviewError::Refused(m)) if m.contains("different person")));
+    let view = reviewer.approve(id, "bob").await.expect("second approval");
+    assert_eq!(view.state, ReviewState::Queued);
+}
+
+#[tokio::test]
+async fn rejection_needs_a_reason_and_can_reply_briefly() {
+    let (_dir, store, config, id) = setup("Who owns WKS-FIN-042?").await;
+    let reviewer = Reviewer::new(&store, &config);
+    assert!(reviewer.reject(id, "  ", "alice", false).await.is_err());
+    let view = reviewer.reject(id, "outside our contract", "alice", true).await.expect("reject");
+    assert_eq!(view.state, ReviewState::Rejected);
+    assert_eq!(view.reject_reason.as_deref(), Some("outside our contract"));
+    assert_eq!(view.outbox.len(), 1);
+    assert_eq!(view.outbox[0].kind, "refusal");
+    let text = String::from_utf8_lossy(&view.outbox[0].message);
+    assert!(text.contains("unable to answer") && !text.contains("WKS-FIN-042\r\n    "), "the refusal carries no findings");
+}
+
+#[tokio::test]
+async fn the_audit_chain_detects_tampering() {
+    let (dir, store, config, id) = setup("Who owns WKS-FIN-042?").await;
+    let reviewer = Reviewer::new(&store, &config);
+    reviewer.edit_summary(id, "first", "alice").await.expect("edit");
+    reviewer.approve(id, "alice").await.expect("approve");
+    let verdict = audit::verify(&store.audit_log(None).await.expect("log"));
+    assert_eq!((verdict.entries, verdict.broken_at.clone()), (3, None));
+
+    // The log refuses changes through SQL…
+    let pool = sqlx::SqlitePool::connect(&format!("sqlite://{}", dir.path().join("db.sqlite").display())).await.expect("pool");
+    let err = sqlx::query("UPDATE audit_log SET actor = 'mallory' WHERE id = 2").execute(&pool).await.expect_err("append-only");
+    assert!(err.to_string().contains("append-only"), "{err}");
+    assert!(sqlx::query("DELETE FROM audit_log WHERE id = 2").execute(&pool).await.is_err());
+    // …and when someone goes around the triggers, verification names the entry.
+    sqlx::query("DROP TRIGGER audit_log_no_update").execute(&pool).await.expect("drop");
+    sqlx::query("UPDATE audit_log SET actor = 'mallory' WHERE id = 2").execute(&pool).await.expect("tamper");
+    let verdict = audit::verify(&store.audit_log(None).await.expect("log"));
+    assert_eq!(verdict.broken_at.map(|b| b.0), Some(2));
+}
+
+#[test]
+fn reply_headers_cannot_be_injected() {
+    let rendered = drawbridge_engine::report::Rendered { text: "t".into(), html: "<p>h</p>".into(), json: "{}".into(), digest: "d".into() };
+    let reply = |to: Vec<String>, subject: &'static str, in_reply_to: &'static str| {
+        let to: &'static [String] = Box::leak(to.into_boxed_slice());
+        message::build(&Reply {
+            from: "Corp SOC <soc@corp.example>",
+            to,
+            original_subject: Some(subject),
+            in_reply_to: Some(in_reply_to),
+            references: &[],
+            body: Body::Report { rendered: Box::leak(Box::new(rendered.clone())), reference: "DB-1" },
+            id_domain: "corp.example",
+        })
+    };
+    assert!(reply(vec!["x@y.test\r\nBcc: attacker@evil.test".into()], "s", "<a@b>").is_err(), "an address with CRLF is refused");
+    assert!(reply(vec!["x@y.test, attacker@evil.test".into()], "s", "<a@b>").is_err(), "one address per recipient");
+    let (bytes, _, _, rcpt) = reply(vec!["analyst@mssp.example.net".into()], "Hi\r\nBcc: attacker@evil.test", "<a@b>\r\nBcc: attacker@evil.test").expect("built");
+    let text = String::from_utf8_lossy(&bytes);
+    assert!(!text.lines().any(|l| l.to_ascii_lowercase().starts_with("bcc:")), "{text}");
+    assert_eq!(rcpt, vec!["analyst@mssp.example.net".to_string()]);
+    assert!(!text.contains("In-Reply-To"), "an invalid Message-ID is dropped, not copied");
+}
