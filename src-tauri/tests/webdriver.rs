@@ -1,6 +1,9 @@
 //! A person's path through the real window: the built app, driven by WebDriver
-//! (tauri-driver + WebKitWebDriver) under X. Skips, saying so, when there is
-//! no display or no tauri-driver (`make test` provides both).
+//! (tauri-driver + WebKitWebDriver) under X. The queue lists a request; the
+//! analyst opens it, redacts a value, approves with the keyboard; the reply
+//! the app sends (through the mail lab's Postfix, when it runs) lacks the
+//! value. Skips, saying so, when there is no display or no tauri-driver
+//! (`make test` provides both).
 
 use drawbridge_engine::config::Config;
 use drawbridge_engine::ingest::{Ingestor, Origin};
@@ -30,7 +33,7 @@ fn tauri_driver() -> Option<std::path::PathBuf> {
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn the_app_window_lists_an_ingested_request() {
+async fn the_analyst_opens_a_request_redacts_a_value_and_approves() {
     if std::env::var_os("DISPLAY").is_none() {
         eprintln!("SKIPPED: no DISPLAY; `make test` runs this under Xvfb");
         return;
@@ -44,21 +47,47 @@ async fn the_app_window_lists_an_ingested_request() {
     let dir = tempfile::tempdir().expect("tempdir");
     let db = dir.path().join("app.db");
     let config_path = dir.path().join("drawbridge.toml");
-    std::fs::write(&config_path, format!("[intake]\ndrop_folder = {:?}\n", dir.path().join("inbox").display().to_string())).expect("config");
+    let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("..");
+    let lab = std::env::var_os("DRAWBRIDGE_MAIL_LAB").map(std::path::PathBuf::from);
+    let smtp = match &lab {
+        Some(lab) => format!(
+            "[outbound.smtp]\nhost = \"127.0.0.1\"\nport = 10587\ntls = \"starttls\"\nca_file = {:?}\nusername = \"mssp-requests@corp.example\"\npassword_secret = \"ui-smtp\"\n",
+            lab.join("tls/ca.pem").display().to_string()
+        ),
+        None => {
+            eprintln!("NOTE: DRAWBRIDGE_MAIL_LAB is not set: the reply is checked in the outbox, not in the MSSP's mailbox");
+            String::new()
+        }
+    };
+    std::fs::write(
+        &config_path,
+        format!(
+            "playbooks_dir = {:?}\n[intake]\ndrop_folder = {:?}\n[connectors.asset_inventory]\nbackend = \"csv\"\npath = {:?}\n[outbound]\nfrom = \"Corp SOC <mssp-requests@corp.example>\"\nretry_base_seconds = 1\n{smtp}",
+            root.join("playbooks").display().to_string(),
+            dir.path().join("inbox").display().to_string(),
+            root.join("demo/assets.csv").display().to_string(),
+        ),
+    )
+    .expect("config");
 
     // A request, ingested through the engine exactly as the watchers do it.
     let store = Store::open_sqlite(&db).await.expect("store");
     let config = Config::load(Some(&config_path)).expect("config");
-    let ingestor = Ingestor::new(&config, store, DnsSource::Fixed(Default::default())).expect("ingestor");
+    let ingestor = Ingestor::new(&config, store.clone(), DnsSource::Fixed(Default::default())).expect("ingestor");
+    let message_id = format!("<ui-{}@mssp.example.net>", std::process::id());
     let subject = "Who owns WKS-FIN-042?";
     let raw = format!(
         "From: SOC <analyst@mssp.example.net>\r\nTo: mssp-requests@corp.example\r\nSubject: {subject}\r\n\
-         Message-ID: <ui-test@mssp.example.net>\r\nDate: Fri, 27 Nov 2026 10:00:00 +0000\r\n\
+         Message-ID: {message_id}\r\nDate: Fri, 27 Nov 2026 10:00:00 +0000\r\n\
          Authentication-Results: mx1.corp.example; dmarc=pass header.from=mssp.example.net\r\n\r\n\
          Please check WKS-FIN-042 and 203.0.113[.]7.\r\n"
     );
     let origin = Origin { source: Source::File, reference: "ui-test.eml".into(), cursor: None };
-    ingestor.ingest(raw.as_bytes(), &origin).await.expect("ingest");
+    let id = ingestor.ingest(raw.as_bytes(), &origin).await.expect("ingest").request_id;
+    // Its playbook, run as the app's worker would (the CSV inventory answers).
+    let executor = std::sync::Arc::new(drawbridge_engine::playbook::executor::Connectors::new(&config.connectors));
+    let mut runner = drawbridge_engine::playbook::Runner::new(store.clone(), executor);
+    drawbridge_engine::playbook::run_request(&store, &config, &mut runner, id).await.expect("playbook run");
 
     let port = 4444;
     let _driver = Driver(
@@ -66,6 +95,8 @@ async fn the_app_window_lists_an_ingested_request() {
             .args(["--port", &port.to_string()])
             .env("DRAWBRIDGE_DB", &db)
             .env("DRAWBRIDGE_CONFIG", &config_path)
+            .env("DRAWBRIDGE_SECRET_UI_SMTP", "mssp-requests-pw")
+            .env("DRAWBRIDGE_ANALYST", "alice")
             .spawn()
             .expect("tauri-driver starts"),
     );
@@ -95,12 +126,79 @@ async fn the_app_window_lists_an_ingested_request() {
     let count = client.find(Locator::Css("#queue td.indicators")).await.expect("count").text().await.expect("text");
     assert_eq!(count, "2", "indicator count (WKS-FIN-042, 203.0.113.7)");
 
-    // WebKit paints a moment after the DOM changes; the screenshot is for the README.
+    // WebKit paints a moment after the DOM changes; the screenshots are for the README.
     tokio::time::sleep(Duration::from_millis(1500)).await;
+    screenshot(&client, "queue.png").await;
+
+    // Open the request: the review screen shows the original email beside the draft.
+    client.find(Locator::Css("#queue td.subject")).await.expect("subject cell").click().await.expect("open the request");
+    let model = Locator::Css("#review tr.fact[data-label='model']");
+    let fact = client.wait().at_most(Duration::from_secs(20)).for_element(model).await.expect("the draft lists the asset's model");
+    assert!(fact.text().await.expect("text").contains("HP EliteDesk 800 G9"));
+    let original = client.find(Locator::Css("#review .original pre.body")).await.expect("original").text().await.expect("text");
+    assert!(original.contains("Please check WKS-FIN-042"), "{original}");
+    // Redact it.
+    fact.find(Locator::Css("button.toggle")).await.expect("toggle").click().await.expect("redact");
+    let redacted = Locator::Css("#review tr.fact.withheld[data-label='model']");
+    let fact = client.wait().at_most(Duration::from_secs(10)).for_element(redacted).await.expect("the value is withheld");
+    assert!(fact.text().await.expect("text").contains("[withheld]"));
+    tokio::time::sleep(Duration::from_millis(800)).await;
+    screenshot(&client, "review.png").await;
+    // Approve with the keyboard shortcut.
+    client.find(Locator::Css("body")).await.expect("body").send_keys("a").await.expect("press A");
+    let started = Instant::now();
+    let state = loop {
+        let s = client.find(Locator::Css("#review-state")).await.expect("state").text().await.expect("text");
+        if s == "queued" || s == "sent" || started.elapsed() > Duration::from_secs(10) {
+            break s;
+        }
+        tokio::time::sleep(Duration::from_millis(200)).await;
+    };
+    assert!(state == "queued" || state == "sent", "approved and queued: {state}");
+    let log = store.audit_log(Some(id)).await.expect("audit");
+    let who: Vec<(String, String)> = log.iter().map(|e| (e.action.clone(), e.actor.clone())).collect();
+    assert!(who.contains(&("redact".into(), "alice".into())) && who.contains(&("approve".into(), "alice".into())), "{who:?}");
+
+    // What leaves lacks the redacted value: in the MSSP's mailbox when the mail lab runs.
+    let outbox = store.outbox(Some(id)).await.expect("outbox");
+    assert_eq!(outbox.len(), 1);
+    let queued = String::from_utf8_lossy(&outbox[0].message).to_string();
+    assert!(queued.contains("WKS-FIN-042") && !queued.contains("HP EliteDesk 800 G9"), "the queued reply is redacted");
+    if let Some(lab) = &lab {
+        let delivered = eventually_delivered(lab, &message_id, Duration::from_secs(30)).expect("the app sent the reply to the MSSP");
+        assert!(delivered.contains("WKS-FIN-042"), "it is our reply");
+        assert!(!delivered.contains("HP EliteDesk 800 G9"), "the delivered email lacks the redacted value");
+    }
+    client.close().await.expect("close");
+}
+
+async fn screenshot(client: &fantoccini::Client, name: &str) {
     if let Ok(png) = client.screenshot().await {
         let out = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../target/screenshots");
         let _ = std::fs::create_dir_all(&out);
-        let _ = std::fs::write(out.join("queue.png"), png);
+        let _ = std::fs::write(out.join(name), png);
     }
-    client.close().await.expect("close");
+}
+
+/// The reply to `message_id` in the MSSP's mailbox, fetched over IMAPS with curl.
+fn eventually_delivered(lab: &std::path::Path, message_id: &str, limit: Duration) -> Option<String> {
+    let ca = lab.join("tls/ca.pem");
+    let curl = |url: &str, request: Option<String>| {
+        let mut c = Command::new("curl");
+        c.args(["-s", "--cacert"]).arg(&ca).args(["-u", "analyst@mssp.example.net:analyst-pw", url]);
+        if let Some(r) = request {
+            c.args(["-X", &r]);
+        }
+        c.output().ok().filter(|o| o.status.success()).map(|o| String::from_utf8_lossy(&o.stdout).to_string())
+    };
+    let started = Instant::now();
+    while started.elapsed() < limit {
+        let found = curl("imaps://127.0.0.1:10993/INBOX", Some(format!("UID SEARCH HEADER In-Reply-To \"{message_id}\"")));
+        let uid = found.as_deref().and_then(|s| s.split_whitespace().skip_while(|w| *w != "SEARCH").nth(1).map(str::to_string));
+        if let Some(uid) = uid {
+            return curl(&format!("imaps://127.0.0.1:10993/INBOX;UID={uid}"), None);
+        }
+        std::thread::sleep(Duration::from_millis(500));
+    }
+    None
 }

@@ -1,5 +1,5 @@
 import { mount } from "svelte";
-import Queue from "./Queue.svelte";
+import App from "./App.svelte";
 
 const target = document.getElementById("app");
-if (target) mount(Queue, { target });
+if (target) mount(App, { target });
