@@ -35,6 +35,9 @@ pub fn spawn_workers(config: &Config, store: &crate::store::Store, interval: Dur
             match st.requests_awaiting_run(20).await {
                 Ok(ids) => {
                     for id in ids {
+                        if let Err(e) = crate::review::Reviewer::new(&st, &cfg).acknowledge(id).await {
+                            tracing::warn!(request = id, error = %e, "cannot queue the receipt");
+                        }
                         match crate::playbook::run_request(&st, &cfg, &mut runner, id).await {
                             Ok(run) => info!(request = id, run = run.id, status = %run.status, "playbook run finished"),
                             Err(e) => tracing::warn!(request = id, error = %e, "playbook run failed"),

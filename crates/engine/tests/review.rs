@@ -225,3 +225,18 @@ fn reply_headers_cannot_be_injected() {
     assert_eq!(rcpt, vec!["analyst@mssp.example.net".to_string()]);
     assert!(!text.contains("In-Reply-To"), "an invalid Message-ID is dropped, not copied");
 }
+
+#[tokio::test]
+async fn the_receipt_is_off_by_default_and_sent_once_when_on() {
+    let (_dir, store, mut config, id) = setup("Who owns WKS-FIN-042?").await;
+    assert!(!Reviewer::new(&store, &config).acknowledge(id).await.expect("ack"), "off by default");
+    config.outbound.as_mut().expect("outbound").acknowledge = true;
+    let reviewer = Reviewer::new(&store, &config);
+    assert!(reviewer.acknowledge(id).await.expect("ack"));
+    assert!(!reviewer.acknowledge(id).await.expect("ack"), "once");
+    let outbox = store.outbox(Some(id)).await.expect("outbox");
+    assert_eq!(outbox.len(), 1);
+    let text = String::from_utf8_lossy(&outbox[0].message).to_string();
+    assert!(text.contains(&format!("DB-{id}")) && text.contains("under review") && !text.contains("WKS-FIN-042\r\n"), "{text}");
+    assert!(text.contains("In-Reply-To:"), "threaded");
+}

@@ -22,6 +22,10 @@ pub struct OutboundConfig {
     pub retry_base_seconds: u64,
     #[serde(default = "default_max_backoff")]
     pub max_backoff_seconds: u64,
+    /// Reply at once "received, reference DB-…, under review" to verified
+    /// requests (off by default; it carries no findings).
+    #[serde(default)]
+    pub acknowledge: bool,
 }
 
 fn default_retry() -> u64 {

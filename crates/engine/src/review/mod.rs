@@ -322,6 +322,33 @@ impl<'a> Reviewer<'a> {
     }
 }
 
+impl Reviewer<'_> {
+    /// Queues the automatic receipt for a request, once, when `[outbound]
+    /// acknowledge` is on and the sender was verified. Returns whether it did.
+    pub async fn acknowledge(&self, request_id: i64) -> Result<bool, ReviewError> {
+        let Some(out) = self.config.outbound.as_ref().filter(|o| o.acknowledge) else { return Ok(false) };
+        if self.store.outbox(Some(request_id)).await?.iter().any(|o| o.kind == "acknowledgement") {
+            return Ok(false);
+        }
+        let detail = self.store.request(request_id).await?;
+        let Ok(recipients) = self.recipients(&detail) else { return Ok(false) };
+        let reference = report::reference(request_id);
+        let text = format!("We have received your request. Our reference: {reference}. It is under review; the answer follows once it is approved.\r\n");
+        let (bytes, message_id, from, to) = message::build(&Reply {
+            from: &out.from,
+            to: &recipients,
+            original_subject: detail.summary.subject.as_deref(),
+            in_reply_to: detail.message_id.as_deref(),
+            references: &references(&detail),
+            body: Body::Text(&text),
+            id_domain: &out.domain(),
+        })?;
+        let audit = NewAudit { actor: SYSTEM.into(), action: "acknowledge".into(), request_id: Some(request_id), before_digest: None, after_digest: None, detail: serde_json::json!({ "message_id": message_id }) };
+        self.store.enqueue(&NewOutbox { request_id, kind: "acknowledgement".into(), digest: String::new(), message_id, envelope_from: from, recipients: to, message: bytes }, &audit).await?;
+        Ok(true)
+    }
+}
+
 fn references(detail: &crate::store::RequestDetail) -> Vec<String> {
     detail.parsed.as_ref().and_then(|p| p["references"].as_array()).map(|r| r.iter().filter_map(|x| x.as_str().map(str::to_string)).collect()).unwrap_or_default()
 }

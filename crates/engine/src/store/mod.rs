@@ -331,6 +331,11 @@ impl Store {
         self.backend.save_report(row, expected_digest, audit, enqueue, cancel_queued).await
     }
 
+    /// Queues a message that needs no approval (the automatic receipt).
+    pub async fn enqueue(&self, message: &NewOutbox, audit: &NewAudit) -> Result<(), StoreError> {
+        self.backend.enqueue(message, audit).await
+    }
+
     pub async fn append_audit(&self, audit: &NewAudit) -> Result<(), StoreError> {
         self.backend.append_audit(audit).await
     }

@@ -262,6 +262,29 @@ impl Sqlite {
         Ok(())
     }
 
+    /// Queues a message that needs no approval (the receipt), with its audit entry.
+    pub(super) async fn enqueue(&self, m: &NewOutbox, audit: &NewAudit) -> Result<(), StoreError> {
+        let mut tx = self.pool.begin().await?;
+        sqlx::query(
+            "INSERT INTO outbox (request_id, kind, digest, message_id, envelope_from, recipients, message, state, next_attempt_at, created_at)
+             VALUES (?, ?, ?, ?, ?, ?, ?, 'queued', ?, ?)",
+        )
+        .bind(m.request_id)
+        .bind(&m.kind)
+        .bind(&m.digest)
+        .bind(&m.message_id)
+        .bind(&m.envelope_from)
+        .bind(serde_json::to_string(&m.recipients)?)
+        .bind(&m.message)
+        .bind(now())
+        .bind(now())
+        .execute(&mut *tx)
+        .await?;
+        append_audit(&mut tx, audit).await?;
+        tx.commit().await?;
+        Ok(())
+    }
+
     pub(super) async fn append_audit(&self, a: &NewAudit) -> Result<(), StoreError> {
         let mut tx = self.pool.begin().await?;
         append_audit(&mut tx, a).await?;
@@ -318,10 +341,12 @@ impl Sqlite {
             return Ok(false);
         }
         let report: Option<(String, String)> = sqlx::query_as("SELECT state, digest FROM reports WHERE request_id = ?").bind(request_id).fetch_optional(&mut *tx).await?;
-        let still_approved = match report {
-            Some((s, d)) if kind == "report" => s == "queued" && d == digest,
-            Some((s, _)) => s == "rejected" || s == "queued",
-            None => kind == "acknowledgement",
+        let still_approved = match (kind.as_str(), report) {
+            // The automatic receipt needs no approval: it says only that the request arrived.
+            ("acknowledgement", _) => true,
+            ("report", Some((s, d))) => s == "queued" && d == digest,
+            ("refusal", Some((s, _))) => s == "rejected",
+            _ => false,
         };
         if !still_approved {
             sqlx::query("UPDATE outbox SET state = 'cancelled', last_error = 'no longer what was approved' WHERE id = ?").bind(id).execute(&mut *tx).await?;
