@@ -69,6 +69,7 @@ export interface ReviewScreen {
   recipients: string[];
   outbox: { id: number; state: string; attempts: number; last_error: string | null; smtp_response: string | null; sent_at: string | null }[];
   analyst: string;
+  run_status: string | null;
 }
 
 export function listRequests(limit = 200): Promise<RequestSummary[]> {

@@ -240,3 +240,26 @@ async fn the_receipt_is_off_by_default_and_sent_once_when_on() {
     assert!(text.contains(&format!("DB-{id}")) && text.contains("under review") && !text.contains("WKS-FIN-042\r\n"), "{text}");
     assert!(text.contains("In-Reply-To:"), "threaded");
 }
+
+#[test]
+fn the_committed_report_schema_is_the_one_the_engine_writes() {
+    let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../../docs/report.schema.json");
+    let committed: serde_json::Value = serde_json::from_str(&std::fs::read_to_string(&path).expect("docs/report.schema.json")).expect("JSON");
+    assert_eq!(committed, drawbridge_engine::report::schema(), "regenerate with: drawbridge report schema > docs/report.schema.json");
+}
+
+#[tokio::test]
+async fn nothing_is_approved_before_the_findings_are_in_and_an_untouched_draft_follows_its_data() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let config = config(dir.path());
+    let store = Store::open_sqlite(&dir.path().join("db.sqlite")).await.expect("store");
+    let id = request(&store, "Who owns WKS-FIN-042?", "Who owns WKS-FIN-042?").await;
+    let reviewer = Reviewer::new(&store, &config);
+    let early = reviewer.view(id).await.expect("a draft before the run");
+    assert!(matches!(reviewer.approve(id, "alice").await, Err(ReviewError::Refused(m)) if m.contains("has not finished")));
+    ran(&store, &config, id).await;
+    let later = reviewer.view(id).await.expect("view");
+    assert_ne!(early.rendered.digest, later.rendered.digest);
+    assert_eq!(later.generated_text, later.rendered.text, "the untouched draft became the generated one");
+    assert!(later.diff.iter().all(|l| matches!(l, drawbridge_engine::review::diff::Line::Same(_))));
+}

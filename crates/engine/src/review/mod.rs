@@ -44,6 +44,8 @@ pub struct ReviewView {
     pub reject_reason: Option<String>,
     pub recipients: Vec<String>,
     pub outbox: Vec<OutboxItem>,
+    /// The playbook run behind the draft: `running`, `completed`, `failed`, or none yet.
+    pub run_status: Option<String>,
 }
 
 pub struct Reviewer<'a> {
@@ -115,8 +117,22 @@ impl<'a> Reviewer<'a> {
             }
         };
         let (report, rendered) = self.build(request_id, Some(&row)).await?;
+        // A draft nobody has touched follows its data (a run that finished
+        // or was re-run since): it becomes the new generated draft.
+        if row.state == ReviewState::Draft && row.summary.is_none() && row.overrides.is_empty() && row.approvals.is_empty() && rendered.digest != row.digest {
+            let before = row.digest.clone();
+            let refreshed = ReportRow { digest: rendered.digest.clone(), generated_digest: rendered.digest.clone(), generated_text: rendered.text.clone(), ..row.clone() };
+            let audit = NewAudit { actor: SYSTEM.into(), action: "draft".into(), request_id: Some(request_id), before_digest: Some(before.clone()), after_digest: Some(rendered.digest.clone()), detail: serde_json::json!({ "refreshed": true }) };
+            match self.store.save_report(&refreshed, Some(&before), &audit, None, false).await {
+                Ok(()) | Err(StoreError::Conflict(_)) => {}
+                Err(e) => return Err(e.into()),
+            }
+            return Box::pin(self.view(request_id)).await;
+        }
         let detail = self.store.request(request_id).await?;
+        let run_status = self.store.latest_run(request_id).await?.map(|r| r.status);
         Ok(ReviewView {
+            run_status,
             state: row.state,
             diff: diff::lines(&row.generated_text, &rendered.text),
             generated_text: row.generated_text.clone(),
@@ -222,6 +238,9 @@ impl<'a> Reviewer<'a> {
         let actor = actor.trim();
         if actor.is_empty() {
             return Err(ReviewError::Refused("an approval needs the approver's name".into()));
+        }
+        if self.store.latest_run(request_id).await?.is_none_or(|r| r.status == "running") {
+            return Err(ReviewError::Refused(format!("the playbook of request {request_id} has not finished; approve once its findings are in")));
         }
         let view = self.view(request_id).await?;
         let mut row = self.store.report_row(request_id).await?.ok_or(StoreError::NotFound(request_id))?;

@@ -226,7 +226,7 @@ impl Sqlite {
             "INSERT INTO reports (request_id, state, summary, overrides, digest, generated_digest, generated_text, approvals, reject_reason, updated_at)
              VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
              ON CONFLICT (request_id) DO UPDATE SET state = excluded.state, summary = excluded.summary, overrides = excluded.overrides,
-               digest = excluded.digest, approvals = excluded.approvals, reject_reason = excluded.reject_reason, updated_at = excluded.updated_at",
+               digest = excluded.digest, generated_digest = excluded.generated_digest, generated_text = excluded.generated_text, approvals = excluded.approvals, reject_reason = excluded.reject_reason, updated_at = excluded.updated_at",
         )
         .bind(row.request_id)
         .bind(row.state.as_str())
