@@ -218,7 +218,7 @@ enum ReportCommand {
     /// The report of a request as it would be sent now (the draft is made on first sight).
     Show {
         id: i64,
-        /// text, html, json (the attachment) or review (everything the review screen shows)
+        /// text, html, json (the attachment), stix (with [report] stix_organisation) or review (everything the review screen shows)
         #[arg(long, default_value = "text")]
         format: String,
     },
@@ -471,6 +471,7 @@ async fn run(cli: Cli) -> Result<()> {
                 "text" => print!("{}", view.rendered.text),
                 "html" => print!("{}", view.rendered.html),
                 "json" => println!("{}", view.rendered.json),
+                "stix" => println!("{}", view.rendered.stix.as_deref().context("no STIX bundle: set [report] stix_organisation")?),
                 "review" => print_json(&view)?,
                 other => anyhow::bail!("unknown format {other:?} (text, html, json, review)"),
             }

@@ -148,6 +148,9 @@ pub struct ReportConfig {
     /// A folder with `report.txt.j2` and/or `report.html.j2` replacing the shipped templates.
     #[serde(default)]
     pub templates_dir: Option<PathBuf>,
+    /// Also attach the sightings as a STIX 2.1 bundle, in the name of this organisation.
+    #[serde(default)]
+    pub stix_organisation: Option<String>,
 }
 
 #[derive(Debug, Clone, Default, Serialize, Deserialize)]

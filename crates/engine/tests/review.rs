@@ -204,7 +204,7 @@ async fn the_audit_chain_detects_tampering() {
 
 #[test]
 fn reply_headers_cannot_be_injected() {
-    let rendered = drawbridge_engine::report::Rendered { text: "t".into(), html: "<p>h</p>".into(), json: "{}".into(), digest: "d".into() };
+    let rendered = drawbridge_engine::report::Rendered { text: "t".into(), html: "<p>h</p>".into(), json: "{}".into(), stix: None, digest: "d".into() };
     let reply = |to: Vec<String>, subject: &'static str, in_reply_to: &'static str| {
         let to: &'static [String] = Box::leak(to.into_boxed_slice());
         message::build(&Reply {
@@ -262,4 +262,26 @@ async fn nothing_is_approved_before_the_findings_are_in_and_an_untouched_draft_f
     assert_ne!(early.rendered.digest, later.rendered.digest);
     assert_eq!(later.generated_text, later.rendered.text, "the untouched draft became the generated one");
     assert!(later.diff.iter().all(|l| matches!(l, drawbridge_engine::review::diff::Line::Same(_))));
+}
+
+#[tokio::test]
+async fn a_stix_bundle_of_sightings_is_attached_when_asked_for() {
+    let (_dir, store, mut config, id) = setup("Who owns WKS-FIN-042?").await;
+    assert!(Reviewer::new(&store, &config).view(id).await.expect("view").rendered.stix.is_none(), "off by default");
+    config.report.stix_organisation = Some("Corp Example Ltd".into());
+    let reviewer = Reviewer::new(&store, &config);
+    let view = reviewer.view(id).await.expect("view");
+    let bundle: serde_json::Value = serde_json::from_str(view.rendered.stix.as_deref().expect("bundle")).expect("JSON");
+    assert_eq!(bundle["type"], "bundle");
+    let objects = bundle["objects"].as_array().expect("objects");
+    let indicator = objects.iter().find(|o| o["type"] == "indicator").expect("indicator");
+    assert_eq!(indicator["pattern"], "[ipv4-addr:value = '203.0.113.7']");
+    let sighting = objects.iter().find(|o| o["type"] == "sighting").expect("sighting");
+    assert_eq!(sighting["sighting_of_ref"], indicator["id"]);
+    assert_eq!(sighting["count"], 3);
+    assert_eq!(sighting["first_seen"], "2026-11-19T02:00:00.000Z");
+    assert!(objects.iter().all(|o| o["spec_version"] == "2.1" || o["type"] == "bundle"));
+    let view = reviewer.approve(id, "alice").await.expect("approve");
+    let mail = String::from_utf8_lossy(&view.outbox[0].message).to_string();
+    assert!(mail.contains(&format!("DB-{id}.stix.json")), "second attachment");
 }

@@ -88,12 +88,16 @@ pub fn build(r: &Reply<'_>) -> Result<(Vec<u8>, String, String, Vec<String>), Me
         builder = builder.in_reply_to(id).references(refs.join(" "));
     }
     let message = match &r.body {
-        Body::Report { rendered, reference } => builder.multipart(
-            MultiPart::mixed().multipart(MultiPart::alternative_plain_html(rendered.text.clone(), rendered.html.clone())).singlepart(
-                Attachment::new(format!("{}.json", header_safe(reference)))
-                    .body(rendered.json.clone(), ContentType::parse("application/json").map_err(|e| MessageError::Build(e.to_string()))?),
-            ),
-        ),
+        Body::Report { rendered, reference } => {
+            let json = ContentType::parse("application/json").map_err(|e| MessageError::Build(e.to_string()))?;
+            let mut parts = MultiPart::mixed()
+                .multipart(MultiPart::alternative_plain_html(rendered.text.clone(), rendered.html.clone()))
+                .singlepart(Attachment::new(format!("{}.json", header_safe(reference))).body(rendered.json.clone(), json.clone()));
+            if let Some(stix) = &rendered.stix {
+                parts = parts.singlepart(Attachment::new(format!("{}.stix.json", header_safe(reference))).body(stix.clone(), json));
+            }
+            builder.multipart(parts)
+        }
         Body::Text(t) => builder.singlepart(SinglePart::plain(t.to_string())),
     }
     .map_err(|e| MessageError::Build(e.to_string()))?;

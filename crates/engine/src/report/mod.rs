@@ -7,7 +7,8 @@ pub mod build;
 pub mod disclosure;
 pub mod model;
 pub mod render;
+pub mod stix;
 
 pub use build::{Inputs, build, reference};
 pub use model::*;
-pub use render::{RenderError, Rendered, render, sanitize_for_display};
+pub use render::{RenderError, RenderOptions, Rendered, render, sanitize_for_display};

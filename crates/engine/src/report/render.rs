@@ -16,7 +16,9 @@ pub struct Rendered {
     pub text: String,
     pub html: String,
     pub json: String,
-    /// SHA-256 over text, HTML and JSON.
+    /// The STIX 2.1 bundle, when the deployment sends one.
+    pub stix: Option<String>,
+    /// SHA-256 over text, HTML, JSON and STIX.
     pub digest: String,
 }
 
@@ -35,7 +37,15 @@ fn template(dir: Option<&Path>, name: &str, shipped: &'static str) -> Result<Str
     }
 }
 
-pub fn render(report: &Report, templates_dir: Option<&Path>) -> Result<Rendered, RenderError> {
+/// How to render: the customer's templates, and the STIX bundle's organisation (none: no bundle).
+#[derive(Debug, Clone, Default)]
+pub struct RenderOptions<'a> {
+    pub templates_dir: Option<&'a Path>,
+    pub stix_organisation: Option<&'a str>,
+}
+
+pub fn render(report: &Report, options: &RenderOptions<'_>) -> Result<Rendered, RenderError> {
+    let templates_dir = options.templates_dir;
     let mut env = minijinja::Environment::new();
     env.set_undefined_behavior(minijinja::UndefinedBehavior::Strict);
     env.set_trim_blocks(true);
@@ -51,12 +61,13 @@ pub fn render(report: &Report, templates_dir: Option<&Path>) -> Result<Rendered,
     let text = run("report.txt.j2")?;
     let html = run("report.html.j2")?;
     let json = serde_json::to_string_pretty(report).unwrap_or_default();
+    let stix = options.stix_organisation.map(|o| serde_json::to_string_pretty(&super::stix::bundle(report, o)).unwrap_or_default());
     let mut h = Sha256::new();
-    for part in [&text, &html, &json] {
+    for part in [&text, &html, &json, stix.as_deref().unwrap_or("")] {
         h.update((part.len() as u64).to_be_bytes());
         h.update(part.as_bytes());
     }
-    Ok(Rendered { digest: hex::encode(h.finalize()), text, html, json })
+    Ok(Rendered { digest: hex::encode(h.finalize()), text, html, json, stix })
 }
 
 /// HTML made safe to show in the app: scripts, event handlers, styles that

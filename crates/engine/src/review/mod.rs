@@ -86,7 +86,10 @@ impl<'a> Reviewer<'a> {
             // the time the data was gathered.
             generated_at: run.as_ref().map(|r| r.finished_at.clone().unwrap_or_else(|| r.started_at.clone())).unwrap_or_else(|| detail.summary.received_at.clone()),
         });
-        let rendered = report::render(&built, self.config.report.templates_dir.as_deref())?;
+        let rendered = report::render(
+            &built,
+            &report::RenderOptions { templates_dir: self.config.report.templates_dir.as_deref(), stix_organisation: self.config.report.stix_organisation.as_deref() },
+        )?;
         Ok((built, rendered))
     }
 
