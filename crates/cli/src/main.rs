@@ -523,7 +523,7 @@ async fn run(cli: Cli) -> Result<()> {
             let store = open_store(&config, cli.db.as_deref()).await?;
             let out = config.outbound.as_ref().context("no [outbound] section in the config")?;
             let smtp = out.smtp.as_ref().context("no [outbound.smtp] section in the config")?;
-            print_json(&drawbridge_engine::outbound::outbox::send_due(&store, smtp, &out.retry()).await?)
+            print_json(&drawbridge_engine::outbound::outbox::send_due(&store, smtp, &out.retry(), out.sent_copy(config.intake.imap.as_ref()).as_ref()).await?)
         }
         Command::Secret(SecretCommand::Set { name }) => {
             let mut value = String::new();

@@ -86,6 +86,11 @@ async fn submit(lab: &Path, raw: &[u8]) {
 
 /// Every message in the MSSP analyst's inbox, raw.
 async fn mssp_inbox(lab: &Path) -> Vec<Vec<u8>> {
+    mailbox(lab, "analyst@mssp.example.net", "analyst-pw", "INBOX").await
+}
+
+/// Every message in one folder of a lab account, raw.
+async fn mailbox(lab: &Path, user: &str, password: &str, folder: &str) -> Vec<Vec<u8>> {
     use futures::TryStreamExt;
     let cfg = drawbridge_engine::intake::tls::client_config(Some(&lab.join("tls/ca.pem")), false).expect("tls");
     let tcp = tokio::net::TcpStream::connect("127.0.0.1:10993").await.expect("connect");
@@ -93,8 +98,8 @@ async fn mssp_inbox(lab: &Path) -> Vec<Vec<u8>> {
     let stream = tokio_rustls::TlsConnector::from(cfg).connect(name, tcp).await.expect("tls");
     let mut client = async_imap::Client::new(stream);
     client.read_response().await.expect("greeting");
-    let mut session = client.login("analyst@mssp.example.net", "analyst-pw").await.map_err(|(e, _)| e).expect("login");
-    let mailbox = session.select("INBOX").await.expect("select");
+    let mut session = client.login(user, password).await.map_err(|(e, _)| e).expect("login");
+    let Ok(mailbox) = session.select(folder).await else { return Vec::new() };
     let mut out = Vec::new();
     if mailbox.exists > 0 {
         let fetches: Vec<_> = session.fetch("1:*", "BODY.PEEK[]").await.expect("fetch").try_collect().await.expect("messages");
@@ -193,6 +198,7 @@ path = "{root}/demo/assets.csv"
 {directory}
 [outbound]
 from = "Corp SOC <mssp-requests@corp.example>"
+sent_folder = "Sent"
 retry_base_seconds = 1
 max_backoff_seconds = 2
 
@@ -268,6 +274,17 @@ password_secret = "e2e-smtp"
     // The draft (refreshed while the playbook was still gathering), then the analyst, then the sending.
     assert_eq!(actions.first(), Some(&"draft"));
     assert_eq!(actions.iter().filter(|a| **a != "draft").copied().collect::<Vec<_>>(), ["redact", "approve", "sent"]);
+
+    // A copy is filed in the Sent folder of Drawbridge's own mailbox.
+    let started = Instant::now();
+    let filed = loop {
+        let sent = mailbox(&lab, "mssp-requests@corp.example", "mssp-requests-pw", "Sent").await;
+        if sent.iter().any(|m| String::from_utf8_lossy(m).contains(&format!("DB-{id}.json"))) || started.elapsed() > Duration::from_secs(15) {
+            break sent;
+        }
+        tokio::time::sleep(Duration::from_millis(300)).await;
+    };
+    assert!(filed.iter().any(|m| String::from_utf8_lossy(m).contains(&format!("DB-{id}.json"))), "the sent reply is filed in Sent");
 
     // 4. With Postfix down the next reply waits in the outbox, then goes out.
     let subject2 = format!("Any sign of 203.0.113.7? case {tag}-2");

@@ -52,7 +52,7 @@ pub fn spawn_workers(config: &Config, store: &crate::store::Store, interval: Dur
     if let Some(out) = &config.outbound {
         if let Some(smtp) = out.smtp.clone() {
             info!(host = %smtp.host, port = smtp.port, "sending approved replies");
-            tasks.spawn(crate::outbound::outbox::run(store.clone(), smtp, out.retry(), interval));
+            tasks.spawn(crate::outbound::outbox::run(store.clone(), smtp, out.retry(), out.sent_copy(config.intake.imap.as_ref()), interval));
         }
     }
 }

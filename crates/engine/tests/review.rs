@@ -142,7 +142,7 @@ async fn an_edit_after_approval_withdraws_the_reply_until_approved_again() {
     assert_eq!(view.outbox[0].state, "cancelled", "the approved reply is withdrawn");
     // Nothing is due: the SMTP server below does not exist, and no attempt is made.
     let smtp: drawbridge_engine::outbound::smtp::SmtpConfig = toml::from_str("host = \"127.0.0.1\"\nport = 9").expect("smtp");
-    let pass = drawbridge_engine::outbound::outbox::send_due(&store, &smtp, &Default::default()).await.expect("pass");
+    let pass = drawbridge_engine::outbound::outbox::send_due(&store, &smtp, &Default::default(), None).await.expect("pass");
     assert_eq!(pass.sent + pass.deferred, 0);
     let view = reviewer.approve(id, "bob").await.expect("approve again");
     assert_eq!(view.state, ReviewState::Queued);

@@ -108,6 +108,19 @@ async fn connect(cfg: &ImapConfig) -> Result<Client<Stream>, ImapError> {
     }
 }
 
+/// Appends a copy of a message we sent to `folder` (created if missing) of
+/// the mailbox account in `cfg`, flagged as read.
+pub async fn append_copy(cfg: &ImapConfig, folder: &str, message: &[u8]) -> Result<(), ImapError> {
+    let password = secrets::resolve(&cfg.password_secret)?;
+    let client = connect(cfg).await?;
+    let mut session = client.login(&cfg.username, &password).await.map_err(|(e, _)| ImapError::Login(cfg.username.clone(), e.to_string()))?;
+    // Fails harmlessly when it exists already.
+    let _ = session.create(folder).await;
+    session.append(folder, Some("(\\Seen)"), None, message).await?;
+    session.logout().await.ok();
+    Ok(())
+}
+
 async fn run_session(ingestor: &Ingestor, cfg: &ImapConfig) -> Result<(), ImapError> {
     let password = secrets::resolve(&cfg.password_secret)?;
     let client = connect(cfg).await?;

@@ -22,6 +22,10 @@ pub struct OutboundConfig {
     pub retry_base_seconds: u64,
     #[serde(default = "default_max_backoff")]
     pub max_backoff_seconds: u64,
+    /// File a copy of every sent reply in this folder of the `[intake.imap]`
+    /// mailbox (e.g. `Sent`); off when absent.
+    #[serde(default)]
+    pub sent_folder: Option<String>,
     /// Reply at once "received, reference DB-…, under review" to verified
     /// requests (off by default; it carries no findings).
     #[serde(default)]
@@ -38,6 +42,11 @@ fn default_max_backoff() -> u64 {
 impl OutboundConfig {
     pub fn retry(&self) -> outbox::RetryPolicy {
         outbox::RetryPolicy { base: std::time::Duration::from_secs(self.retry_base_seconds), max: std::time::Duration::from_secs(self.max_backoff_seconds.max(1)) }
+    }
+
+    /// Where sent replies are filed, when `sent_folder` and `[intake.imap]` are both set.
+    pub fn sent_copy(&self, imap: Option<&crate::config::ImapConfig>) -> Option<outbox::SentCopy> {
+        Some(outbox::SentCopy { imap: imap?.clone(), folder: self.sent_folder.clone()? })
     }
 
     /// The domain of our Message-IDs.

@@ -34,8 +34,17 @@ pub struct Pass {
     pub cancelled: usize,
 }
 
-/// Sends every due message once; failures are rescheduled.
-pub async fn send_due(store: &Store, smtp: &SmtpConfig, retry: &RetryPolicy) -> Result<Pass, StoreError> {
+/// Where copies of sent replies go: a folder of the mailbox account.
+#[derive(Debug, Clone)]
+pub struct SentCopy {
+    pub imap: crate::config::ImapConfig,
+    pub folder: String,
+}
+
+/// Sends every due message once; failures are rescheduled. A copy of each
+/// sent message is appended to `sent_copy`'s folder when given (a failure
+/// there is logged: the reply itself has gone).
+pub async fn send_due(store: &Store, smtp: &SmtpConfig, retry: &RetryPolicy, sent_copy: Option<&SentCopy>) -> Result<Pass, StoreError> {
     let now = chrono::Utc::now();
     let mut pass = Pass::default();
     for item in store.due_outbox(&now.to_rfc3339_opts(chrono::SecondsFormat::Millis, true)).await? {
@@ -56,6 +65,11 @@ pub async fn send_due(store: &Store, smtp: &SmtpConfig, retry: &RetryPolicy) -> 
                 };
                 store.outbox_sent(item.id, &response, &audit).await?;
                 pass.sent += 1;
+                if let Some(copy) = sent_copy {
+                    if let Err(e) = crate::intake::imap::append_copy(&copy.imap, &copy.folder, &item.message).await {
+                        warn!(outbox = item.id, folder = %copy.folder, error = %e, "reply sent, but its copy could not be filed");
+                    }
+                }
             }
             Err(e) => {
                 let attempts = item.attempts as u32 + 1;
@@ -71,9 +85,9 @@ pub async fn send_due(store: &Store, smtp: &SmtpConfig, retry: &RetryPolicy) -> 
 }
 
 /// Runs the outbox until the task is dropped: a pass every `every`.
-pub async fn run(store: Store, smtp: SmtpConfig, retry: RetryPolicy, every: Duration) {
+pub async fn run(store: Store, smtp: SmtpConfig, retry: RetryPolicy, sent_copy: Option<SentCopy>, every: Duration) {
     loop {
-        if let Err(e) = send_due(&store, &smtp, &retry).await {
+        if let Err(e) = send_due(&store, &smtp, &retry, sent_copy.as_ref()).await {
             warn!(error = %e, "outbox pass failed");
         }
         tokio::time::sleep(every).await;
