@@ -40,7 +40,7 @@ async fn get_review(state: tauri::State<'_, AppState>, id: i64) -> Result<Review
     Reviewer::new(&state.store, &state.config).view(id).await.map(screen).map_err(|e| e.to_string())
 }
 
-/// One review decision: `redact`, `reveal` or `reset` a value (`fact`),
+/// One review decision: `redact`, `reveal` or `reset` a value or section (`fact`),
 /// `summary` (`text`), `approve`, or `reject` (`text` is the reason).
 #[tauri::command]
 async fn review_action(state: tauri::State<'_, AppState>, id: i64, action: String, fact: Option<String>, text: Option<String>) -> Result<ReviewScreen, String> {

@@ -252,14 +252,15 @@ enum ReviewCommand {
         #[arg(long)]
         reply: bool,
     },
-    /// Withhold one value (its id from `report show ID --format json`).
+    /// Withhold one value (its id from `report show ID --format json`), or a
+    /// section: `kind:value|step` (one finding) or `kind:value` (one indicator).
     Redact {
         id: i64,
         fact: String,
         #[arg(long = "as")]
         actor: String,
     },
-    /// Send one value as it is, whatever the policy says.
+    /// Send one value (or section) as it is, whatever the policy says.
     Reveal {
         id: i64,
         fact: String,

@@ -121,9 +121,17 @@ async fn redaction_and_summary_edits_show_in_the_diff_and_the_audit_log() {
     let view = reviewer.edit_summary(id, "Owner found; no firewall block needed.", "alice").await.expect("edit");
     assert!(view.rendered.text.starts_with("Owner found; no firewall block needed."));
     assert!(reviewer.redact(id, "no-such-fact", "alice").await.is_err());
+    // A whole section: every value of the directory's finding for the host.
+    let view = reviewer.redact(id, "hostname:WKS-FIN-042|host_owner", "alice").await.expect("redact section");
+    let ad = view.report.indicators[0].findings.iter().find(|f| f.step == "host_owner").expect("finding");
+    assert!(ad.facts.iter().all(|f| f.disclosure == Disclosure::Withheld), "{:?}", ad.facts);
+    assert!(!view.rendered.text.contains("Accountant") && !view.rendered.json.contains("Accountant"));
+    let view = reviewer.reset(id, "hostname:WKS-FIN-042|host_owner", "alice").await.expect("reset section");
+    let ad = view.report.indicators[0].findings.iter().find(|f| f.step == "host_owner").expect("finding");
+    assert_eq!(ad.facts.iter().find(|f| f.label == "managed_by.title").map(|f| f.value.as_str()), Some("Accountant"), "back to the policy");
     let log = store.audit_log(Some(id)).await.expect("audit");
     let actions: Vec<&str> = log.iter().map(|e| e.action.as_str()).collect();
-    assert_eq!(actions, ["draft", "redact", "reveal", "edit_summary"]);
+    assert_eq!(actions, ["draft", "redact", "reveal", "edit_summary", "redact", "reset"]);
     assert!(log.iter().skip(1).all(|e| e.actor == "alice" && e.before_digest != e.after_digest));
 }
 

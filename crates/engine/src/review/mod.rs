@@ -197,29 +197,36 @@ impl<'a> Reviewer<'a> {
         self.view(request_id).await
     }
 
-    pub async fn redact(&self, request_id: i64, fact_id: &str, actor: &str) -> Result<ReviewView, ReviewError> {
-        self.require_fact(request_id, fact_id).await?;
-        let id = fact_id.to_string();
-        self.edit(request_id, actor, "redact", serde_json::json!({ "fact": fact_id }), move |r| {
-            r.overrides.insert(id, Override::Redact);
-        })
-        .await
+    /// Withholds one value (a fact id) or a whole section: every value of
+    /// one finding (`kind:value|step`) or of one indicator (`kind:value`).
+    pub async fn redact(&self, request_id: i64, target: &str, actor: &str) -> Result<ReviewView, ReviewError> {
+        self.set_overrides(request_id, target, actor, "redact", Some(Override::Redact)).await
     }
 
-    pub async fn reveal(&self, request_id: i64, fact_id: &str, actor: &str) -> Result<ReviewView, ReviewError> {
-        self.require_fact(request_id, fact_id).await?;
-        let id = fact_id.to_string();
-        self.edit(request_id, actor, "reveal", serde_json::json!({ "fact": fact_id }), move |r| {
-            r.overrides.insert(id, Override::Reveal);
-        })
-        .await
+    /// Sends one value or a whole section as it is, whatever the policy says.
+    pub async fn reveal(&self, request_id: i64, target: &str, actor: &str) -> Result<ReviewView, ReviewError> {
+        self.set_overrides(request_id, target, actor, "reveal", Some(Override::Reveal)).await
     }
 
-    /// Back to what the policy decides for this value.
-    pub async fn reset(&self, request_id: i64, fact_id: &str, actor: &str) -> Result<ReviewView, ReviewError> {
-        let id = fact_id.to_string();
-        self.edit(request_id, actor, "reset", serde_json::json!({ "fact": fact_id }), move |r| {
-            r.overrides.remove(&id);
+    /// Back to what the policy decides for a value or section.
+    pub async fn reset(&self, request_id: i64, target: &str, actor: &str) -> Result<ReviewView, ReviewError> {
+        self.set_overrides(request_id, target, actor, "reset", None).await
+    }
+
+    async fn set_overrides(&self, request_id: i64, target: &str, actor: &str, action: &str, choice: Option<Override>) -> Result<ReviewView, ReviewError> {
+        let ids = self.targets(request_id, target).await?;
+        let detail = serde_json::json!({ "target": target, "values": ids.len() });
+        self.edit(request_id, actor, action, detail, move |r| {
+            for id in ids {
+                match choice {
+                    Some(c) => {
+                        r.overrides.insert(id, c);
+                    }
+                    None => {
+                        r.overrides.remove(&id);
+                    }
+                }
+            }
         })
         .await
     }
@@ -229,10 +236,13 @@ impl<'a> Reviewer<'a> {
         self.edit(request_id, actor, "edit_summary", serde_json::json!({ "summary": text }), move |r| r.summary = Some(text)).await
     }
 
-    async fn require_fact(&self, request_id: i64, fact_id: &str) -> Result<(), ReviewError> {
+    /// The fact ids `target` names: itself, or every fact of the section it prefixes.
+    async fn targets(&self, request_id: i64, target: &str) -> Result<Vec<String>, ReviewError> {
         let view = self.view(request_id).await?;
-        let known = view.report.indicators.iter().flat_map(|i| &i.findings).flat_map(|f| &f.facts).any(|f| f.id == fact_id);
-        if known { Ok(()) } else { Err(ReviewError::Refused(format!("request {request_id} has no value {fact_id:?}"))) }
+        let section = format!("{target}|");
+        let ids: Vec<String> =
+            view.report.indicators.iter().flat_map(|i| &i.findings).flat_map(|f| &f.facts).filter(|f| f.id == target || f.id.starts_with(&section)).map(|f| f.id.clone()).collect();
+        if ids.is_empty() { Err(ReviewError::Refused(format!("request {request_id} has no value or section {target:?}"))) } else { Ok(ids) }
     }
 
     /// Approves exactly what `view` shows now. When enough different people
