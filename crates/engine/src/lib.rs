@@ -9,6 +9,7 @@
 pub mod classify;
 pub mod config;
 pub mod connectors;
+pub mod digest;
 pub mod indicators;
 pub mod ingest;
 pub mod outbound;

@@ -85,7 +85,8 @@ steps:
     needs: [user]
 "#;
 
-async fn run(store: &Store, pb: &playbook::Playbook, request_id: i64, executor: Arc<dyn Executor>, limit: usize) -> drawbridge_engine::store::PlaybookRun {
+/// The plan of `pb` for a stored request, as an enrichment request over the default window.
+async fn plan_for(store: &Store, pb: &playbook::Playbook, request_id: i64) -> playbook::Plan {
     let detail = store.request(request_id).await.expect("request");
     let ctx = playbook::RequestContext {
         id: Some(request_id),
@@ -99,7 +100,11 @@ async fn run(store: &Store, pb: &playbook::Playbook, request_id: i64, executor: 
             .map(|i| drawbridge_engine::indicators::Indicator { kind: i.kind, value: i.value.clone(), defanged: false, occurrences: 1, source: i.source.clone() })
             .collect(),
     };
-    let plan = playbook::plan(pb, &ctx).expect("plan");
+    playbook::plan(pb, &ctx).expect("plan")
+}
+
+async fn run(store: &Store, pb: &playbook::Playbook, request_id: i64, executor: Arc<dyn Executor>, limit: usize) -> drawbridge_engine::store::PlaybookRun {
+    let plan = plan_for(store, pb, request_id).await;
     Runner::new(store.clone(), executor).with_limit("active_directory", limit).run(request_id, pb, &plan).await.expect("run")
 }
 
@@ -219,16 +224,7 @@ async fn rate_limit_spaces_calls_to_a_connector() {
     let hosts: Vec<String> = (1..=6).map(|i| format!("WKS-OK-{i}")).collect();
     let id = request_with(&store, &format!("Hosts {}.", hosts.join(", "))).await;
     let pb = playbook(HOSTS);
-    let detail = store.request(id).await.expect("request");
-    let ctx = playbook::RequestContext {
-        id: Some(id),
-        subject: String::new(),
-        sender: String::new(),
-        request_type: "enrichment".into(),
-        window: drawbridge_engine::playbook::window::window("", chrono::Utc::now()),
-        indicators: detail.indicators.iter().map(|i| drawbridge_engine::indicators::Indicator { kind: i.kind, value: i.value.clone(), defanged: false, occurrences: 1, source: i.source.clone() }).collect(),
-    };
-    let plan = playbook::plan(&pb, &ctx).expect("plan");
+    let plan = plan_for(&store, &pb, id).await;
     let started = tokio::time::Instant::now();
     let mut runner = Runner::new(store.clone(), Arc::new(Scripted::default())).with_limit("active_directory", 6).with_rate("active_directory", 20.0);
     let result = runner.run(id, &pb, &plan).await.expect("run");

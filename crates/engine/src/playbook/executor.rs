@@ -61,19 +61,11 @@ impl Connectors {
     }
 
     fn siem(&self) -> Result<&Elastic, CallError> {
-        match &self.siem {
-            None => Err(CallError { message: "connector siem is not configured".into(), transient: false }),
-            Some(Err(e)) => Err(CallError { message: e.clone(), transient: false }),
-            Some(Ok(s)) => Ok(s),
-        }
+        configured(&self.siem, "siem")
     }
 
     async fn splunk_sighting(&self, input: &BTreeMap<String, String>) -> Result<Option<serde_json::Value>, CallError> {
-        let splunk = match &self.splunk {
-            None => return Err(CallError { message: "connector splunk is not configured".into(), transient: false }),
-            Some(Err(e)) => return Err(CallError { message: e.clone(), transient: false }),
-            Some(Ok(s)) => s,
-        };
+        let splunk = configured(&self.splunk, "splunk")?;
         let (kind, start, end) = indicator_window(input)?;
         let value = input.get("value").map(String::as_str).unwrap_or("");
         splunk.sighting(kind, value, start, end).await.map_err(|e| CallError { transient: e.is_transient(), message: e.to_string() }).and_then(to_json)
@@ -93,6 +85,16 @@ impl Connectors {
 
     async fn forget_ad(&self) {
         *self.ad.lock().await = None;
+    }
+}
+
+/// A connector built at start-up: absent when not configured, or the error
+/// that kept it from being built.
+fn configured<'a, T>(slot: &'a Option<Result<T, String>>, name: &str) -> Result<&'a T, CallError> {
+    match slot {
+        None => Err(CallError { message: format!("connector {name} is not configured"), transient: false }),
+        Some(Err(e)) => Err(CallError { message: e.clone(), transient: false }),
+        Some(Ok(c)) => Ok(c),
     }
 }
 
@@ -132,11 +134,7 @@ impl Executor for Connectors {
                     ad.groups(&get("identifier")).await.map_err(ad_error).and_then(to_json)
                 }
                 "firewall.sessions" => {
-                    let fw = match &self.firewall {
-                        None => return Err(CallError { message: "connector firewall is not configured".into(), transient: false }),
-                        Some(Err(e)) => return Err(CallError { message: e.clone(), transient: false }),
-                        Some(Ok(fw)) => fw,
-                    };
+                    let fw = configured(&self.firewall, "firewall")?;
                     let (kind, start, end) = indicator_window(input)?;
                     fw.sessions(kind, &get("value"), start, end)
                         .await

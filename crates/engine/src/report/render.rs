@@ -4,7 +4,6 @@
 //! them with their own (`[report] templates_dir`, same file names).
 
 use super::model::Report;
-use sha2::{Digest, Sha256};
 use std::path::Path;
 
 const TEXT: &str = include_str!("../../templates/report.txt.j2");
@@ -62,12 +61,8 @@ pub fn render(report: &Report, options: &RenderOptions<'_>) -> Result<Rendered, 
     let html = run("report.html.j2")?;
     let json = serde_json::to_string_pretty(report).unwrap_or_default();
     let stix = options.stix_organisation.map(|o| serde_json::to_string_pretty(&super::stix::bundle(report, o)).unwrap_or_default());
-    let mut h = Sha256::new();
-    for part in [&text, &html, &json, stix.as_deref().unwrap_or("")] {
-        h.update((part.len() as u64).to_be_bytes());
-        h.update(part.as_bytes());
-    }
-    Ok(Rendered { digest: hex::encode(h.finalize()), text, html, json, stix })
+    let digest = crate::digest::of_parts(&[&text, &html, &json, stix.as_deref().unwrap_or("")]);
+    Ok(Rendered { digest, text, html, json, stix })
 }
 
 /// HTML made safe to show in the app: scripts, event handlers, styles that

@@ -262,10 +262,10 @@ impl<'a> Reviewer<'a> {
             ReviewState::Rejected => return Err(ReviewError::Refused(format!("request {request_id} was rejected; edit the report to reopen it"))),
             other => return Err(ReviewError::Refused(format!("request {request_id} is already {}", other.as_str()))),
         }
-        if view.rendered.digest != row.digest {
-            // The data under the report changed since it was last saved (a new run).
-            row.digest = view.rendered.digest.clone();
-        }
+        // The stored digest is what the change is made against; the new one
+        // differs when the data under the report changed since (a new run).
+        let before = row.digest.clone();
+        row.digest = view.rendered.digest.clone();
         let detail = self.store.request(request_id).await?;
         let recipients = self.recipients(&detail)?;
         let mut approvals: Vec<Approval> = row.approvals.iter().filter(|a| a.digest == view.rendered.digest).cloned().collect();
@@ -274,22 +274,13 @@ impl<'a> Reviewer<'a> {
         }
         approvals.push(Approval { actor: actor.into(), at: chrono::Utc::now().to_rfc3339_opts(chrono::SecondsFormat::Millis, true), digest: view.rendered.digest.clone() });
         let complete = approvals.len() >= view.approvals_required;
-        let before = self.store.report_row(request_id).await?.map(|r| r.digest).unwrap_or_default();
         row.approvals = approvals;
         let mut enqueue = None;
         if complete {
             row.state = ReviewState::Approved;
             if let Some(out) = &self.config.outbound {
-                let (bytes, message_id, from, to) = message::build(&Reply {
-                    from: &out.from,
-                    to: &recipients,
-                    original_subject: detail.summary.subject.as_deref(),
-                    in_reply_to: detail.message_id.as_deref(),
-                    references: &references(&detail),
-                    body: Body::Report { rendered: &view.rendered, reference: &view.report.reference },
-                    id_domain: &out.domain(),
-                })?;
-                enqueue = Some(NewOutbox { request_id, kind: "report".into(), digest: view.rendered.digest.clone(), message_id, envelope_from: from, recipients: to, message: bytes });
+                let body = Body::Report { rendered: &view.rendered, reference: &view.report.reference };
+                enqueue = Some(outbox_message(out, &detail, &recipients, "report", view.rendered.digest.clone(), body)?);
                 row.state = ReviewState::Queued;
             }
         }
@@ -328,16 +319,7 @@ impl<'a> Reviewer<'a> {
                     "Thank you for your request (our reference {}). We are unable to answer it.\r\n\r\nThis is an automated message from the customer's security team.\r\n",
                     report::reference(request_id)
                 );
-                let (bytes, message_id, from, to) = message::build(&Reply {
-                    from: &out.from,
-                    to: &recipients,
-                    original_subject: detail.summary.subject.as_deref(),
-                    in_reply_to: detail.message_id.as_deref(),
-                    references: &references(&detail),
-                    body: Body::Text(&text),
-                    id_domain: &out.domain(),
-                })?;
-                Some(NewOutbox { request_id, kind: "refusal".into(), digest: before.clone(), message_id, envelope_from: from, recipients: to, message: bytes })
+                Some(outbox_message(out, &detail, &recipients, "refusal", before.clone(), Body::Text(&text))?)
             }
             _ => None,
         };
@@ -366,19 +348,25 @@ impl Reviewer<'_> {
         let Ok(recipients) = self.recipients(&detail) else { return Ok(false) };
         let reference = report::reference(request_id);
         let text = format!("We have received your request. Our reference: {reference}. It is under review; the answer follows once it is approved.\r\n");
-        let (bytes, message_id, from, to) = message::build(&Reply {
-            from: &out.from,
-            to: &recipients,
-            original_subject: detail.summary.subject.as_deref(),
-            in_reply_to: detail.message_id.as_deref(),
-            references: &references(&detail),
-            body: Body::Text(&text),
-            id_domain: &out.domain(),
-        })?;
-        let audit = NewAudit { actor: SYSTEM.into(), action: "acknowledge".into(), request_id: Some(request_id), before_digest: None, after_digest: None, detail: serde_json::json!({ "message_id": message_id }) };
-        self.store.enqueue(&NewOutbox { request_id, kind: "acknowledgement".into(), digest: String::new(), message_id, envelope_from: from, recipients: to, message: bytes }, &audit).await?;
+        let message = outbox_message(out, &detail, &recipients, "acknowledgement", String::new(), Body::Text(&text))?;
+        let audit = NewAudit { actor: SYSTEM.into(), action: "acknowledge".into(), request_id: Some(request_id), before_digest: None, after_digest: None, detail: serde_json::json!({ "message_id": message.message_id }) };
+        self.store.enqueue(&message, &audit).await?;
         Ok(true)
     }
+}
+
+/// A reply of `kind` to the request, threaded to it, ready for the outbox.
+fn outbox_message(out: &crate::outbound::OutboundConfig, detail: &crate::store::RequestDetail, recipients: &[String], kind: &str, digest: String, body: Body<'_>) -> Result<NewOutbox, ReviewError> {
+    let (bytes, message_id, from, to) = message::build(&Reply {
+        from: &out.from,
+        to: recipients,
+        original_subject: detail.summary.subject.as_deref(),
+        in_reply_to: detail.message_id.as_deref(),
+        references: &references(detail),
+        body,
+        id_domain: &out.domain(),
+    })?;
+    Ok(NewOutbox { request_id: detail.summary.id, kind: kind.into(), digest, message_id, envelope_from: from, recipients: to, message: bytes })
 }
 
 fn references(detail: &crate::store::RequestDetail) -> Vec<String> {

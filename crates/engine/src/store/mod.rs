@@ -336,10 +336,6 @@ impl Store {
         self.backend.enqueue(message, audit).await
     }
 
-    pub async fn append_audit(&self, audit: &NewAudit) -> Result<(), StoreError> {
-        self.backend.append_audit(audit).await
-    }
-
     pub async fn audit_log(&self, request_id: Option<i64>) -> Result<Vec<AuditEntry>, StoreError> {
         self.backend.audit_log(request_id).await
     }

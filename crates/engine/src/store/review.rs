@@ -6,7 +6,6 @@
 use super::StoreError;
 use super::sqlite::Sqlite;
 use serde::{Deserialize, Serialize};
-use sha2::{Digest, Sha256};
 use sqlx::Row;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
@@ -124,13 +123,8 @@ pub struct OutboxItem {
 /// The hash of an audit entry: SHA-256 over the previous hash and every
 /// field, each length-prefixed so that no two entries can collide by shifting text.
 pub fn audit_hash(prev: &str, at: &str, actor: &str, action: &str, request_id: Option<i64>, before: Option<&str>, after: Option<&str>, detail: &str) -> String {
-    let mut h = Sha256::new();
     let rid = request_id.map(|r| r.to_string()).unwrap_or_default();
-    for part in [prev, at, actor, action, rid.as_str(), before.unwrap_or("-"), after.unwrap_or("-"), detail] {
-        h.update((part.len() as u64).to_be_bytes());
-        h.update(part.as_bytes());
-    }
-    hex::encode(h.finalize())
+    crate::digest::of_parts(&[prev, at, actor, action, rid.as_str(), before.unwrap_or("-"), after.unwrap_or("-"), detail])
 }
 
 fn now() -> String {
@@ -171,6 +165,26 @@ fn outbox_from_row(r: &sqlx::sqlite::SqliteRow) -> Result<OutboxItem, StoreError
         created_at: r.try_get("created_at")?,
         sent_at: r.try_get("sent_at")?,
     })
+}
+
+/// Queues a message for sending, due now.
+async fn insert_outbox(tx: &mut sqlx::Transaction<'_, sqlx::Sqlite>, m: &NewOutbox) -> Result<(), StoreError> {
+    sqlx::query(
+        "INSERT INTO outbox (request_id, kind, digest, message_id, envelope_from, recipients, message, state, next_attempt_at, created_at)
+         VALUES (?, ?, ?, ?, ?, ?, ?, 'queued', ?, ?)",
+    )
+    .bind(m.request_id)
+    .bind(&m.kind)
+    .bind(&m.digest)
+    .bind(&m.message_id)
+    .bind(&m.envelope_from)
+    .bind(serde_json::to_string(&m.recipients)?)
+    .bind(&m.message)
+    .bind(now())
+    .bind(now())
+    .execute(&mut **tx)
+    .await?;
+    Ok(())
 }
 
 async fn append_audit(tx: &mut sqlx::Transaction<'_, sqlx::Sqlite>, a: &NewAudit) -> Result<(), StoreError> {
@@ -241,21 +255,7 @@ impl Sqlite {
         .execute(&mut *tx)
         .await?;
         if let Some(m) = enqueue {
-            sqlx::query(
-                "INSERT INTO outbox (request_id, kind, digest, message_id, envelope_from, recipients, message, state, next_attempt_at, created_at)
-                 VALUES (?, ?, ?, ?, ?, ?, ?, 'queued', ?, ?)",
-            )
-            .bind(m.request_id)
-            .bind(&m.kind)
-            .bind(&m.digest)
-            .bind(&m.message_id)
-            .bind(&m.envelope_from)
-            .bind(serde_json::to_string(&m.recipients)?)
-            .bind(&m.message)
-            .bind(now())
-            .bind(now())
-            .execute(&mut *tx)
-            .await?;
+            insert_outbox(&mut tx, m).await?;
         }
         append_audit(&mut tx, audit).await?;
         tx.commit().await?;
@@ -265,29 +265,8 @@ impl Sqlite {
     /// Queues a message that needs no approval (the receipt), with its audit entry.
     pub(super) async fn enqueue(&self, m: &NewOutbox, audit: &NewAudit) -> Result<(), StoreError> {
         let mut tx = self.pool.begin().await?;
-        sqlx::query(
-            "INSERT INTO outbox (request_id, kind, digest, message_id, envelope_from, recipients, message, state, next_attempt_at, created_at)
-             VALUES (?, ?, ?, ?, ?, ?, ?, 'queued', ?, ?)",
-        )
-        .bind(m.request_id)
-        .bind(&m.kind)
-        .bind(&m.digest)
-        .bind(&m.message_id)
-        .bind(&m.envelope_from)
-        .bind(serde_json::to_string(&m.recipients)?)
-        .bind(&m.message)
-        .bind(now())
-        .bind(now())
-        .execute(&mut *tx)
-        .await?;
+        insert_outbox(&mut tx, m).await?;
         append_audit(&mut tx, audit).await?;
-        tx.commit().await?;
-        Ok(())
-    }
-
-    pub(super) async fn append_audit(&self, a: &NewAudit) -> Result<(), StoreError> {
-        let mut tx = self.pool.begin().await?;
-        append_audit(&mut tx, a).await?;
         tx.commit().await?;
         Ok(())
     }
