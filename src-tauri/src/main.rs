@@ -3,18 +3,27 @@
 #![cfg_attr(not(debug_assertions), windows_subsystem = "windows")]
 
 use drawbridge_engine::config::Config;
+use drawbridge_engine::deployment::Deployment;
 use drawbridge_engine::ingest::Ingestor;
-use drawbridge_engine::sender::DnsSource;
+use drawbridge_engine::model::{ErrorKind, Failure};
 use drawbridge_engine::report;
 use drawbridge_engine::review::{ReviewView, Reviewer};
+use drawbridge_engine::sender::DnsSource;
 use drawbridge_engine::serve;
 use drawbridge_engine::store::{RequestDetail, RequestSummary, Store};
 use std::path::PathBuf;
+use std::sync::Arc;
 use std::time::Duration;
 
 struct AppState {
     store: Store,
-    config: Config,
+    deployment: Arc<Deployment>,
+}
+
+/// Errors cross into the window as `{kind, message}`, so the UI can show a
+/// source that is down differently from an action that is not allowed.
+fn store_failure(e: drawbridge_engine::store::StoreError) -> Failure {
+    Failure::new(e.kind(), e.to_string())
 }
 
 /// Who is acting: the signed-in OS user, or `DRAWBRIDGE_ANALYST`.
@@ -36,15 +45,21 @@ fn screen(view: ReviewView) -> ReviewScreen {
 }
 
 #[tauri::command]
-async fn get_review(state: tauri::State<'_, AppState>, id: i64) -> Result<ReviewScreen, String> {
-    Reviewer::new(&state.store, &state.config).view(id).await.map(screen).map_err(|e| e.to_string())
+async fn get_review(state: tauri::State<'_, AppState>, id: i64) -> Result<ReviewScreen, Failure> {
+    Ok(Reviewer::new(&state.store, &state.deployment).view(id).await.map(screen)?)
 }
 
 /// One review decision: `redact`, `reveal` or `reset` a value or section (`fact`),
 /// `summary` (`text`), `approve`, or `reject` (`text` is the reason).
 #[tauri::command]
-async fn review_action(state: tauri::State<'_, AppState>, id: i64, action: String, fact: Option<String>, text: Option<String>) -> Result<ReviewScreen, String> {
-    let r = Reviewer::new(&state.store, &state.config);
+async fn review_action(
+    state: tauri::State<'_, AppState>,
+    id: i64,
+    action: String,
+    fact: Option<String>,
+    text: Option<String>,
+) -> Result<ReviewScreen, Failure> {
+    let r = Reviewer::new(&state.store, &state.deployment);
     let who = analyst();
     let fact = fact.unwrap_or_default();
     let text = text.unwrap_or_default();
@@ -55,27 +70,25 @@ async fn review_action(state: tauri::State<'_, AppState>, id: i64, action: Strin
         "summary" => r.edit_summary(id, &text, &who).await,
         "approve" => r.approve(id, &who).await,
         "reject" => r.reject(id, &text, &who, false).await,
-        other => return Err(format!("unknown review action {other:?}")),
+        other => return Err(Failure::new(ErrorKind::InvalidInput, format!("unknown review action {other:?}"))),
     };
-    view.map(screen).map_err(|e| e.to_string())
+    Ok(view.map(screen)?)
 }
 
 /// The newest requests for the queue.
 #[tauri::command]
-async fn list_requests(state: tauri::State<'_, AppState>, limit: Option<i64>) -> Result<Vec<RequestSummary>, String> {
-    state.store.list_requests(limit.unwrap_or(200).clamp(1, 10_000)).await.map_err(|e| e.to_string())
+async fn list_requests(state: tauri::State<'_, AppState>, limit: Option<i64>) -> Result<Vec<RequestSummary>, Failure> {
+    state.store.list_requests(limit.unwrap_or(200).clamp(1, 10_000)).await.map_err(store_failure)
 }
 
 /// One request with its parsed message and indicators.
 #[tauri::command]
-async fn get_request(state: tauri::State<'_, AppState>, id: i64) -> Result<RequestDetail, String> {
-    state.store.request(id).await.map_err(|e| e.to_string())
+async fn get_request(state: tauri::State<'_, AppState>, id: i64) -> Result<RequestDetail, Failure> {
+    state.store.request(id).await.map_err(store_failure)
 }
 
 fn main() {
-    tracing_subscriber::fmt()
-        .with_env_filter(tracing_subscriber::EnvFilter::try_from_env("DRAWBRIDGE_LOG").unwrap_or_else(|_| "info".into()))
-        .init();
+    tracing_subscriber::fmt().with_env_filter(tracing_subscriber::EnvFilter::try_from_env("DRAWBRIDGE_LOG").unwrap_or_else(|_| "info".into())).init();
     let config_path = std::env::var_os("DRAWBRIDGE_CONFIG").map(PathBuf::from);
     let config = match Config::load(config_path.as_deref()) {
         Ok(c) => c,
@@ -99,19 +112,26 @@ fn main() {
             std::process::exit(1);
         }
     };
+    let deployment = match Deployment::new(config.clone()) {
+        Ok(d) => Arc::new(d),
+        Err(e) => {
+            eprintln!("drawbridge: {e}");
+            std::process::exit(1);
+        }
+    };
     // The watchers and workers run on Tauri's async runtime for the life of the app.
-    let (background_config, background_store) = (config.clone(), store.clone());
+    let (background_config, background_store, background_deployment) = (config.clone(), store.clone(), deployment.clone());
     tauri::async_runtime::spawn(async move {
         let mut tasks = tokio::task::JoinSet::new();
         if let Err(e) = serve::spawn_watchers(&background_config, &ingestor, Duration::from_secs(2), &mut tasks) {
             tracing::error!(error = %e, "cannot start the intake watchers");
             return;
         }
-        serve::spawn_workers(&background_config, &background_store, Duration::from_secs(2), &mut tasks);
+        serve::spawn_workers(&background_deployment, &background_store, Duration::from_secs(2), &mut tasks);
         while tasks.join_next().await.is_some() {}
     });
     let result = tauri::Builder::default()
-        .manage(AppState { store, config })
+        .manage(AppState { store, deployment })
         .invoke_handler(tauri::generate_handler![list_requests, get_request, get_review, review_action])
         .run(tauri::generate_context!("../tauri.conf.json"));
     if let Err(e) = result {

@@ -9,6 +9,7 @@ use drawbridge_engine::config::Config;
 use drawbridge_engine::ingest::{Ingestor, Origin};
 use drawbridge_engine::sender::DnsSource;
 use drawbridge_engine::store::{Source, Store};
+use drawbridge_testkit::labs;
 use fantoccini::{ClientBuilder, Locator};
 use std::process::{Child, Command};
 use std::time::{Duration, Instant};
@@ -34,12 +35,11 @@ fn tauri_driver() -> Option<std::path::PathBuf> {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn the_analyst_opens_a_request_redacts_a_value_and_approves() {
-    if std::env::var_os("DISPLAY").is_none() {
-        eprintln!("SKIPPED: no DISPLAY; `make test` runs this under Xvfb");
+    if std::env::var_os("DISPLAY").is_none() && !labs::missing("no DISPLAY (`make test` runs this under Xvfb)") {
         return;
     }
     let Some(driver_bin) = tauri_driver() else {
-        eprintln!("SKIPPED: tauri-driver is not installed (`make deps` installs it)");
+        labs::missing("tauri-driver is not installed (`make deps` installs it)");
         return;
     };
     // fantoccini's HTTP client needs a process-wide rustls provider.
@@ -48,7 +48,7 @@ async fn the_analyst_opens_a_request_redacts_a_value_and_approves() {
     let db = dir.path().join("app.db");
     let config_path = dir.path().join("drawbridge.toml");
     let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("..");
-    let lab = std::env::var_os("DRAWBRIDGE_MAIL_LAB").map(std::path::PathBuf::from);
+    let lab = labs::mail();
     let smtp = match &lab {
         Some(lab) => format!(
             "[outbound.smtp]\nhost = \"127.0.0.1\"\nport = 10587\ntls = \"starttls\"\nca_file = {:?}\nusername = \"mssp-requests@corp.example\"\npassword_secret = \"ui-smtp\"\n",
@@ -85,9 +85,9 @@ async fn the_analyst_opens_a_request_redacts_a_value_and_approves() {
     let origin = Origin { source: Source::File, reference: "ui-test.eml".into(), cursor: None };
     let id = ingestor.ingest(raw.as_bytes(), &origin).await.expect("ingest").request_id;
     // Its playbook, run as the app's worker would (the CSV inventory answers).
-    let executor = std::sync::Arc::new(drawbridge_engine::playbook::executor::Connectors::new(&config.connectors));
-    let mut runner = drawbridge_engine::playbook::Runner::new(store.clone(), executor);
-    drawbridge_engine::playbook::run_request(&store, &config, &mut runner, id).await.expect("playbook run");
+    let deployment = drawbridge_engine::deployment::Deployment::new(config.clone()).expect("deployment");
+    let mut runner = drawbridge_engine::playbook::Runner::new(store.clone(), deployment.connectors.clone());
+    drawbridge_engine::enrich::run_request(&store, &deployment, &mut runner, id).await.expect("playbook run");
 
     let port = 4444;
     let _driver = Driver(
@@ -165,7 +165,7 @@ async fn the_analyst_opens_a_request_redacts_a_value_and_approves() {
     let queued = String::from_utf8_lossy(&outbox[0].message).to_string();
     assert!(queued.contains("WKS-FIN-042") && !queued.contains("HP EliteDesk 800 G9"), "the queued reply is redacted");
     if let Some(lab) = &lab {
-        let delivered = eventually_delivered(lab, &message_id, Duration::from_secs(30)).expect("the app sent the reply to the MSSP");
+        let delivered = eventually_delivered(lab, &message_id, Duration::from_secs(30)).await.expect("the app sent the reply to the MSSP");
         assert!(delivered.contains("WKS-FIN-042"), "it is our reply");
         assert!(!delivered.contains("HP EliteDesk 800 G9"), "the delivered email lacks the redacted value");
     }
@@ -180,25 +180,17 @@ async fn screenshot(client: &fantoccini::Client, name: &str) {
     }
 }
 
-/// The reply to `message_id` in the MSSP's mailbox, fetched over IMAPS with curl.
-fn eventually_delivered(lab: &std::path::Path, message_id: &str, limit: Duration) -> Option<String> {
-    let ca = lab.join("tls/ca.pem");
-    let curl = |url: &str, request: Option<String>| {
-        let mut c = Command::new("curl");
-        c.args(["-s", "--cacert"]).arg(&ca).args(["-u", "analyst@mssp.example.net:analyst-pw", url]);
-        if let Some(r) = request {
-            c.args(["-X", &r]);
-        }
-        c.output().ok().filter(|o| o.status.success()).map(|o| String::from_utf8_lossy(&o.stdout).to_string())
-    };
+/// The reply to `message_id` in the MSSP's mailbox, read over IMAPS.
+async fn eventually_delivered(lab: &std::path::Path, message_id: &str, limit: Duration) -> Option<String> {
     let started = Instant::now();
     while started.elapsed() < limit {
-        let found = curl("imaps://127.0.0.1:10993/INBOX", Some(format!("UID SEARCH HEADER In-Reply-To \"{message_id}\"")));
-        let uid = found.as_deref().and_then(|s| s.split_whitespace().skip_while(|w| *w != "SEARCH").nth(1).map(str::to_string));
-        if let Some(uid) = uid {
-            return curl(&format!("imaps://127.0.0.1:10993/INBOX;UID={uid}"), None);
+        for raw in drawbridge_testkit::mail::mssp_inbox(lab).await {
+            let text = String::from_utf8_lossy(&raw).to_string();
+            if text.lines().any(|l| l.to_ascii_lowercase().starts_with("in-reply-to:") && l.contains(message_id)) {
+                return Some(text);
+            }
         }
-        std::thread::sleep(Duration::from_millis(500));
+        tokio::time::sleep(Duration::from_millis(500)).await;
     }
     None
 }

@@ -6,35 +6,13 @@
 //! attachment. With Postfix stopped the reply waits in the outbox and is
 //! delivered once Postfix is back.
 
+use drawbridge_testkit::emails::request as request_to;
+use drawbridge_testkit::labs;
+use drawbridge_testkit::mail::{PostfixDown, mailbox, mssp_inbox};
 use mail_parser::MimeHeaders;
-use std::path::{Path, PathBuf};
+use std::path::Path;
 use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant};
-
-fn mail_lab() -> Option<PathBuf> {
-    match std::env::var_os("DRAWBRIDGE_MAIL_LAB") {
-        Some(p) => Some(PathBuf::from(p)),
-        None => {
-            eprintln!("SKIPPED: DRAWBRIDGE_MAIL_LAB is not set; `make test` starts the mail lab");
-            None
-        }
-    }
-}
-
-fn lab_script(action: &str, lab: &Path) {
-    let script = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../tests/lab/mail.sh");
-    let status = Command::new("bash").arg(script).arg(action).arg(lab).status().expect("mail.sh");
-    assert!(status.success(), "mail.sh {action}");
-}
-
-/// Starts Postfix again when dropped, so a failure cannot leave the lab broken.
-struct PostfixDown<'a>(&'a Path);
-
-impl Drop for PostfixDown<'_> {
-    fn drop(&mut self) {
-        lab_script("start-postfix", self.0);
-    }
-}
 
 struct Serve(Child);
 
@@ -62,61 +40,12 @@ fn eventually<T>(limit: Duration, mut f: impl FnMut() -> Option<T>) -> Option<T>
     None
 }
 
-async fn submit(lab: &Path, raw: &[u8]) {
-    use lettre::address::Envelope;
-    use lettre::transport::smtp::authentication::Credentials;
-    use lettre::transport::smtp::client::{Certificate, Tls, TlsParameters};
-    use lettre::{AsyncSmtpTransport, AsyncTransport, Tokio1Executor};
-    let pem = std::fs::read(lab.join("tls/ca.pem")).expect("lab CA");
-    let tls = TlsParameters::builder("127.0.0.1".into()).add_root_certificate(Certificate::from_pem(&pem).expect("pem")).build_rustls().expect("tls");
-    let mailer = AsyncSmtpTransport::<Tokio1Executor>::builder_dangerous("127.0.0.1")
-        .port(10587)
-        .tls(Tls::Required(tls))
-        .credentials(Credentials::new("analyst@mssp.example.net".into(), "analyst-pw".into()))
-        .build();
-    let envelope = Envelope::new(Some("analyst@mssp.example.net".parse().expect("from")), vec!["mssp-requests@corp.example".parse().expect("to")]).expect("envelope");
-    for attempt in 1.. {
-        match mailer.send_raw(&envelope, raw).await {
-            Ok(_) => return,
-            Err(e) if e.is_transient() && attempt < 20 => tokio::time::sleep(Duration::from_millis(500)).await,
-            Err(e) => panic!("Postfix refused the request: {e}"),
-        }
-    }
-}
-
-/// Every message in the MSSP analyst's inbox, raw.
-async fn mssp_inbox(lab: &Path) -> Vec<Vec<u8>> {
-    mailbox(lab, "analyst@mssp.example.net", "analyst-pw", "INBOX").await
-}
-
-/// Every message in one folder of a lab account, raw.
-async fn mailbox(lab: &Path, user: &str, password: &str, folder: &str) -> Vec<Vec<u8>> {
-    use futures::TryStreamExt;
-    let cfg = drawbridge_engine::intake::tls::client_config(Some(&lab.join("tls/ca.pem")), false).expect("tls");
-    let tcp = tokio::net::TcpStream::connect("127.0.0.1:10993").await.expect("connect");
-    let name = tokio_rustls::rustls::pki_types::ServerName::try_from("127.0.0.1").expect("name");
-    let stream = tokio_rustls::TlsConnector::from(cfg).connect(name, tcp).await.expect("tls");
-    let mut client = async_imap::Client::new(stream);
-    client.read_response().await.expect("greeting");
-    let mut session = client.login(user, password).await.map_err(|(e, _)| e).expect("login");
-    let Ok(mailbox) = session.select(folder).await else { return Vec::new() };
-    let mut out = Vec::new();
-    if mailbox.exists > 0 {
-        let fetches: Vec<_> = session.fetch("1:*", "BODY.PEEK[]").await.expect("fetch").try_collect().await.expect("messages");
-        out = fetches.iter().filter_map(|f| f.body().map(<[u8]>::to_vec)).collect();
-    }
-    session.logout().await.ok();
-    out
-}
-
 fn request(subject: &str, message_id: &str, body: &str) -> Vec<u8> {
-    format!(
-        "From: SOC Analyst <analyst@mssp.example.net>\r\nTo: mssp-requests@corp.example\r\nSubject: {subject}\r\nMessage-ID: {message_id}\r\n\
-         References: <case-7@mssp.example.net>\r\nDate: Fri, 27 Nov 2026 10:00:00 +0000\r\n\
-         Authentication-Results: mx1.corp.example; dkim=pass header.d=mssp.example.net; dmarc=pass header.from=mssp.example.net\r\n\
-         MIME-Version: 1.0\r\nContent-Type: text/plain; charset=utf-8\r\n\r\n{body}\r\n"
-    )
-    .into_bytes()
+    request_to("mssp-requests@corp.example", subject, message_id, body)
+}
+
+async fn submit(lab: &Path, raw: &[u8]) {
+    drawbridge_testkit::mail::submit(lab, "mssp-requests@corp.example", raw).await
 }
 
 /// Our reply to `message_id`, once it is in the MSSP's inbox.
@@ -124,10 +53,10 @@ async fn reply_to(lab: &Path, message_id: &str, limit: Duration) -> Option<Vec<u
     let start = Instant::now();
     while start.elapsed() < limit {
         for raw in mssp_inbox(lab).await {
-            if let Some(m) = mail_parser::MessageParser::default().parse(&raw) {
-                if m.in_reply_to().as_text() == Some(message_id.trim_matches(['<', '>'])) {
-                    return Some(raw);
-                }
+            if let Some(m) = mail_parser::MessageParser::default().parse(&raw)
+                && m.in_reply_to().as_text() == Some(message_id.trim_matches(['<', '>']))
+            {
+                return Some(raw);
             }
         }
         tokio::time::sleep(Duration::from_millis(300)).await;
@@ -142,14 +71,14 @@ fn request_id(config: &Path, subject: &str) -> Option<i64> {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn an_approved_redacted_report_reaches_the_mssp_threaded_and_survives_an_smtp_outage() {
-    let Some(lab) = mail_lab() else { return };
+    let Some(lab) = labs::mail() else { return };
     let dir = tempfile::tempdir().expect("tempdir");
     // The PAN-OS simulator, in this process.
     let listener = std::net::TcpListener::bind("127.0.0.1:0").expect("bind");
     let panos = format!("http://{}", listener.local_addr().expect("addr"));
     std::thread::spawn(move || drawbridge_lab::panos::serve(listener, "e2e-key", drawbridge_lab::panos::lab_entries()));
-    let root = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../..");
-    let directory = std::env::var_os("DRAWBRIDGE_DIRECTORY_LAB").map(PathBuf::from).map(|d| {
+    let root = drawbridge_testkit::repo_root();
+    let directory = labs::directory().map(|d| {
         format!(
             "[connectors.active_directory]\nurl = \"ldaps://127.0.0.1:636\"\nca_file = \"{}\"\nbind_dn = \"Administrator@corp.example.test\"\npassword_secret = \"e2e-ad\"\nbase_dn = \"DC=corp,DC=example,DC=test\"\nnetbios_domain = \"CORP\"\n",
             d.join("tls/ca.pem").display()
@@ -240,13 +169,26 @@ password_secret = "e2e-smtp"
     let id = eventually(Duration::from_secs(30), || request_id(&config, &subject)).expect("the request arrived over IMAP");
     let view = eventually(Duration::from_secs(30), || {
         let v = drawbridge(&config, &["report", "show", &id.to_string(), "--format", "review"]);
-        let found = v["report"]["indicators"].as_array()?.iter().flat_map(|i| i["findings"].as_array().cloned().unwrap_or_default()).any(|f| f["status"] == "found");
+        let found =
+            v["report"]["indicators"].as_array()?.iter().flat_map(|i| i["findings"].as_array().cloned().unwrap_or_default()).any(|f| f["status"] == "found");
         (found && v["run_status"] == "completed").then_some(v)
     })
     .expect("the playbook ran and found something");
-    let facts: Vec<serde_json::Value> = view["report"]["indicators"].as_array().into_iter().flatten().flat_map(|i| i["findings"].as_array().cloned().unwrap_or_default()).flat_map(|f| f["facts"].as_array().cloned().unwrap_or_default()).collect();
+    let facts: Vec<serde_json::Value> = view["report"]["indicators"]
+        .as_array()
+        .into_iter()
+        .flatten()
+        .flat_map(|i| i["findings"].as_array().cloned().unwrap_or_default())
+        .flat_map(|f| f["facts"].as_array().cloned().unwrap_or_default())
+        .collect();
     let model = facts.iter().find(|f| f["label"] == "model" && f["value"] == "HP EliteDesk 800 G9").expect("the asset record's model");
-    let firewall: Vec<serde_json::Value> = view["report"]["indicators"].as_array().into_iter().flatten().flat_map(|i| i["findings"].as_array().cloned().unwrap_or_default()).filter(|f| f["source"] == "Firewall").collect();
+    let firewall: Vec<serde_json::Value> = view["report"]["indicators"]
+        .as_array()
+        .into_iter()
+        .flatten()
+        .flat_map(|i| i["findings"].as_array().cloned().unwrap_or_default())
+        .filter(|f| f["source"] == "Firewall")
+        .collect();
     assert!(facts.iter().any(|f| f["label"] == "count" && f["value"] == "4"), "firewall sessions for the bad IP: {firewall:?}");
 
     // 2. The analyst redacts the model and approves with the CLI.
@@ -293,11 +235,12 @@ password_secret = "e2e-smtp"
     let id2 = eventually(Duration::from_secs(30), || request_id(&config, &subject2)).expect("second request arrived");
     eventually(Duration::from_secs(30), || {
         let v = drawbridge(&config, &["report", "show", &id2.to_string(), "--format", "review"]);
-        (v["run_status"] == "completed" && v["report"]["indicators"].as_array()?.iter().flat_map(|i| i["findings"].as_array().cloned().unwrap_or_default()).any(|f| f["status"] == "found")).then_some(())
+        (v["run_status"] == "completed"
+            && v["report"]["indicators"].as_array()?.iter().flat_map(|i| i["findings"].as_array().cloned().unwrap_or_default()).any(|f| f["status"] == "found"))
+        .then_some(())
     })
     .expect("second playbook ran");
-    let down = PostfixDown(&lab);
-    lab_script("stop-postfix", &lab);
+    let down = PostfixDown::stop(&lab);
     drawbridge(&config, &["review", "approve", &id2.to_string(), "--as", "alice"]);
     let waiting = eventually(Duration::from_secs(20), || {
         let out = drawbridge(&config, &["outbox", "list"]);

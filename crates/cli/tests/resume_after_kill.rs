@@ -31,7 +31,8 @@ fn slow_server(asked: Arc<Mutex<Vec<String>>>) -> String {
                 asked.lock().expect("lock").push(name.clone());
                 std::thread::sleep(Duration::from_millis(300));
                 let body = format!("{{\"name\":\"{name}\",\"owner\":\"someone\"}}");
-                let _ = write!(stream, "HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nContent-Length: {}\r\nConnection: close\r\n\r\n{body}", body.len());
+                let _ =
+                    write!(stream, "HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nContent-Length: {}\r\nConnection: close\r\n\r\n{body}", body.len());
                 let mut rest = Vec::new();
                 let _ = reader.read_to_end(&mut rest);
             });
@@ -114,7 +115,8 @@ fn a_run_killed_midway_resumes_without_repeating_stored_calls() {
     let run: serde_json::Value = serde_json::from_slice(&out.stdout).expect("run JSON");
     assert_eq!(run["id"], 1, "the same run, resumed");
     assert_eq!(run["status"], "completed");
-    let ok: Vec<&str> = run["steps"].as_array().expect("steps").iter().filter(|s| s["step"] == "host" && s["status"] == "ok").filter_map(|s| s["item"].as_str()).collect();
+    let ok: Vec<&str> =
+        run["steps"].as_array().expect("steps").iter().filter(|s| s["step"] == "host" && s["status"] == "ok").filter_map(|s| s["item"].as_str()).collect();
     assert_eq!(ok.len(), 6, "every host answered: {run}");
     let asked_after: Vec<String> = asked.lock().expect("lock")[asked_first.len()..].to_vec();
     for name in &asked_after {

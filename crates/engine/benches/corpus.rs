@@ -7,7 +7,7 @@ impl Rng {
     pub fn new(seed: u64) -> Rng {
         Rng(seed.max(1))
     }
-    pub fn next(&mut self) -> u64 {
+    pub fn next_u64(&mut self) -> u64 {
         // xorshift64*
         self.0 ^= self.0 >> 12;
         self.0 ^= self.0 << 25;
@@ -15,16 +15,14 @@ impl Rng {
         self.0.wrapping_mul(0x2545_F491_4F6C_DD1D)
     }
     pub fn pick<'a>(&mut self, items: &[&'a str]) -> &'a str {
-        items[(self.next() % items.len() as u64) as usize]
+        items[(self.next_u64() % items.len() as u64) as usize]
     }
     pub fn hex(&mut self, len: usize) -> String {
-        (0..len).map(|_| char::from(b"0123456789abcdef"[(self.next() % 16) as usize])).collect()
+        (0..len).map(|_| char::from(b"0123456789abcdef"[(self.next_u64() % 16) as usize])).collect()
     }
 }
 
-const OPENERS: &[&str] = &[
-    "Hello team,", "Hi all,", "Dear customer SOC,", "Good morning,", "Hallo zusammen,", "Bonjour,", "Hola equipo,",
-];
+const OPENERS: &[&str] = &["Hello team,", "Hi all,", "Dear customer SOC,", "Good morning,", "Hallo zusammen,", "Bonjour,", "Hola equipo,"];
 const ASKS: &[&str] = &[
     "Could you please tell us who owns {host} and whether it is still in use?",
     "We observed outbound connections from {ip} to {domain} between 02:00 and 03:15 UTC. Did this IP hit your firewall last month?",
@@ -49,10 +47,10 @@ pub fn body(rng: &mut Rng) -> String {
     let mut out = String::new();
     out.push_str(rng.pick(OPENERS));
     out.push_str("\n\n");
-    for _ in 0..(2 + rng.next() % 3) {
+    for _ in 0..(2 + rng.next_u64() % 3) {
         let ask = rng.pick(ASKS);
-        let ip = format!("{}.{}.{}.{}", 198, 51, 100 + rng.next() % 3, rng.next() % 255);
-        let host = format!("WKS-{}-{:03}", rng.pick(&["FIN", "HR", "OPS", "DEV"]), rng.next() % 999);
+        let ip = format!("{}.{}.{}.{}", 198, 51, 100 + rng.next_u64() % 3, rng.next_u64() % 255);
+        let host = format!("WKS-{}-{:03}", rng.pick(&["FIN", "HR", "OPS", "DEV"]), rng.next_u64() % 999);
         let domain = format!("{}{}.{}", rng.pick(&["secure-", "login-", "cdn-", "update-"]), rng.hex(6), rng.pick(&["com", "net", "org", "info"]));
         let text = ask
             .replace("{host}", &host)
@@ -63,12 +61,12 @@ pub fn body(rng: &mut Rng) -> String {
             .replace("{md5}", &rng.hex(32))
             .replace("{hex8}", &rng.hex(8))
             .replace("{email}", &format!("billing@{domain}"))
-            .replace("{account}", &format!("CORP\\user{}", rng.next() % 500))
-            .replace("{cve}", &format!("CVE-2025-{}", 1000 + rng.next() % 9000))
+            .replace("{account}", &format!("CORP\\user{}", rng.next_u64() % 500))
+            .replace("{cve}", &format!("CVE-2025-{}", 1000 + rng.next_u64() % 9000))
             .replace("{mac}", &format!("00:1a:2b:{}:{}:{}", rng.hex(2), rng.hex(2), rng.hex(2)));
         out.push_str(&text);
         out.push(' ');
-        for _ in 0..(3 + rng.next() % 5) {
+        for _ in 0..(3 + rng.next_u64() % 5) {
             out.push_str(rng.pick(FILLER));
             out.push(' ');
         }

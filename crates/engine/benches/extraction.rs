@@ -4,8 +4,8 @@
 mod corpus;
 
 use criterion::{Criterion, Throughput, criterion_group, criterion_main};
-use drawbridge_engine::config::IndicatorsConfig;
 use drawbridge_engine::indicators::Extractor;
+use drawbridge_engine::indicators::IndicatorsConfig;
 use std::hint::black_box;
 
 fn extraction(c: &mut Criterion) {

@@ -4,7 +4,7 @@
 
 use criterion::{Criterion, criterion_group, criterion_main};
 use drawbridge_engine::indicators::{Indicator, Kind};
-use drawbridge_engine::playbook::{self, CallError, Executor, Runner, validate};
+use drawbridge_engine::playbook::{self, ConnectorError, Executor, Runner, validate};
 use drawbridge_engine::store::Store;
 use futures::future::BoxFuture;
 use std::collections::BTreeMap;
@@ -14,7 +14,7 @@ use std::time::Duration;
 struct Answer(Duration);
 
 impl Executor for Answer {
-    fn call<'a>(&'a self, _action: &'a str, _input: &'a BTreeMap<String, String>) -> BoxFuture<'a, Result<Option<serde_json::Value>, CallError>> {
+    fn call<'a>(&'a self, _action: &'a str, _input: &'a BTreeMap<String, String>) -> BoxFuture<'a, Result<Option<serde_json::Value>, ConnectorError>> {
         Box::pin(async move {
             if !self.0.is_zero() {
                 tokio::time::sleep(self.0).await;
@@ -43,7 +43,9 @@ fn setup(rt: &tokio::runtime::Runtime, hosts: usize) -> (Store, playbook::Playbo
         sender: String::new(),
         request_type: "enrichment".into(),
         window: drawbridge_engine::playbook::window::window("", chrono::Utc::now()),
-        indicators: (0..hosts).map(|i| Indicator { kind: Kind::Hostname, value: format!("WKS-B-{i:03}"), defanged: false, occurrences: 1, source: "body".into() }).collect(),
+        indicators: (0..hosts)
+            .map(|i| Indicator { kind: Kind::Hostname, value: format!("WKS-B-{i:03}"), defanged: false, occurrences: 1, source: "body".into() })
+            .collect(),
     };
     let plan = playbook::plan(&pb, &ctx).expect("plan");
     (store, pb, plan)
@@ -55,7 +57,9 @@ fn request_row(rt: &tokio::runtime::Runtime, store: &Store) -> i64 {
     use drawbridge_engine::ingest::{Ingestor, Origin};
     let ingestor = Ingestor::new(&Config::default(), store.clone(), drawbridge_engine::sender::DnsSource::Fixed(Default::default())).expect("ingestor");
     let raw = format!("From: a@mssp.example.net\r\nSubject: x\r\nMessage-ID: <{}@b>\r\n\r\nbody\r\n", rand_id());
-    rt.block_on(ingestor.ingest(raw.as_bytes(), &Origin { source: drawbridge_engine::store::Source::File, reference: "b".into(), cursor: None })).expect("ingest").request_id
+    rt.block_on(ingestor.ingest(raw.as_bytes(), &Origin { source: drawbridge_engine::store::Source::File, reference: "b".into(), cursor: None }))
+        .expect("ingest")
+        .request_id
 }
 
 fn rand_id() -> u128 {
@@ -85,7 +89,10 @@ fn concurrent(c: &mut Criterion) {
     group.bench_function("5_indicators_x_4_steps_of_200ms", |b| {
         b.iter_batched(
             || request_row(&rt, &store),
-            |id| rt.block_on(Runner::new(store.clone(), Arc::new(Answer(Duration::from_millis(200)))).with_limit("active_directory", 20).run(id, &pb, &plan)).expect("run"),
+            |id| {
+                rt.block_on(Runner::new(store.clone(), Arc::new(Answer(Duration::from_millis(200)))).with_limit("active_directory", 20).run(id, &pb, &plan))
+                    .expect("run")
+            },
             criterion::BatchSize::PerIteration,
         )
     });

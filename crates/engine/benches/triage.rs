@@ -3,8 +3,9 @@
 
 use criterion::{Criterion, Throughput, criterion_group, criterion_main};
 use drawbridge_engine::classify::{Classifier, KeywordRules, Normalizer, Steps, TrainParams, TriageModel};
-use drawbridge_engine::config::{IndicatorsConfig, shipped_models_dir};
 use drawbridge_engine::indicators::Extractor;
+use drawbridge_engine::indicators::IndicatorsConfig;
+use drawbridge_engine::paths::shipped_models_dir;
 use std::hint::black_box;
 
 /// Generated emails padded or cut to about 2 KB each.

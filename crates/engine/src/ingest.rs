@@ -96,11 +96,8 @@ impl Ingestor {
         let verdict: SenderVerdict;
         let quarantine_reason: Option<String>;
         if raw.len() > self.max_message_bytes {
-            quarantine_reason = Some(format!(
-                "message is {} bytes, over the limit of {} bytes (intake.max_message_bytes); not parsed",
-                raw.len(),
-                self.max_message_bytes
-            ));
+            quarantine_reason =
+                Some(format!("message is {} bytes, over the limit of {} bytes (intake.max_message_bytes); not parsed", raw.len(), self.max_message_bytes));
             verdict = unchecked("message was not parsed");
         } else {
             match mime::parse(raw) {

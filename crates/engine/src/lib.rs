@@ -1,23 +1,39 @@
-//! Drawbridge engine: everything the app, the CLI and `drawbridge serve` share.
+//! Drawbridge engine: everything the app, the CLI and `drawbridge serve`
+//! share, over the crates beneath it (`drawbridge-model`, `-net`, `-store`,
+//! `-connectors`).
 //!
-//! Data flow: [`intake`] (mailbox, drop folder, MIME) → [`indicators`] →
-//! [`classify`] → [`playbook`] → [`connectors`] → [`report`] → [`review`] →
-//! [`outbound`], with [`sender`] deciding whether a request may be processed
-//! and [`store`] beneath everything. [`ingest`] wires one message through
-//! intake, triage and the store.
+//! Data flow: [`sources`] (mailbox watcher, drop folder) → [`intake`] (MIME,
+//! IMAP) → [`sender`] → [`indicators`] → [`classify`] → [`playbook`] →
+//! [`connectors`] → [`report`] → [`review`] → [`outbound`], with [`store`]
+//! beneath everything. [`ingest`] wires one message through intake, the
+//! sender check, extraction, triage and the store; [`deployment`] holds what
+//! a running engine loads once (config, connector registry, playbooks);
+//! [`serve`] runs the watchers and workers.
+//!
+//! Modules only point down this list (a test in `tests/module_graph.rs`
+//! keeps it so): bottom `paths`; then the protocol and policy modules,
+//! which own their config sections; then `config`, which gathers them; then
+//! the wiring (`ingest`, `deployment`, `review`, `sources`, `serve`).
+
+pub use drawbridge_connectors as connectors;
+pub use drawbridge_model as model;
+pub use drawbridge_model::digest;
+pub use drawbridge_net::secrets;
+pub use drawbridge_store as store;
 
 pub mod classify;
 pub mod config;
-pub mod connectors;
-pub mod digest;
+pub mod deployment;
+pub mod enrich;
 pub mod indicators;
 pub mod ingest;
-pub mod outbound;
 pub mod intake;
+pub mod outbound;
+pub mod paths;
 pub mod playbook;
+pub mod reload;
 pub mod report;
 pub mod review;
-pub mod secrets;
 pub mod sender;
 pub mod serve;
-pub mod store;
+pub mod sources;

@@ -5,8 +5,10 @@
 //! Shared by `drawbridge serve` and the app.
 
 use crate::config::Config;
+use crate::deployment::Deployment;
 use crate::ingest::Ingestor;
-use crate::intake::{drop_folder, imap};
+use crate::sources::{drop_folder, imap};
+use std::sync::Arc;
 use std::time::Duration;
 use tokio::task::JoinSet;
 use tracing::info;
@@ -25,21 +27,30 @@ pub fn spawn_watchers(config: &Config, ingestor: &Ingestor, interval: Duration, 
     Ok(())
 }
 
-/// Spawns the playbook worker and, when `[outbound.smtp]` is configured, the outbox.
-pub fn spawn_workers(config: &Config, store: &crate::store::Store, interval: Duration, tasks: &mut JoinSet<()>) {
-    let (cfg, st) = (config.clone(), store.clone());
+/// Spawns the playbook worker and, when `[outbound.smtp]` is configured, the
+/// outbox. The worker runs each new request's playbook and then stores its
+/// draft report.
+pub fn spawn_workers(deployment: &Arc<Deployment>, store: &crate::store::Store, interval: Duration, tasks: &mut JoinSet<()>) {
+    let (dep, st) = (deployment.clone(), store.clone());
+    let config = &deployment.config;
     tasks.spawn(async move {
-        let executor = std::sync::Arc::new(crate::playbook::executor::Connectors::new(&cfg.connectors));
-        let mut runner = crate::playbook::Runner::configured(st.clone(), executor, &cfg.connectors);
+        let executor = dep.connectors.clone();
+        let mut runner = crate::playbook::Runner::configured(st.clone(), executor, &dep.config.connectors.limits);
         loop {
             match st.requests_awaiting_run(20).await {
                 Ok(ids) => {
                     for id in ids {
-                        if let Err(e) = crate::review::Reviewer::new(&st, &cfg).acknowledge(id).await {
+                        let reviewer = crate::review::Reviewer::new(&st, &dep);
+                        if let Err(e) = reviewer.acknowledge(id).await {
                             tracing::warn!(request = id, error = %e, "cannot queue the receipt");
                         }
-                        match crate::playbook::run_request(&st, &cfg, &mut runner, id).await {
-                            Ok(run) => info!(request = id, run = run.id, status = %run.status, "playbook run finished"),
+                        match crate::enrich::run_request(&st, &dep, &mut runner, id).await {
+                            Ok(run) => {
+                                info!(request = id, run = run.id, status = %run.status, "playbook run finished");
+                                if let Err(e) = reviewer.refresh_draft(id).await {
+                                    tracing::warn!(request = id, error = %e, "cannot store the draft report");
+                                }
+                            }
                             Err(e) => tracing::warn!(request = id, error = %e, "playbook run failed"),
                         }
                     }
@@ -49,10 +60,10 @@ pub fn spawn_workers(config: &Config, store: &crate::store::Store, interval: Dur
             tokio::time::sleep(interval).await;
         }
     });
-    if let Some(out) = &config.outbound {
-        if let Some(smtp) = out.smtp.clone() {
-            info!(host = %smtp.host, port = smtp.port, "sending approved replies");
-            tasks.spawn(crate::outbound::outbox::run(store.clone(), smtp, out.retry(), out.sent_copy(config.intake.imap.as_ref()), interval));
-        }
+    if let Some(out) = &config.outbound
+        && let Some(smtp) = out.smtp.clone()
+    {
+        info!(host = %smtp.host, port = smtp.port, "sending approved replies");
+        tasks.spawn(crate::outbound::outbox::run(store.clone(), smtp, out.retry(), out.sent_copy(config.intake.imap.as_ref()), interval));
     }
 }

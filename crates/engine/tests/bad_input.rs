@@ -3,8 +3,9 @@
 
 use drawbridge_engine::config::Config;
 use drawbridge_engine::ingest::{Ingestor, Origin};
-use drawbridge_engine::intake::{drop_folder, mime};
+use drawbridge_engine::intake::mime;
 use drawbridge_engine::sender::DnsSource;
+use drawbridge_engine::sources::drop_folder;
 use drawbridge_engine::store::{Source, Store};
 
 async fn ingestor() -> Ingestor {
@@ -25,7 +26,7 @@ fn email(subject: &str, body: &str) -> Vec<u8> {
 }
 
 /// Ingests `raw` and returns (status, reason), checking the raw bytes are kept.
-async fn ingest(ing: &Ingestor, name: &str, raw: &[u8]) -> (String, Option<String>) {
+async fn ingest(ing: &Ingestor, name: &str, raw: &[u8]) -> (drawbridge_engine::model::RequestStatus, Option<String>) {
     let outcome = ing.ingest(raw, &origin(name)).await.expect("the store accepts it");
     let detail = ing.store().request(outcome.request_id).await.expect("stored");
     let kept = ing.store().raw_message(outcome.request_id).await.expect("raw kept");
@@ -62,7 +63,8 @@ async fn broken_mime_still_parses_or_quarantines_and_never_panics() {
     let ing = ingestor().await;
     let truncated_base64 = b"From: analyst@mssp.example.net\r\nSubject: b64\r\nAuthentication-Results: mx1.corp.example; dmarc=pass header.from=mssp.example.net\r\nContent-Type: text/plain\r\nContent-Transfer-Encoding: base64\r\n\r\nSGVsbG8gMTk4LjUxLjEwMC45IHdvcmxk\r\nSGVsbG8=\r\nSGV".to_vec();
     let wrong_charset = b"From: analyst@mssp.example.net\r\nSubject: =?x-unknown?Q?caf=E9?=\r\nAuthentication-Results: mx1.corp.example; dmarc=pass header.from=mssp.example.net\r\nContent-Type: text/plain; charset=no-such-charset\r\n\r\ncaf\xe9 198.51.100.10\r\n".to_vec();
-    let long_header = format!("From: analyst@mssp.example.net\r\nX-Long: {}\r\nSubject: long\r\n\r\nbody 198.51.100.11\r\n", "a".repeat(100 * 1024)).into_bytes();
+    let long_header =
+        format!("From: analyst@mssp.example.net\r\nX-Long: {}\r\nSubject: long\r\n\r\nbody 198.51.100.11\r\n", "a".repeat(100 * 1024)).into_bytes();
     let nul_body = b"From: analyst@mssp.example.net\r\nSubject: nul\r\nAuthentication-Results: mx1.corp.example; dmarc=pass header.from=mssp.example.net\r\n\r\nbody\x00with\x00nul 198.51.100.12\r\n".to_vec();
     for (name, raw) in [("b64", truncated_base64), ("charset", wrong_charset), ("long", long_header), ("nul", nul_body)] {
         let (status, reason) = ingest(&ing, name, &raw).await;

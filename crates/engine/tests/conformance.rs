@@ -6,14 +6,27 @@
 //! micro-averaged F1 over expected and forbidden values, and the score must
 //! not fall below the level measured when this test was written.
 
-use drawbridge_engine::config::IndicatorsConfig;
 use drawbridge_engine::indicators::Extractor;
+use drawbridge_engine::indicators::IndicatorsConfig;
 use std::collections::HashSet;
 use std::path::PathBuf;
 
 const KINDS: &[&str] = &["ipv4", "ipv6", "cidr", "domain", "url", "email", "md5", "sha1", "sha256", "sha512", "cve", "mac"];
-const SKIP_TAGS: &[&str] =
-    &["non-default-options", "encoded", "encoded-base64", "encoded-hex", "whitespace-in-ioc", "schemeless-url", "refang-function", "upstream-fails", "source-limitation", "source-specific-context", "no-word-boundary", "kind-filter", "count-only"];
+const SKIP_TAGS: &[&str] = &[
+    "non-default-options",
+    "encoded",
+    "encoded-base64",
+    "encoded-hex",
+    "whitespace-in-ioc",
+    "schemeless-url",
+    "refang-function",
+    "upstream-fails",
+    "source-limitation",
+    "source-specific-context",
+    "no-word-boundary",
+    "kind-filter",
+    "count-only",
+];
 
 fn cases_file() -> Option<PathBuf> {
     let p = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../../shared/conformance/ioc/cases.jsonl");
@@ -49,7 +62,8 @@ fn ioc_extraction_against_public_test_data() {
     };
     let text = std::fs::read_to_string(&path).expect("readable");
     // No internal domains or exclusions: the public cases know nothing of our customer.
-    let cfg = IndicatorsConfig { internal_domains: vec![], hostname_patterns: vec![], netbios_domains: vec![], exclude_domains: vec![], exclude_addresses: vec![] };
+    let cfg =
+        IndicatorsConfig { internal_domains: vec![], hostname_patterns: vec![], netbios_domains: vec![], exclude_domains: vec![], exclude_addresses: vec![] };
     let extractor = Extractor::new(&cfg).expect("config");
     let (mut comparable, mut everything) = (Score::default(), Score::default());
     for line in text.lines() {
@@ -76,7 +90,7 @@ fn ioc_extraction_against_public_test_data() {
                 }
             }
         }
-        if s.tp + s.fn_ + s.fp == 0 && !case["absent"].as_object().is_some_and(|a| !a.is_empty()) {
+        if s.tp + s.fn_ + s.fp == 0 && case["absent"].as_object().is_none_or(|a| a.is_empty()) {
             continue;
         }
         for total in [Some(&mut everything), same_convention.then_some(&mut comparable)].into_iter().flatten() {
@@ -96,10 +110,10 @@ fn ioc_extraction_against_public_test_data() {
 /// form, MAC addresses as lower-case `aa:bb:…`; everything else compared
 /// case-insensitively.
 fn canonical(kind: &str, value: &str) -> String {
-    if kind == "ipv6" {
-        if let Ok(addr) = value.parse::<std::net::Ipv6Addr>() {
-            return addr.to_string();
-        }
+    if kind == "ipv6"
+        && let Ok(addr) = value.parse::<std::net::Ipv6Addr>()
+    {
+        return addr.to_string();
     }
     if kind == "mac" {
         let hex: String = value.chars().filter(|c| c.is_ascii_hexdigit()).collect::<String>().to_ascii_lowercase();

@@ -1,7 +1,7 @@
 //! Indicator extraction: every defang form, the negative cases, and where in
 //! an email indicators are looked for.
 
-use drawbridge_engine::config::IndicatorsConfig;
+use drawbridge_engine::indicators::IndicatorsConfig;
 use drawbridge_engine::indicators::{Extractor, Kind};
 use drawbridge_engine::intake::mime;
 
@@ -93,17 +93,13 @@ fn internal_names_are_hostnames_never_domains() {
 
 #[test]
 fn negative_cases_are_not_indicators() {
-    for text in ["invoice.pdf", "setup.py", "notes.md", "report.docx", "version 1.2.3", "v2.0.1", "1.2.3.4.5", "999.1.1.1", "e.g. this", "12:30:45", "Mr.Smith"] {
+    for text in ["invoice.pdf", "setup.py", "notes.md", "report.docx", "version 1.2.3", "v2.0.1", "1.2.3.4.5", "999.1.1.1", "e.g. this", "12:30:45", "Mr.Smith"]
+    {
         let f = found(text);
         assert!(f.is_empty(), "{text:?} gave {f:?}");
     }
     // The MSSP's own domain, its sub-domains, its URLs and the gateway mailbox.
-    for text in [
-        "analyst@mssp.example.net",
-        "www.mssp.example.net",
-        "https://portal.mssp.example.net/case/9",
-        "mssp-requests@corp.example",
-    ] {
+    for text in ["analyst@mssp.example.net", "www.mssp.example.net", "https://portal.mssp.example.net/case/9", "mssp-requests@corp.example"] {
         let f = found(text);
         assert!(f.is_empty(), "{text:?} gave {f:?}");
     }
@@ -117,11 +113,7 @@ fn a_domain_inside_a_url_or_email_is_not_listed_again() {
     let f = found("Blocked https://evil.com/x and mail from bad@phish.example.org at 203.0.113.5");
     assert_eq!(
         f,
-        vec![
-            (Kind::Url, "https://evil.com/x".to_string()),
-            (Kind::Email, "bad@phish.example.org".to_string()),
-            (Kind::Ipv4, "203.0.113.5".to_string()),
-        ]
+        vec![(Kind::Url, "https://evil.com/x".to_string()), (Kind::Email, "bad@phish.example.org".to_string()), (Kind::Ipv4, "203.0.113.5".to_string()),]
     );
     // …but listed when it also stands on its own.
     let f = found("https://evil.com/x and evil.com");

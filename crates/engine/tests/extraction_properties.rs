@@ -1,7 +1,7 @@
 //! Property tests: extraction never panics, whatever the bytes.
 
-use drawbridge_engine::config::IndicatorsConfig;
 use drawbridge_engine::indicators::Extractor;
+use drawbridge_engine::indicators::IndicatorsConfig;
 use drawbridge_engine::intake::mime;
 use proptest::prelude::*;
 

@@ -4,9 +4,12 @@
 //! `{"total","rows"}` paging, HTML-escaped text, redirect to /login without
 //! `Accept: application/json`, 429 with Retry-After).
 
-use drawbridge_engine::config::{Config, ConnectorsConfig};
+use drawbridge_engine::config::Config;
 use drawbridge_engine::connectors::http::{HttpClient, HttpConnector, HttpDeployment, HttpError};
-use drawbridge_engine::playbook::{Executor, executor::Connectors};
+use drawbridge_engine::connectors::{ConnectorsConfig, Registry, RegistryError};
+use drawbridge_engine::deployment::Deployment;
+use drawbridge_engine::model::ErrorKind;
+use drawbridge_engine::secrets;
 use std::collections::BTreeMap;
 
 fn simulator(throttle: usize) -> String {
@@ -23,11 +26,8 @@ fn snipeit() -> HttpConnector {
 }
 
 fn client(url: &str, secret: &str) -> HttpClient {
-    // SAFETY: every test sets the same values.
-    unsafe {
-        std::env::set_var("DRAWBRIDGE_SECRET_SNIPEIT_GOOD", "sim-token");
-        std::env::set_var("DRAWBRIDGE_SECRET_SNIPEIT_BAD", "wrong");
-    }
+    secrets::inject("snipeit-good", "sim-token");
+    secrets::inject("snipeit-bad", "wrong");
     let mut def = snipeit();
     def.auth = Some(drawbridge_engine::connectors::http::definition::Auth::Bearer { secret: secret.into() });
     HttpClient::new(&def, Some(&HttpDeployment { base_url: Some(url.into()), ..Default::default() })).expect("client")
@@ -61,7 +61,7 @@ async fn paging_follows_total_and_html_escaping_is_undone() {
     all.exact_match = None;
     all.query.clear();
     def.actions.insert("all".into(), all);
-    unsafe { std::env::set_var("DRAWBRIDGE_SECRET_SNIPEIT_TOKEN", "sim-token") };
+    secrets::inject("snipeit-token", "sim-token");
     let c = HttpClient::new(&def, Some(&HttpDeployment { base_url: Some(url), ..Default::default() })).expect("client");
     let out = c.call("all", &BTreeMap::new()).await.expect("call").expect("records");
     let n = drawbridge_lab::company(7).computers.len();
@@ -111,32 +111,39 @@ async fn throttling_is_a_transient_error_that_names_retry_after() {
 #[tokio::test]
 async fn playbooks_call_http_actions_through_the_executor_only_when_deployed() {
     let url = simulator(1000);
-    unsafe { std::env::set_var("DRAWBRIDGE_SECRET_SNIPEIT_TOKEN", "sim-token") };
+    secrets::inject("snipeit-token", "sim-token");
     let defs = vec![snipeit()];
-    let off = Connectors::new(&ConnectorsConfig { http_definitions: defs.clone(), ..Default::default() });
+    let off = Registry::build(&ConnectorsConfig::default(), &defs).expect("registry");
     let err = off.call("snipeit.asset", &input("name", "WKS-FIN-042")).await.expect_err("not deployed");
-    assert!(err.message.contains("connector snipeit is not configured"), "{}", err.message);
+    assert_eq!(err.kind, ErrorKind::NotConfigured, "{}", err.message);
 
-    let on = Connectors::new(&ConnectorsConfig {
-        http_definitions: defs,
+    let on = ConnectorsConfig {
         http: BTreeMap::from([("snipeit".to_string(), HttpDeployment { base_url: Some(url), ..Default::default() })]),
         ..Default::default()
-    });
+    };
+    let on = Registry::build(&on, &defs).expect("registry");
     let out = on.call("snipeit.asset", &input("name", "WKS-FIN-042")).await.expect("call").expect("found");
     assert_eq!(out["records"][0]["assigned_to"], "j.doe");
+    assert!(on.test("snipeit").await.is_ok(), "the connection test asks once and succeeds");
 
     // The shipped playbooks validate with the connector's actions, and dry-run shows the request.
-    let config = Config::default().with_http_connectors().expect("definitions");
-    assert!(config.connectors.http_definitions.iter().any(|d| d.name == "snipeit"));
-    let q = drawbridge_engine::playbook::actions::query("snipeit.asset", &input("name", "WKS FIN/042"), &config.connectors);
+    let deployment = Deployment::new(Config::default()).expect("definitions");
+    assert!(deployment.connectors.action("snipeit.asset").is_some());
+    let q = deployment.connectors.preview("snipeit.asset", &input("name", "WKS FIN/042"));
     assert_eq!(q, "HTTP GET https://snipeit.corp.example/api/v1/hardware?search=WKS%20FIN%2F042");
 }
 
 #[test]
 fn invalid_definitions_name_their_problems() {
-    let err = HttpConnector::parse("name: siem\nbase_url: http://x\nactions:\n  a:\n    inputs: [x]\n    path: \"/{{ input.x\"\n    records: \"rows[\"\n    exact_match: { field: n, input: y }\n", "bad.yaml").expect_err("invalid");
+    let err = HttpConnector::parse("name: mytool\nbase_url: http://x\nactions:\n  a:\n    inputs: [x]\n    path: \"/{{ input.x\"\n    records: \"rows[\"\n    exact_match: { field: n, input: y }\n", "bad.yaml").expect_err("invalid");
     let text = err.to_string();
-    for part in ["built-in connector", "template", "JMESPath", "exact_match names input \"y\""] {
+    for part in ["template", "JMESPath", "exact_match names input \"y\""] {
         assert!(text.contains(part), "{part}: {text}");
+    }
+    // A definition may not take a built-in connector's name or action prefix.
+    for name in ["siem", "asset", "active_directory"] {
+        let def =
+            HttpConnector::parse(&format!("name: {name}\nbase_url: http://x\nactions:\n  a:\n    inputs: [x]\n    path: /x\n"), "clash.yaml").expect("parses");
+        assert!(matches!(Registry::build(&ConnectorsConfig::default(), &[def]), Err(RegistryError::NameTaken(_))), "{name}");
     }
 }

@@ -1,12 +1,14 @@
 //! The IMAP watcher against real Dovecot, fed through real Postfix submission.
 //! Needs the mail lab (`make test` starts it); skips with a message otherwise.
 
-mod support;
-
-use drawbridge_engine::config::{Config, TlsMode};
-use drawbridge_engine::intake::{imap, tls};
+use drawbridge_engine::config::Config;
+use drawbridge_engine::intake::imap::TlsMode;
+use drawbridge_engine::sources::imap;
+use drawbridge_testkit::configs::imap as imap_config;
+use drawbridge_testkit::emails::{request_email, unique};
+use drawbridge_testkit::mail::{DovecotDown, append, lab_turn, relay, submit};
+use drawbridge_testkit::{eventually, labs};
 use std::time::{Duration, Instant};
-use support::*;
 
 fn config_for_tests() -> Config {
     let mut cfg = Config::default();
@@ -16,11 +18,11 @@ fn config_for_tests() -> Config {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn an_email_is_ingested_within_seconds_via_idle() {
-    let Some(lab) = mail_lab() else { return };
-    let _turn = lab_turn();
+    let Some(lab) = labs::mail() else { return };
+    let _turn = lab_turn().await;
     let dir = tempfile::tempdir().expect("tempdir");
     let cfg = config_for_tests();
-    let ingestor = ingestor(&dir.path().join("db.sqlite"), &cfg).await;
+    let ingestor = drawbridge_testkit::ingestor(&dir.path().join("db.sqlite"), &cfg).await;
     let watcher = tokio::spawn(imap::watch(ingestor.clone(), imap_config(&lab, "gw1@corp.example", TlsMode::Implicit)));
     // Let the watcher connect, sweep the (possibly non-empty) mailbox and enter IDLE.
     let store = ingestor.store().clone();
@@ -51,12 +53,12 @@ async fn an_email_is_ingested_within_seconds_via_idle() {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_server_restart_mid_stream_loses_and_duplicates_nothing() {
-    let Some(lab) = mail_lab() else { return };
-    let _turn = lab_turn();
+    let Some(lab) = labs::mail() else { return };
+    let _turn = lab_turn().await;
     let dir = tempfile::tempdir().expect("tempdir");
     let cfg = config_for_tests();
     let db = dir.path().join("db.sqlite");
-    let ingestor = ingestor(&db, &cfg).await;
+    let ingestor = drawbridge_testkit::ingestor(&db, &cfg).await;
     let store = ingestor.store().clone();
     let mut imap_cfg = imap_config(&lab, "gw2@corp.example", TlsMode::Starttls);
     imap_cfg.processed_mailbox = Some("Processed".into());
@@ -78,15 +80,14 @@ async fn a_server_restart_mid_stream_loses_and_duplicates_nothing() {
     drop(down); // Dovecot starts again
     // Postfix retries deferred mail on its own schedule; flush to speed it up.
     let _ = std::process::Command::new("postqueue").args(["-c", &format!("{}/postfix/etc", lab.display()), "-f"]).status();
-    let ingestor2 = support::ingestor(&db, &cfg).await;
+    let ingestor2 = drawbridge_testkit::ingestor(&db, &cfg).await;
     let watcher2 = tokio::spawn(imap::watch(ingestor2.clone(), imap_cfg));
     let all = eventually(Duration::from_secs(60), || async { store.count_requests().await.unwrap_or(0) >= before + 6 }).await;
     // A little longer, to catch any duplicate arriving late.
     tokio::time::sleep(Duration::from_secs(2)).await;
     watcher2.abort();
     assert!(all, "not all six messages arrived: {}", store.count_requests().await.unwrap_or(0) - before);
-    let subjects: Vec<String> =
-        store.list_requests(1000).await.expect("list").into_iter().filter_map(|r| r.subject).filter(|s| s.contains(&tag)).collect();
+    let subjects: Vec<String> = store.list_requests(1000).await.expect("list").into_iter().filter_map(|r| r.subject).filter(|s| s.contains(&tag)).collect();
     let mut unique_subjects = subjects.clone();
     unique_subjects.sort();
     unique_subjects.dedup();
@@ -99,11 +100,11 @@ async fn a_server_restart_mid_stream_loses_and_duplicates_nothing() {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn malformed_and_oversized_messages_are_quarantined_while_the_next_one_flows() {
-    let Some(lab) = mail_lab() else { return };
-    let _turn = lab_turn();
+    let Some(lab) = labs::mail() else { return };
+    let _turn = lab_turn().await;
     let dir = tempfile::tempdir().expect("tempdir");
     let cfg = config_for_tests();
-    let ingestor = ingestor(&dir.path().join("db.sqlite"), &cfg).await;
+    let ingestor = drawbridge_testkit::ingestor(&dir.path().join("db.sqlite"), &cfg).await;
     let store = ingestor.store().clone();
     let imap_cfg = imap_config(&lab, "gw3@corp.example", TlsMode::Implicit);
 
@@ -138,17 +139,4 @@ async fn malformed_and_oversized_messages_are_quarantined_while_the_next_one_flo
     assert!(store.raw_message(big.id).await.expect("raw").len() > 300 * 1024);
     let good_req = list.iter().find(|r| r.subject.as_deref() == Some(&format!("good {tag}"))).expect("good");
     assert_eq!(good_req.status, "new");
-}
-
-async fn append(lab: &std::path::Path, user: &str, raw: &[u8]) {
-    let cfg = tls::client_config(Some(&lab.join("tls/ca.pem")), false).expect("tls");
-    let tcp = tokio::net::TcpStream::connect("127.0.0.1:10993").await.expect("connect");
-    let name = tokio_rustls::rustls::pki_types::ServerName::try_from("127.0.0.1").expect("name");
-    let stream = tokio_rustls::TlsConnector::from(cfg).connect(name, tcp).await.expect("tls");
-    let mut client = async_imap::Client::new(stream);
-    client.read_response().await.expect("greeting");
-    let local = user.split('@').next().unwrap_or(user);
-    let mut session = client.login(user, format!("{local}-pw")).await.map_err(|(e, _)| e).expect("login");
-    session.append("INBOX", None, None, raw).await.expect("append");
-    session.logout().await.ok();
 }

@@ -3,8 +3,9 @@
 
 use drawbridge_engine::classify::TrainParams;
 use drawbridge_engine::classify::learning::{prediction_report, retrain, rollback};
-use drawbridge_engine::config::{Config, shipped_models_dir};
+use drawbridge_engine::config::Config;
 use drawbridge_engine::ingest::{Ingestor, Origin};
+use drawbridge_engine::paths::shipped_models_dir;
 use drawbridge_engine::sender::DnsSource;
 use drawbridge_engine::store::{Source, Store};
 
@@ -54,9 +55,8 @@ async fn a_correction_is_logged_reported_and_learned_from() {
     let models_dir = dir.path().join("models");
     let shipped = shipped_models_dir().join("triage.bin");
     let params = TrainParams { epoch: 10, ..TrainParams::default() };
-    let outcome = retrain(&store, ingestor.classifier().normalizer(), &shipped_models_dir().join("corpus"), &shipped, &models_dir, &params, 0.80)
-        .await
-        .expect("retrain");
+    let outcome =
+        retrain(&store, ingestor.classifier().normalizer(), &shipped_models_dir().join("corpus"), &shipped, &models_dir, &params, 0.80).await.expect("retrain");
     assert_eq!(outcome.corrections_used, 1);
     assert!(outcome.candidate_path.exists());
     assert!(outcome.current_macro_f1.is_some(), "compared against the shipped model");

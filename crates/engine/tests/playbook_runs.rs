@@ -4,10 +4,13 @@
 //! Samba lab yields owners, "no result" and nested groups.
 
 use drawbridge_engine::config::Config;
+use drawbridge_engine::deployment::Deployment;
+use drawbridge_engine::enrich::run_request;
 use drawbridge_engine::ingest::{Ingestor, Origin};
-use drawbridge_engine::playbook::{self, CallError, Executor, Runner, executor::Connectors, validate};
+use drawbridge_engine::playbook::{self, ConnectorError, Executor, Runner, validate};
 use drawbridge_engine::sender::DnsSource;
 use drawbridge_engine::store::{Source, Store};
+use drawbridge_testkit::{configs, labs};
 use futures::future::BoxFuture;
 use std::collections::BTreeMap;
 use std::sync::Arc;
@@ -25,7 +28,7 @@ struct Scripted {
 }
 
 impl Executor for Scripted {
-    fn call<'a>(&'a self, action: &'a str, input: &'a BTreeMap<String, String>) -> BoxFuture<'a, Result<Option<serde_json::Value>, CallError>> {
+    fn call<'a>(&'a self, action: &'a str, input: &'a BTreeMap<String, String>) -> BoxFuture<'a, Result<Option<serde_json::Value>, ConnectorError>> {
         Box::pin(async move {
             let n = self.calls.fetch_add(1, Ordering::SeqCst) + 1;
             if self.hang_after > 0 && n > self.hang_after {
@@ -41,7 +44,7 @@ impl Executor for Scripted {
                     tokio::time::sleep(Duration::from_secs(5)).await;
                     Ok(None)
                 }
-                "active_directory.computer" if value == "WKS-500-1" => Err(CallError { message: "HTTP 500 from the server".into(), transient: false }),
+                "active_directory.computer" if value == "WKS-500-1" => Err(ConnectorError::unavailable("HTTP 500 from the server", false)),
                 "active_directory.computer" if value.starts_with("WKS-NONE") => Ok(None),
                 _ => Ok(Some(serde_json::json!({ "action": action, "value": value }))),
             }
@@ -97,7 +100,13 @@ async fn plan_for(store: &Store, pb: &playbook::Playbook, request_id: i64) -> pl
         indicators: detail
             .indicators
             .iter()
-            .map(|i| drawbridge_engine::indicators::Indicator { kind: i.kind, value: i.value.clone(), defanged: false, occurrences: 1, source: i.source.clone() })
+            .map(|i| drawbridge_engine::indicators::Indicator {
+                kind: i.kind,
+                value: i.value.clone(),
+                defanged: false,
+                occurrences: 1,
+                source: i.source.clone(),
+            })
             .collect(),
     };
     playbook::plan(pb, &ctx).expect("plan")
@@ -201,7 +210,9 @@ async fn later_steps_read_earlier_outputs_for_the_same_indicator() {
     let store = Store::in_memory().await.expect("store");
     let id = request_with(&store, "Hosts WKS-OK-1, WKS-OK-2 and WKS-NONE-1.").await;
     let result = run(&store, &playbook(CHAINED), id, Arc::new(Scripted::default()), 4).await;
-    let owner = |host: &str| result.steps.iter().find(|s| s.step == "owner" && s.item.ends_with(host)).unwrap_or_else(|| panic!("owner step for {host}: {:?}", result.steps));
+    let owner = |host: &str| {
+        result.steps.iter().find(|s| s.step == "owner" && s.item.ends_with(host)).unwrap_or_else(|| panic!("owner step for {host}: {:?}", result.steps))
+    };
     for host in ["WKS-OK-1", "WKS-OK-2"] {
         let o = owner(host);
         assert_eq!(o.status, "ok");
@@ -238,20 +249,21 @@ async fn rate_limit_spaces_calls_to_a_connector() {
 #[tokio::test]
 async fn a_request_naming_an_indicator_asked_before_joins_that_task_and_says_who_asked() {
     let store = Store::in_memory().await.expect("store");
-    let config = Config::default();
+    let config = Deployment::new(Config::default()).expect("deployment");
     let first = request_with(&store, "Did 198.51.100.23 show up anywhere? Also WKS-OK-1.").await;
     let unrelated = request_with(&store, "Who owns WKS-OK-2?").await;
     let again = request_with(&store, "Any news on 198.51.100.23 since last week?").await;
     let mut runner = Runner::new(store.clone(), Arc::new(Scripted::default()));
     for id in [first, unrelated, again] {
-        playbook::run_request(&store, &config, &mut runner, id).await.expect("run");
+        run_request(&store, &config, &mut runner, id).await.expect("run");
     }
-    let (t_first, t_unrelated, t_again) = (task_of(&store, first).await.expect("task"), task_of(&store, unrelated).await.expect("task"), task_of(&store, again).await.expect("task"));
+    let (t_first, t_unrelated, t_again) =
+        (task_of(&store, first).await.expect("task"), task_of(&store, unrelated).await.expect("task"), task_of(&store, again).await.expect("task"));
     assert_eq!(t_again, t_first, "the repeated indicator links to the earlier task");
     assert_ne!(t_unrelated, t_first, "no shared indicator: a task of its own");
 
     // The re-run is a fresh run (new calls), and its findings say who asked before and when.
-    let rerun = playbook::run_request(&store, &config, &mut runner, again).await.expect("run");
+    let rerun = run_request(&store, &config, &mut runner, again).await.expect("run");
     let history = rerun.steps.iter().find(|s| s.step == playbook::ASKED_BEFORE_STEP).expect("history recorded");
     let out = history.output.as_ref().expect("asked before");
     assert_eq!(out["joined_earlier_task"], true);
@@ -259,7 +271,7 @@ async fn a_request_naming_an_indicator_asked_before_joins_that_task_and_says_who
     assert_eq!((prior["request_id"].as_i64(), prior["value"].as_str()), (Some(first), Some("198.51.100.23")));
     assert_eq!(prior["sender"], "analyst@mssp.example.net");
     assert!(prior["received_at"].as_str().is_some_and(|t| t.starts_with("20")), "{prior}");
-    let first_run = playbook::run_request(&store, &config, &mut runner, first).await.expect("run");
+    let first_run = run_request(&store, &config, &mut runner, first).await.expect("run");
     let none = first_run.steps.iter().find(|s| s.step == playbook::ASKED_BEFORE_STEP).expect("history step");
     assert_eq!(none.status, "no_result", "nobody asked before the first request");
 }
@@ -267,13 +279,13 @@ async fn a_request_naming_an_indicator_asked_before_joins_that_task_and_says_who
 #[tokio::test]
 async fn outside_the_link_window_a_repeated_indicator_opens_a_new_task() {
     let store = Store::in_memory().await.expect("store");
-    let config = Config { tasks: drawbridge_engine::config::TasksConfig { link_window_days: 0 }, ..Default::default() };
+    let config = Deployment::new(Config { tasks: drawbridge_engine::config::TasksConfig { link_window_days: 0 }, ..Default::default() }).expect("deployment");
     let first = request_with(&store, "Did 198.51.100.23 show up anywhere?").await;
     tokio::time::sleep(Duration::from_millis(5)).await;
     let again = request_with(&store, "Again: did 198.51.100.23 show up anywhere?").await;
     let mut runner = Runner::new(store.clone(), Arc::new(Scripted::default()));
-    playbook::run_request(&store, &config, &mut runner, first).await.expect("run");
-    playbook::run_request(&store, &config, &mut runner, again).await.expect("run");
+    run_request(&store, &config, &mut runner, first).await.expect("run");
+    run_request(&store, &config, &mut runner, again).await.expect("run");
     assert_ne!(task_of(&store, first).await, task_of(&store, again).await);
 }
 
@@ -288,53 +300,32 @@ async fn sqlx_count(store: &Store) -> usize {
 
 #[tokio::test]
 async fn a_real_run_against_the_directory_lab() {
-    let Some(lab) = std::env::var_os("DRAWBRIDGE_DIRECTORY_LAB").map(std::path::PathBuf::from) else {
-        eprintln!("SKIPPED: DRAWBRIDGE_DIRECTORY_LAB is not set; `make test` starts the directory lab");
-        return;
-    };
-    unsafe { std::env::set_var("DRAWBRIDGE_SECRET_AD_RUN", "Passw0rd!Admin") };
-    let cfg = drawbridge_engine::connectors::active_directory::ActiveDirectoryConfig {
-        url: "ldaps://127.0.0.1:636".into(),
-        starttls: false,
-        ca_file: Some(lab.join("tls/ca.pem")),
-        allow_tls12: false,
-        bind_dn: "Administrator@corp.example.test".into(),
-        password_secret: "ad-run".into(),
-        base_dn: "DC=corp,DC=example,DC=test".into(),
-        netbios_domain: "CORP".into(),
-        timeout_seconds: 5,
-        page_size: 100,
-    };
+    let Some(lab) = labs::directory() else { return };
+    let cfg = configs::active_directory(&lab);
     let store = Store::in_memory().await.expect("store");
     let id = request_with(&store, "Could you tell us who owns WKS-FIN-042 and WKS-NOPE-999, and which groups CORP\\j.doe is in?").await;
     assert_eq!(store.request(id).await.expect("r").summary.request_type.as_deref(), Some("enrichment"));
-    let mut runner = Runner::new(store.clone(), Arc::new(Connectors::new(&drawbridge_engine::config::ConnectorsConfig { active_directory: Some(cfg.clone()), ..Default::default() })));
-    let config = Config { connectors: drawbridge_engine::config::ConnectorsConfig { active_directory: Some(cfg), ..Default::default() }, ..Default::default() };
-    let result = playbook::run_request(&store, &config, &mut runner, id).await.expect("run");
+    let config =
+        Deployment::new(Config { connectors: drawbridge_engine::connectors::ConnectorsConfig::default().with("active_directory", &cfg), ..Default::default() })
+            .expect("deployment");
+    let mut runner = Runner::new(store.clone(), config.connectors.clone());
+    let result = run_request(&store, &config, &mut runner, id).await.expect("run");
     assert_eq!((result.playbook.as_str(), result.status.as_str()), ("enrichment", "completed"));
     let owner = result.steps.iter().find(|s| s.step == "host_owner" && s.item == "hostname:WKS-FIN-042").expect("host step");
     assert_eq!(owner.status, "ok", "{owner:?}");
     assert_eq!(owner.output.as_ref().and_then(|o| o["managed_by"]["account"].as_str()), Some("j.doe"));
     assert_eq!(result.steps.iter().find(|s| s.step == "host_owner" && s.item == "hostname:WKS-NOPE-999").map(|s| s.status.as_str()), Some("no_result"));
     let unconfigured = result.steps.iter().find(|s| s.step == "siem_sightings").expect("SIEM step planned");
-    assert_eq!((unconfigured.status.as_str(), unconfigured.error.as_deref()), ("failed", Some("connector siem is not configured")));
+    assert_eq!((unconfigured.status.as_str(), unconfigured.error_kind), ("failed", Some(drawbridge_engine::model::ErrorKind::NotConfigured)));
     let groups = result.steps.iter().find(|s| s.step == "user_groups").expect("groups step");
     assert!(groups.output.as_ref().is_some_and(|o| o["groups"].as_array().is_some_and(|g| g.iter().any(|x| x == "GRP-AllStaff"))), "{groups:?}");
 }
 
 #[tokio::test]
 async fn a_real_run_against_the_directory_and_siem_labs_uses_the_requested_window() {
-    let (Some(dir_lab), Some(_)) = (std::env::var_os("DRAWBRIDGE_DIRECTORY_LAB"), std::env::var_os("DRAWBRIDGE_SIEM_LAB")) else {
-        eprintln!("SKIPPED: the directory and SIEM labs are not running; `make test` starts them");
-        return;
-    };
-    let dir_lab = std::path::PathBuf::from(dir_lab);
-    unsafe { std::env::set_var("DRAWBRIDGE_SECRET_AD_RUN2", "Passw0rd!Admin") };
-    unsafe { std::env::set_var("DRAWBRIDGE_SECRET_INVENTORY_RUN", "inventory-pw") };
-    if std::env::var_os("DRAWBRIDGE_POSTGRES_LAB").is_none() {
-        eprintln!("SKIPPED: the inventory lab is not running; `make test` starts it");
-        return;
-    }
+    let (Some(dir_lab), Some(_), Some(_)) = (labs::directory(), labs::siem(), labs::postgres()) else { return };
+    drawbridge_engine::secrets::inject("ad-run2", configs::AD_PASSWORD);
+    drawbridge_engine::secrets::inject("inventory-run", configs::INVENTORY_PASSWORD);
     let config: drawbridge_engine::config::Config = toml::from_str(&format!(
         r#"
 [connectors.active_directory]
@@ -365,8 +356,9 @@ password_secret = "inventory-run"
     .expect("config");
     let store = Store::in_memory().await.expect("store");
     let id = request_with(&store, "Who owns WKS-FIN-042, and did 203.0.113.7 hit your firewall during November 2026? Also 192.0.2.200.").await;
-    let mut runner = Runner::new(store.clone(), Arc::new(Connectors::new(&config.connectors)));
-    let result = playbook::run_request(&store, &config, &mut runner, id).await.expect("run");
+    let config = Deployment::new(config).expect("deployment");
+    let mut runner = Runner::new(store.clone(), config.connectors.clone());
+    let result = run_request(&store, &config, &mut runner, id).await.expect("run");
     assert_eq!(result.status, "completed");
     let ip = result.steps.iter().find(|s| s.step == "siem_sightings" && s.item == "ipv4:203.0.113.7").expect("SIEM step for the IP");
     assert_eq!(ip.status, "ok", "{ip:?}");
@@ -377,7 +369,7 @@ password_secret = "inventory-run"
     assert_eq!(out["top_hosts"][0][0], "WKS-FIN-042");
     let none = result.steps.iter().find(|s| s.step == "siem_sightings" && s.item == "ipv4:192.0.2.200").expect("the other IP");
     let firewall = result.steps.iter().find(|s| s.step == "firewall_sessions").expect("firewall step planned");
-    assert_eq!(firewall.error.as_deref(), Some("connector firewall is not configured"));
+    assert_eq!(firewall.error_kind, Some(drawbridge_engine::model::ErrorKind::NotConfigured), "{firewall:?}");
     assert_eq!(none.status, "no_result");
     let owner = result.steps.iter().find(|s| s.step == "host_owner").expect("owner");
     assert_eq!(owner.output.as_ref().and_then(|o| o["managed_by"]["account"].as_str()), Some("j.doe"));

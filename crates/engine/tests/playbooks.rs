@@ -15,12 +15,19 @@ fn indicator(kind: Kind, value: &str) -> Indicator {
 }
 
 fn request(request_type: &str, indicators: Vec<Indicator>) -> RequestContext {
-    RequestContext { id: Some(1), subject: "s".into(), sender: "analyst@mssp.example.net".into(), request_type: request_type.into(), indicators, window: drawbridge_engine::playbook::window::window("", chrono::Utc::now()) }
+    RequestContext {
+        id: Some(1),
+        subject: "s".into(),
+        sender: "analyst@mssp.example.net".into(),
+        request_type: request_type.into(),
+        indicators,
+        window: drawbridge_engine::playbook::window::window("", chrono::Utc::now()),
+    }
 }
 
 #[test]
 fn shipped_playbooks_are_valid_and_cover_every_request_type() {
-    let playbooks = playbook::load_dir(&dir()).expect("every shipped playbook is valid");
+    let playbooks = playbook::load_dir(&dir(), &playbook::validate::registry_for(&dir()).expect("connectors")).expect("every shipped playbook is valid");
     for t in validate::REQUEST_TYPES {
         let chosen = playbook::select(&playbooks, t, &[]).unwrap_or_else(|| panic!("a playbook for {t}"));
         assert_eq!(chosen.name, *t, "the {t} playbook handles {t}");
@@ -30,8 +37,7 @@ fn shipped_playbooks_are_valid_and_cover_every_request_type() {
 
 #[test]
 fn the_committed_schema_is_the_one_the_engine_derives() {
-    let committed: serde_json::Value =
-        serde_json::from_str(&std::fs::read_to_string(dir().join("schema.json")).expect("playbooks/schema.json")).expect("JSON");
+    let committed: serde_json::Value = serde_json::from_str(&std::fs::read_to_string(dir().join("schema.json")).expect("playbooks/schema.json")).expect("JSON");
     assert_eq!(committed, playbook::schema(), "regenerate with: drawbridge playbook schema > playbooks/schema.json");
 }
 
@@ -57,7 +63,9 @@ steps:
 report: [zzz]
 "#;
     let err = validate::parse(text, "broken.yaml").expect_err("invalid").to_string();
-    for expected in ["\"nonsense\" is not a request type", "cycle: ", "unknown action \"active_directory.teleport\"", "input \"identifier\" fails", "report names \"zzz\""] {
+    for expected in
+        ["\"nonsense\" is not a request type", "cycle: ", "unknown action \"active_directory.teleport\"", "input \"identifier\" fails", "report names \"zzz\""]
+    {
         assert!(err.contains(expected), "{expected:?} missing from:\n{err}");
     }
     let err = validate::parse("name: x\ntrigger: {request_types: [enrichment]}\nstep: []\n", "typo.yaml").expect_err("unknown key").to_string();

@@ -3,9 +3,10 @@
 //! and replies that cannot be steered into other headers.
 
 use drawbridge_engine::config::Config;
+use drawbridge_engine::deployment::Deployment;
 use drawbridge_engine::ingest::{Ingestor, Origin};
 use drawbridge_engine::outbound::message::{self, Body, Reply};
-use drawbridge_engine::playbook::{self, CallError, Executor, Runner};
+use drawbridge_engine::playbook::{ConnectorError, Executor, Runner};
 use drawbridge_engine::report::{Disclosure, FindingStatus};
 use drawbridge_engine::review::{ReviewError, Reviewer, audit};
 use drawbridge_engine::sender::DnsSource;
@@ -18,7 +19,7 @@ use std::sync::Arc;
 struct Lab;
 
 impl Executor for Lab {
-    fn call<'a>(&'a self, action: &'a str, input: &'a BTreeMap<String, String>) -> BoxFuture<'a, Result<Option<serde_json::Value>, CallError>> {
+    fn call<'a>(&'a self, action: &'a str, input: &'a BTreeMap<String, String>) -> BoxFuture<'a, Result<Option<serde_json::Value>, ConnectorError>> {
         Box::pin(async move {
             let value = input.values().next().cloned().unwrap_or_default();
             match action {
@@ -32,8 +33,8 @@ impl Executor for Lab {
                 }))),
                 "active_directory.computer" => Ok(None),
                 "firewall.sessions" => Ok(Some(serde_json::json!({ "count": 3, "sources": [["10.20.1.42", 3]], "first_seen": "2026-11-19T02:00:00+00:00" }))),
-                "siem.sighting" => Err(CallError { message: "SIEM answered 500: boom".into(), transient: false }),
-                _ => Err(CallError { message: format!("connector {} is not configured", action.split('.').next().unwrap_or("")), transient: false }),
+                "siem.sighting" => Err(ConnectorError::unavailable("SIEM answered 500: boom", false)),
+                _ => Err(ConnectorError::not_configured(action.split('.').next().unwrap_or(""))),
             }
         })
     }
@@ -63,9 +64,13 @@ async fn request(store: &Store, subject: &str, body: &str) -> i64 {
     ingestor.ingest(raw.as_bytes(), &Origin { source: Source::File, reference: "t".into(), cursor: None }).await.expect("ingest").request_id
 }
 
+fn deployment(config: &Config) -> Deployment {
+    Deployment::new(config.clone()).expect("deployment")
+}
+
 async fn ran(store: &Store, config: &Config, id: i64) {
     let mut runner = Runner::new(store.clone(), Arc::new(Lab));
-    playbook::run_request(store, config, &mut runner, id).await.expect("run");
+    drawbridge_engine::enrich::run_request(store, &deployment(config), &mut runner, id).await.expect("run");
 }
 
 async fn setup(subject: &str) -> (tempfile::TempDir, Store, Config, i64) {
@@ -80,7 +85,7 @@ async fn setup(subject: &str) -> (tempfile::TempDir, Store, Config, i64) {
 #[tokio::test]
 async fn the_draft_keeps_outcomes_apart_applies_the_policy_and_escapes_html() {
     let (_dir, store, config, id) = setup("Who owns WKS-FIN-042?").await;
-    let view = Reviewer::new(&store, &config).view(id).await.expect("view");
+    let view = Reviewer::new(&store, &deployment(&config)).view(id).await.expect("view");
     assert_eq!(view.state, ReviewState::Draft);
     let findings = |value: &str| view.report.indicators.iter().find(|i| i.value == value).map(|i| i.findings.clone()).unwrap_or_default();
     let host = findings("WKS-FIN-042");
@@ -93,9 +98,17 @@ async fn the_draft_keeps_outcomes_apart_applies_the_policy_and_escapes_html() {
     assert_eq!(fact("managed_by.mail").value, "j***@corp.example");
     assert_eq!(host.iter().find(|f| f.step == "siem_sightings").map(|f| f.status), Some(FindingStatus::Unavailable), "a failing source is 'unavailable'");
     assert_eq!(findings("WKS-NOPE-1").iter().find(|f| f.step == "host_owner").map(|f| f.status), Some(FindingStatus::NoResult));
-    assert_eq!(findings("WKS-FIN-042").iter().find(|f| f.step == "host_asset").map(|f| f.status), Some(FindingStatus::NotAsked), "an unconnected source was not asked");
+    assert_eq!(
+        findings("WKS-FIN-042").iter().find(|f| f.step == "host_asset").map(|f| f.status),
+        Some(FindingStatus::NotAsked),
+        "an unconnected source was not asked"
+    );
     let fw = findings("203.0.113.7").into_iter().find(|f| f.step == "firewall_sessions").expect("firewall");
-    assert_eq!(fw.facts.iter().find(|f| f.label == "sources[0]").map(|f| f.disclosure), Some(Disclosure::Withheld), "internal IPs the MSSP did not ask about stay inside");
+    assert_eq!(
+        fw.facts.iter().find(|f| f.label == "sources[0]").map(|f| f.disclosure),
+        Some(Disclosure::Withheld),
+        "internal IPs the MSSP did not ask about stay inside"
+    );
 
     let r = &view.rendered;
     assert!(!r.text.contains("Jane Doe") && !r.html.contains("Jane Doe") && !r.json.contains("Jane Doe"), "withheld everywhere");
@@ -108,15 +121,37 @@ async fn the_draft_keeps_outcomes_apart_applies_the_policy_and_escapes_html() {
 }
 
 #[tokio::test]
+async fn viewing_writes_nothing_and_the_draft_is_stored_once() {
+    let (_dir, store, config, id) = setup("Who owns WKS-FIN-042?").await;
+    let deployment = deployment(&config);
+    let reviewer = Reviewer::new(&store, &deployment);
+    let view = reviewer.view(id).await.expect("view");
+    assert_eq!(view.state, ReviewState::Draft);
+    reviewer.view(id).await.expect("again");
+    assert!(store.report_row(id).await.expect("row").is_none(), "a view stores no draft");
+    assert!(store.audit_log(None).await.expect("audit").is_empty(), "a view writes no audit entry");
+    let row = reviewer.refresh_draft(id).await.expect("draft stored");
+    assert_eq!(row.digest, view.rendered.digest, "the stored draft is the one the view showed");
+    assert_eq!(store.audit_log(Some(id)).await.expect("audit").len(), 1);
+    reviewer.refresh_draft(id).await.expect("again");
+    reviewer.view(id).await.expect("view");
+    assert_eq!(store.audit_log(Some(id)).await.expect("audit").len(), 1, "an unchanged draft is not stored twice");
+}
+
+#[tokio::test]
 async fn redaction_and_summary_edits_show_in_the_diff_and_the_audit_log() {
     let (_dir, store, config, id) = setup("Who owns WKS-FIN-042?").await;
-    let reviewer = Reviewer::new(&store, &config);
+    let deployment = deployment(&config);
+    let reviewer = Reviewer::new(&store, &deployment);
     let view = reviewer.view(id).await.expect("view");
     let os_fact = view.report.indicators[0].findings.iter().flat_map(|f| &f.facts).find(|f| f.label == "operating_system").expect("os").id.clone();
     let view = reviewer.redact(id, &os_fact, "alice").await.expect("redact");
     assert!(!view.rendered.text.contains("Windows 11 Enterprise"));
     assert!(view.diff.iter().any(|l| matches!(l, drawbridge_engine::review::diff::Line::Removed(t) if t.contains("Windows 11 Enterprise"))), "{:?}", view.diff);
-    let view = reviewer.reveal(id, &view.report.indicators[0].findings.iter().flat_map(|f| &f.facts).find(|f| f.label == "managed_by.name").expect("name").id.clone(), "alice").await.expect("reveal");
+    let view = reviewer
+        .reveal(id, &view.report.indicators[0].findings.iter().flat_map(|f| &f.facts).find(|f| f.label == "managed_by.name").expect("name").id.clone(), "alice")
+        .await
+        .expect("reveal");
     assert!(view.rendered.text.contains("Jane Doe"), "the analyst may share what the policy withholds");
     let view = reviewer.edit_summary(id, "Owner found; no firewall block needed.", "alice").await.expect("edit");
     assert!(view.rendered.text.starts_with("Owner found; no firewall block needed."));
@@ -138,7 +173,8 @@ async fn redaction_and_summary_edits_show_in_the_diff_and_the_audit_log() {
 #[tokio::test]
 async fn an_edit_after_approval_withdraws_the_reply_until_approved_again() {
     let (_dir, store, config, id) = setup("Who owns WKS-FIN-042?").await;
-    let reviewer = Reviewer::new(&store, &config);
+    let deployment = deployment(&config);
+    let reviewer = Reviewer::new(&store, &deployment);
     let view = reviewer.approve(id, "alice").await.expect("approve");
     assert_eq!(view.state, ReviewState::Queued);
     assert_eq!(view.outbox.len(), 1);
@@ -163,10 +199,16 @@ async fn containment_needs_two_different_approvers() {
     let dir = tempfile::tempdir().expect("tempdir");
     let config = config(dir.path());
     let store = Store::open_sqlite(&dir.path().join("db.sqlite")).await.expect("store");
-    let id = request(&store, "Please isolate WKS-FIN-042 immediately", "Please isolate host WKS-FIN-042 and block 203.0.113.7 now, it is compromised (containment).").await;
+    let id = request(
+        &store,
+        "Please isolate WKS-FIN-042 immediately",
+        "Please isolate host WKS-FIN-042 and block 203.0.113.7 now, it is compromised (containment).",
+    )
+    .await;
     store.correct_type(id, "containment", "test", None).await.expect("type");
     ran(&store, &config, id).await;
-    let reviewer = Reviewer::new(&store, &config);
+    let deployment = deployment(&config);
+    let reviewer = Reviewer::new(&store, &deployment);
     let view = reviewer.approve(id, "alice").await.expect("first approval");
     assert_eq!((view.state, view.approvals.len(), view.approvals_required), (ReviewState::Draft, 1, 2));
     assert!(view.outbox.is_empty(), "one approval sends nothing");
@@ -178,7 +220,8 @@ async fn containment_needs_two_different_approvers() {
 #[tokio::test]
 async fn rejection_needs_a_reason_and_can_reply_briefly() {
     let (_dir, store, config, id) = setup("Who owns WKS-FIN-042?").await;
-    let reviewer = Reviewer::new(&store, &config);
+    let deployment = deployment(&config);
+    let reviewer = Reviewer::new(&store, &deployment);
     assert!(reviewer.reject(id, "  ", "alice", false).await.is_err());
     let view = reviewer.reject(id, "outside our contract", "alice", true).await.expect("reject");
     assert_eq!(view.state, ReviewState::Rejected);
@@ -192,7 +235,8 @@ async fn rejection_needs_a_reason_and_can_reply_briefly() {
 #[tokio::test]
 async fn the_audit_chain_detects_tampering() {
     let (dir, store, config, id) = setup("Who owns WKS-FIN-042?").await;
-    let reviewer = Reviewer::new(&store, &config);
+    let deployment = deployment(&config);
+    let reviewer = Reviewer::new(&store, &deployment);
     reviewer.edit_summary(id, "first", "alice").await.expect("edit");
     reviewer.approve(id, "alice").await.expect("approve");
     let verdict = audit::verify(&store.audit_log(None).await.expect("log"));
@@ -227,7 +271,8 @@ fn reply_headers_cannot_be_injected() {
     };
     assert!(reply(vec!["x@y.test\r\nBcc: attacker@evil.test".into()], "s", "<a@b>").is_err(), "an address with CRLF is refused");
     assert!(reply(vec!["x@y.test, attacker@evil.test".into()], "s", "<a@b>").is_err(), "one address per recipient");
-    let (bytes, _, _, rcpt) = reply(vec!["analyst@mssp.example.net".into()], "Hi\r\nBcc: attacker@evil.test", "<a@b>\r\nBcc: attacker@evil.test").expect("built");
+    let (bytes, _, _, rcpt) =
+        reply(vec!["analyst@mssp.example.net".into()], "Hi\r\nBcc: attacker@evil.test", "<a@b>\r\nBcc: attacker@evil.test").expect("built");
     let text = String::from_utf8_lossy(&bytes);
     assert!(!text.lines().any(|l| l.to_ascii_lowercase().starts_with("bcc:")), "{text}");
     assert_eq!(rcpt, vec!["analyst@mssp.example.net".to_string()]);
@@ -237,9 +282,10 @@ fn reply_headers_cannot_be_injected() {
 #[tokio::test]
 async fn the_receipt_is_off_by_default_and_sent_once_when_on() {
     let (_dir, store, mut config, id) = setup("Who owns WKS-FIN-042?").await;
-    assert!(!Reviewer::new(&store, &config).acknowledge(id).await.expect("ack"), "off by default");
+    assert!(!Reviewer::new(&store, &deployment(&config)).acknowledge(id).await.expect("ack"), "off by default");
     config.outbound.as_mut().expect("outbound").acknowledge = true;
-    let reviewer = Reviewer::new(&store, &config);
+    let deployment = deployment(&config);
+    let reviewer = Reviewer::new(&store, &deployment);
     assert!(reviewer.acknowledge(id).await.expect("ack"));
     assert!(!reviewer.acknowledge(id).await.expect("ack"), "once");
     let outbox = store.outbox(Some(id)).await.expect("outbox");
@@ -262,7 +308,8 @@ async fn nothing_is_approved_before_the_findings_are_in_and_an_untouched_draft_f
     let config = config(dir.path());
     let store = Store::open_sqlite(&dir.path().join("db.sqlite")).await.expect("store");
     let id = request(&store, "Who owns WKS-FIN-042?", "Who owns WKS-FIN-042?").await;
-    let reviewer = Reviewer::new(&store, &config);
+    let deployment = deployment(&config);
+    let reviewer = Reviewer::new(&store, &deployment);
     let early = reviewer.view(id).await.expect("a draft before the run");
     assert!(matches!(reviewer.approve(id, "alice").await, Err(ReviewError::Refused(m)) if m.contains("has not finished")));
     ran(&store, &config, id).await;
@@ -275,9 +322,10 @@ async fn nothing_is_approved_before_the_findings_are_in_and_an_untouched_draft_f
 #[tokio::test]
 async fn a_stix_bundle_of_sightings_is_attached_when_asked_for() {
     let (_dir, store, mut config, id) = setup("Who owns WKS-FIN-042?").await;
-    assert!(Reviewer::new(&store, &config).view(id).await.expect("view").rendered.stix.is_none(), "off by default");
+    assert!(Reviewer::new(&store, &deployment(&config)).view(id).await.expect("view").rendered.stix.is_none(), "off by default");
     config.report.stix_organisation = Some("Corp Example Ltd".into());
-    let reviewer = Reviewer::new(&store, &config);
+    let deployment = deployment(&config);
+    let reviewer = Reviewer::new(&store, &deployment);
     let view = reviewer.view(id).await.expect("view");
     let bundle: serde_json::Value = serde_json::from_str(view.rendered.stix.as_deref().expect("bundle")).expect("JSON");
     assert_eq!(bundle["type"], "bundle");

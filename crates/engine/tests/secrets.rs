@@ -28,8 +28,7 @@ fn environment_then_keyring_then_file() {
     assert!(matches!(open, SecretError::TooOpen(_, 0o644)), "{open}");
     std::fs::set_permissions(&file, std::fs::Permissions::from_mode(0o600)).expect("chmod");
 
-    if std::env::var_os("DRAWBRIDGE_KEYRING_LAB").is_none() {
-        eprintln!("SKIPPED the keyring part: DRAWBRIDGE_KEYRING_LAB is not set; `make test` starts GNOME Keyring on a private D-Bus");
+    if drawbridge_lab::require::keyring().is_none() {
         return;
     }
     let name = format!("test-{}", std::process::id());

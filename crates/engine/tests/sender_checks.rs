@@ -2,8 +2,8 @@
 //! and Drawbridge's own DKIM/DMARC check over fixed DNS records (no network).
 
 use base64::Engine;
-use drawbridge_engine::config::SendersConfig;
 use drawbridge_engine::intake::mime;
+use drawbridge_engine::sender::SendersConfig;
 use drawbridge_engine::sender::{DnsSource, SenderPolicy};
 use mail_auth::common::crypto::Ed25519Key;
 use mail_auth::common::headers::HeaderWriter;
@@ -24,12 +24,8 @@ fn signed(raw: &[u8]) -> (Vec<u8>, HashMap<String, String>) {
     let pkcs8 = Ed25519Key::generate_pkcs8().expect("key");
     let key = Ed25519Key::from_pkcs8_der(&pkcs8).expect("key");
     let public = base64::engine::general_purpose::STANDARD.encode(key.public_key());
-    let signature = DkimSigner::from_key(key)
-        .domain("mssp.example.net")
-        .selector("s1")
-        .headers(["From", "To", "Subject", "Message-ID"])
-        .sign(raw)
-        .expect("sign");
+    let signature =
+        DkimSigner::from_key(key).domain("mssp.example.net").selector("s1").headers(["From", "To", "Subject", "Message-ID"]).sign(raw).expect("sign");
     let mut out = signature.to_header().into_bytes();
     out.extend_from_slice(raw);
     let mut records = HashMap::new();

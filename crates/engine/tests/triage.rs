@@ -3,9 +3,11 @@
 
 use drawbridge_engine::classify::dataset::Dataset;
 use drawbridge_engine::classify::{Classifier, KeywordRules, Method, ModelError, Normalizer, RequestType, Steps, TriageModel};
-use drawbridge_engine::config::{Config, IndicatorsConfig, shipped_models_dir};
+use drawbridge_engine::config::Config;
 use drawbridge_engine::indicators::Extractor;
+use drawbridge_engine::indicators::IndicatorsConfig;
 use drawbridge_engine::ingest;
+use drawbridge_engine::paths::shipped_models_dir;
 
 fn models() -> std::path::PathBuf {
     shipped_models_dir()

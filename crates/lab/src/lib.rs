@@ -4,6 +4,7 @@
 
 pub mod http;
 pub mod panos;
+pub mod require;
 pub mod snipeit;
 pub mod splunk;
 
@@ -60,12 +61,12 @@ pub struct Company {
 }
 
 const FIRST: &[&str] = &[
-    "anna", "ben", "clara", "david", "elena", "farid", "greta", "hiro", "ines", "jonas", "karin", "luis", "maya", "noah", "olga", "pierre",
-    "quinn", "rosa", "sam", "tara", "umar", "vera", "will", "xenia", "yusuf", "zoe", "marta", "paul", "lena", "omar",
+    "anna", "ben", "clara", "david", "elena", "farid", "greta", "hiro", "ines", "jonas", "karin", "luis", "maya", "noah", "olga", "pierre", "quinn", "rosa",
+    "sam", "tara", "umar", "vera", "will", "xenia", "yusuf", "zoe", "marta", "paul", "lena", "omar",
 ];
 const LAST: &[&str] = &[
-    "schmidt", "dubois", "garcia", "smith", "mueller", "rossi", "novak", "kowalski", "jensen", "silva", "brown", "martin", "weber", "nguyen",
-    "okafor", "petrov", "tanaka", "haddad", "larsen", "costa",
+    "schmidt", "dubois", "garcia", "smith", "mueller", "rossi", "novak", "kowalski", "jensen", "silva", "brown", "martin", "weber", "nguyen", "okafor",
+    "petrov", "tanaka", "haddad", "larsen", "costa",
 ];
 const TITLES: &[&str] = &["Analyst", "Specialist", "Senior Specialist", "Coordinator", "Engineer", "Associate"];
 
@@ -76,11 +77,38 @@ pub fn company(seed: u64) -> Company {
     let mut rng = Rng::new(seed);
     let mut users = Vec::new();
     // Fixed people the tests and demos rely on.
-    users.push(User { sam: "m.schmidt".into(), given: "Martina".into(), surname: "Schmidt".into(), department: 0, title: "Head of Finance".into(), phone: "+44 20 7946 0100".into(), manager: None, enabled: true });
-    users.push(User { sam: "j.doe".into(), given: "John".into(), surname: "Doe".into(), department: 0, title: "Accountant".into(), phone: "+44 20 7946 0142".into(), manager: Some("m.schmidt".into()), enabled: true });
+    users.push(User {
+        sam: "m.schmidt".into(),
+        given: "Martina".into(),
+        surname: "Schmidt".into(),
+        department: 0,
+        title: "Head of Finance".into(),
+        phone: "+44 20 7946 0100".into(),
+        manager: None,
+        enabled: true,
+    });
+    users.push(User {
+        sam: "j.doe".into(),
+        given: "John".into(),
+        surname: "Doe".into(),
+        department: 0,
+        title: "Accountant".into(),
+        phone: "+44 20 7946 0142".into(),
+        manager: Some("m.schmidt".into()),
+        enabled: true,
+    });
     for (d, dept) in DEPARTMENTS.iter().enumerate().skip(1) {
         let head = format!("head.{}", dept.code.to_lowercase());
-        users.push(User { sam: head, given: "Head".into(), surname: dept.name.into(), department: d, title: format!("Head of {}", dept.name), phone: format!("+44 20 7946 0{}00", d + 1), manager: None, enabled: true });
+        users.push(User {
+            sam: head,
+            given: "Head".into(),
+            surname: dept.name.into(),
+            department: d,
+            title: format!("Head of {}", dept.name),
+            phone: format!("+44 20 7946 0{}00", d + 1),
+            manager: None,
+            enabled: true,
+        });
     }
     let mut seen: std::collections::HashSet<String> = users.iter().map(|u| u.sam.clone()).collect();
     while users.len() < 200 {
@@ -194,27 +222,39 @@ impl Company {
         for i in 0..count {
             let c = workstations[rng.below(workstations.len())];
             let user = c.managed_by.clone().unwrap_or_default();
-            let t = start + (rng.next() % (EVENT_DAYS as u64 * 86_400)) as i64;
+            let t = start + (rng.next_u64() % (EVENT_DAYS as u64 * 86_400)) as i64;
             let (index, doc) = match i % 10 {
                 0..=5 => (
                     "proxy-lab",
                     format!(
                         r#"{{"@timestamp":"{}","event":{{"category":"web","dataset":"proxy"}},"host":{{"name":"{}"}},"user":{{"name":"{}"}},"source":{{"ip":"{}"}},"url":{{"domain":"{}","original":"https://{}/{}"}}}}"#,
-                        iso(t), c.name, user, c.ip, sites[i % sites.len()], sites[i % sites.len()], rng.hex(6)
+                        iso(t),
+                        c.name,
+                        user,
+                        c.ip,
+                        sites[i % sites.len()],
+                        sites[i % sites.len()],
+                        rng.hex(6)
                     ),
                 ),
                 6..=8 => (
                     "firewall-lab",
                     format!(
                         r#"{{"@timestamp":"{}","event":{{"category":"network","dataset":"firewall","action":"allow"}},"host":{{"name":"{}"}},"source":{{"ip":"{}"}},"destination":{{"ip":"198.51.100.{}","port":443}}}}"#,
-                        iso(t), c.name, c.ip, rng.below(250)
+                        iso(t),
+                        c.name,
+                        c.ip,
+                        rng.below(250)
                     ),
                 ),
                 _ => (
                     "endpoint-lab",
                     format!(
                         r#"{{"@timestamp":"{}","event":{{"category":"process","dataset":"edr"}},"host":{{"name":"{}"}},"user":{{"name":"{}"}},"process":{{"name":"chrome.exe","hash":{{"sha256":"{}"}}}}}}"#,
-                        iso(t), c.name, user, rng.hex(64)
+                        iso(t),
+                        c.name,
+                        user,
+                        rng.hex(64)
                     ),
                 ),
             };

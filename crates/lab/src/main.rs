@@ -13,7 +13,9 @@ fn main() {
         }
         Some("snipeit-sim") => {
             let token = std::env::var("SNIPEIT_SIM_TOKEN").unwrap_or_else(|_| "lab-snipeit-token".into());
-            listen(&args, "127.0.0.1:18080", "Snipe-IT", |l| drawbridge_lab::snipeit::serve(l, drawbridge_lab::snipeit::Simulator::new(&drawbridge_lab::company(seed), &token, 120)));
+            listen(&args, "127.0.0.1:18080", "Snipe-IT", |l| {
+                drawbridge_lab::snipeit::serve(l, drawbridge_lab::snipeit::Simulator::new(&drawbridge_lab::company(seed), &token, 120))
+            });
         }
         Some("splunk-sim") => {
             let token = std::env::var("SPLUNK_SIM_TOKEN").unwrap_or_else(|_| "lab-splunk-token".into());

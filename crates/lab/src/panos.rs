@@ -60,9 +60,17 @@ fn respond(state: &Mutex<State>, key: Option<&str>, p: &HashMap<String, String>,
         };
         *polls += 1;
         if *polls == 1 {
-            return ("200 OK", format!(r#"<response status="success"><result><job><tenq>10:00:01</tenq><tdeq>10:00:01</tdeq><tlast>01:00:00</tlast><status>ACT</status><id>{id}</id></job><log><logs count="0" progress="20"/></log></result></response>"#));
+            return (
+                "200 OK",
+                format!(
+                    r#"<response status="success"><result><job><tenq>10:00:01</tenq><tdeq>10:00:01</tdeq><tlast>01:00:00</tlast><status>ACT</status><id>{id}</id></job><log><logs count="0" progress="20"/></log></result></response>"#
+                ),
+            );
         }
-        let mut xml = format!(r#"<response status="success"><result><job><tenq>10:00:01</tenq><tdeq>10:00:01</tdeq><tlast>10:00:02</tlast><status>FIN</status><id>{id}</id></job><log><logs count="{}" progress="100">"#, entries.len());
+        let mut xml = format!(
+            r#"<response status="success"><result><job><tenq>10:00:01</tenq><tdeq>10:00:01</tdeq><tlast>10:00:02</tlast><status>FIN</status><id>{id}</id></job><log><logs count="{}" progress="100">"#,
+            entries.len()
+        );
         for (n, e) in entries.iter().enumerate() {
             xml.push_str(&format!(
                 "<entry logid=\"{n}\"><receive_time>{t}</receive_time><time_generated>{t}</time_generated><type>{ty}</type><subtype>end</subtype><serial>012345678901</serial><device_name>fw-edge-1</device_name><src>{src}</src><dst>{dst}</dst><sport>51544</sport><dport>{dport}</dport><proto>tcp</proto><app>ssl</app><action>{action}</action><rule>{rule}</rule><from>trust</from><to>untrust</to><misc>{misc}</misc></entry>",
@@ -91,7 +99,12 @@ fn respond(state: &Mutex<State>, key: Option<&str>, p: &HashMap<String, String>,
     let id = s.next_job;
     s.next_job += 1;
     s.jobs.insert(id, (matched, 0));
-    ("200 OK", format!(r#"<response status="success" code="19"><result><msg><line>query job enqueued with jobid {id}</line></msg><job>{id}</job></result></response>"#))
+    (
+        "200 OK",
+        format!(
+            r#"<response status="success" code="19"><result><msg><line>query job enqueued with jobid {id}</line></msg><job>{id}</job></result></response>"#
+        ),
+    )
 }
 
 enum Clause {
@@ -151,9 +164,27 @@ fn escape(s: &str) -> String {
 pub fn lab_entries() -> Vec<LogEntry> {
     let mut v = Vec::new();
     for (day, hour) in [(19, 2), (20, 3), (24, 2)] {
-        v.push(LogEntry { log_type: "traffic", time: format!("2026/11/{day:02} {hour:02}:00:00"), src: "10.20.1.42".into(), dst: crate::BAD_IP.into(), dport: 8443, action: "allow", rule: "Outbound Web", url: None });
+        v.push(LogEntry {
+            log_type: "traffic",
+            time: format!("2026/11/{day:02} {hour:02}:00:00"),
+            src: "10.20.1.42".into(),
+            dst: crate::BAD_IP.into(),
+            dport: 8443,
+            action: "allow",
+            rule: "Outbound Web",
+            url: None,
+        });
     }
-    v.push(LogEntry { log_type: "traffic", time: "2026/11/25 08:00:00".into(), src: "10.20.5.11".into(), dst: crate::BAD_IP.into(), dport: 443, action: "deny", rule: "Block Threat Intel", url: None });
+    v.push(LogEntry {
+        log_type: "traffic",
+        time: "2026/11/25 08:00:00".into(),
+        src: "10.20.5.11".into(),
+        dst: crate::BAD_IP.into(),
+        dport: 443,
+        action: "deny",
+        rule: "Block Threat Intel",
+        url: None,
+    });
     for i in 0..200u32 {
         v.push(LogEntry {
             log_type: "traffic",
@@ -166,6 +197,15 @@ pub fn lab_entries() -> Vec<LogEntry> {
             url: None,
         });
     }
-    v.push(LogEntry { log_type: "url", time: "2026/11/24 09:00:00".into(), src: "10.20.5.20".into(), dst: "192.0.2.80".into(), dport: 443, action: "alert", rule: "Outbound Web", url: Some(format!("{}/login", crate::BAD_DOMAIN)) });
+    v.push(LogEntry {
+        log_type: "url",
+        time: "2026/11/24 09:00:00".into(),
+        src: "10.20.5.20".into(),
+        dst: "192.0.2.80".into(),
+        dport: 443,
+        action: "alert",
+        rule: "Outbound Web",
+        url: Some(format!("{}/login", crate::BAD_DOMAIN)),
+    });
     v
 }

@@ -35,7 +35,7 @@ impl Simulator {
                 continue;
             }
             let mut e = Map::new();
-            let time = v["@timestamp"].as_str().and_then(|t| chrono_like_epoch(t)).unwrap_or(0);
+            let time = v["@timestamp"].as_str().and_then(chrono_like_epoch).unwrap_or(0);
             e.insert("_time".into(), json!(time));
             e.insert("index".into(), json!(index));
             let mut put = |k: &str, x: &Value| {
@@ -352,10 +352,14 @@ fn parse_and(t: &[Token], pos: &mut usize) -> Result<Filter, String> {
                     return Err("Error in 'search' command: Unable to parse the search: unbalanced parentheses.".into());
                 }
                 *pos += 1;
-                ors.last_mut().map(|v| v.push(inner));
+                if let Some(v) = ors.last_mut() {
+                    v.push(inner)
+                }
             }
             Token::Term(f, v) => {
-                ors.last_mut().map(|x| x.push(Filter::Eq(f.clone(), v.clone())));
+                if let Some(x) = ors.last_mut() {
+                    x.push(Filter::Eq(f.clone(), v.clone()))
+                }
                 *pos += 1;
             }
             Token::Word(w) => return Err(format!("The simulator does not search free text ({w:?})")),

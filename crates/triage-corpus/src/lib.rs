@@ -140,10 +140,7 @@ fn compose(rng: &mut Rng, lang: &Language, label: &'static str, s: &Slots) -> Em
             let earlier = s.say(rng, intent(lang, earlier_label).asks);
             let attribution = s.fill(rng, lang.reply_attribution);
             let greeting = s.say(rng, lang.openers);
-            let quoted: String = format!("{}\n{}\n{}", greeting, earlier, rng_pick(rng, lang.signoffs))
-                .lines()
-                .map(|l| format!("> {l}\n"))
-                .collect();
+            let quoted: String = format!("{}\n{}\n{}", greeting, earlier, rng_pick(rng, lang.signoffs)).lines().map(|l| format!("> {l}\n")).collect();
             body = if rng.chance(0.3) {
                 format!("{body}\n\n-----Original Message-----\nFrom: {}\nSent: {}\nSubject: {}\n\n{}", s.person, s.date, subject, quoted.replace("> ", ""))
             } else {
@@ -222,13 +219,21 @@ struct Slots {
     mac: String,
 }
 
-const FIRST: &[&str] = &["Anna", "Ben", "Chloé", "David", "Elena", "Farid", "Greta", "Hiroshi", "Ines", "Jonas", "Karin", "Luis", "Maya", "Noah", "Olga", "Pierre"];
+const FIRST: &[&str] =
+    &["Anna", "Ben", "Chloé", "David", "Elena", "Farid", "Greta", "Hiroshi", "Ines", "Jonas", "Karin", "Luis", "Maya", "Noah", "Olga", "Pierre"];
 const LAST: &[&str] = &["Schmidt", "Dubois", "García", "Smith", "Müller", "Rossi", "Novak", "Kowalski", "Jensen", "Silva", "Brown", "Martin"];
 const DEPTS: &[&str] = &["fin", "hr", "ops", "dev", "sales", "legal", "it", "mkt"];
 const TLDS: &[&str] = &["com", "net", "org", "info", "xyz", "top", "ru", "io", "online", "site"];
 const WORDS: &[&str] = &["secure", "login", "update", "portal", "verify", "cdn", "mail", "account", "office", "files", "invoice", "support"];
-const MAIL_SUBJECTS: &[&str] =
-    &["Invoice overdue", "Password expiry notice", "Shared document for review", "Urgent wire transfer", "Your parcel is on its way", "Voicemail received", "Payroll update"];
+const MAIL_SUBJECTS: &[&str] = &[
+    "Invoice overdue",
+    "Password expiry notice",
+    "Shared document for review",
+    "Urgent wire transfer",
+    "Your parcel is on its way",
+    "Voicemail received",
+    "Payroll update",
+];
 
 impl Slots {
     fn new(rng: &mut Rng) -> Slots {
@@ -250,7 +255,13 @@ impl Slots {
             md5: rng.hex(32),
             account: format!("CORP\\{user}"),
             user2: format!("{}.{}", rng.pick(FIRST).to_lowercase(), rng.pick(LAST).to_lowercase()),
-            email: format!("{}@{}-{}.{}", rng.pick(&["billing", "it-support", "hr", "no-reply", "ceo", "payments"]), rng.pick(WORDS), rng.pick(WORDS), rng.pick(TLDS)),
+            email: format!(
+                "{}@{}-{}.{}",
+                rng.pick(&["billing", "it-support", "hr", "no-reply", "ceo", "payments"]),
+                rng.pick(WORDS),
+                rng.pick(WORDS),
+                rng.pick(TLDS)
+            ),
             cve: format!("CVE-{}-{}", 2023 + rng.below(4), 1000 + rng.below(40000)),
             ticket,
             ticket2: format!("INC-{}", 10000 + rng.below(90000)),

@@ -30,8 +30,20 @@ pub struct Language {
 pub const EN: Language = Language {
     code: "en",
     openers: &[
-        "Hello team,", "Hi all,", "Dear customer SOC,", "Good morning,", "Hi {name},", "Dear {name},", "Hello,", "Hi there,",
-        "Dear Security Team,", "Good afternoon,", "Team,", "Greetings,", "Hello {name} and team,", "",
+        "Hello team,",
+        "Hi all,",
+        "Dear customer SOC,",
+        "Good morning,",
+        "Hi {name},",
+        "Dear {name},",
+        "Hello,",
+        "Hi there,",
+        "Dear Security Team,",
+        "Good afternoon,",
+        "Team,",
+        "Greetings,",
+        "Hello {name} and team,",
+        "",
     ],
     fillers: &[
         "This relates to case {ticket}.",
@@ -50,8 +62,14 @@ pub const EN: Language = Language {
         "Apologies for the short notice.",
     ],
     closers: &[
-        "Thanks in advance.", "Thank you for your help.", "Many thanks.", "Appreciate your support.",
-        "Let us know if you have any questions.", "Thanks for the quick turnaround.", "Looking forward to your reply.", "",
+        "Thanks in advance.",
+        "Thank you for your help.",
+        "Many thanks.",
+        "Appreciate your support.",
+        "Let us know if you have any questions.",
+        "Thanks for the quick turnaround.",
+        "Looking forward to your reply.",
+        "",
     ],
     signoffs: &["Best regards,", "Kind regards,", "Regards,", "Thanks,", "Cheers,", "Best,", "Many thanks,", "BR,"],
     disclaimers: &[
@@ -73,7 +91,6 @@ pub const EN: Language = Language {
             "Do you have an inventory record for the device with MAC {mac}?",
             "Could you verify in your proxy whether anyone accessed {url}?",
             "Is {account} a member of Domain Admins or another privileged group?",
-
             "any idea what {host} is and who looks after it?",
             "what can you tell us about {ip}? it showed up in our detections several times.",
             "Please send us the job title and reporting line of {user}.",
@@ -88,7 +105,6 @@ pub const EN: Language = Language {
             "Please let us know what software is installed on {host} and when it was last patched.",
             "Is {ip} a NAT address of your guest Wi-Fi?",
             "We would like to know which mailbox belongs to {email} and who uses it.",
-
             "Could you please tell us who owns {host}?",
             "Who is the owner of {host} and which department does it belong to?",
             "Can you confirm who was assigned the IP address {ip} on {date} around {time}?",
@@ -120,7 +136,6 @@ pub const EN: Language = Language {
             "Our sensor caught {host} talking to {ip} over an unusual port.",
             "The account {account} logged on interactively to several servers.",
             "{ip} appeared in three separate alerts overnight.",
-
             "We observed outbound connections from {host} to {ip} at {time} UTC.",
             "Our EDR correlation flagged {host} for unusual PowerShell activity.",
             "The indicator {domain} appeared in a threat intelligence feed this morning.",
@@ -129,10 +144,21 @@ pub const EN: Language = Language {
             "We see repeated DNS queries for {domain} from your network.",
         ],
         subjects: &[
-            "Request for information: {host}", "Who owns {host}?", "Question about {ip}", "Lookup request {ticket}",
-            "[{ticket}] Asset owner request", "Information needed: {user}", "Hash check request", "Please check {domain}",
-            "RFI - {ticket}", "Context needed for alert {ticket}", "Enrichment request", "Question regarding user {user}",
-            "Firewall log check for {ip}", "[{ticket}] Need internal context", "Quick question",
+            "Request for information: {host}",
+            "Who owns {host}?",
+            "Question about {ip}",
+            "Lookup request {ticket}",
+            "[{ticket}] Asset owner request",
+            "Information needed: {user}",
+            "Hash check request",
+            "Please check {domain}",
+            "RFI - {ticket}",
+            "Context needed for alert {ticket}",
+            "Enrichment request",
+            "Question regarding user {user}",
+            "Firewall log check for {ip}",
+            "[{ticket}] Need internal context",
+            "Quick question",
         ],
     },
     phishing: Intent {
@@ -144,7 +170,6 @@ pub const EN: Language = Language {
             "We found this email in several of your mailboxes; please check who opened the attachment.",
             "Can you tell us whether anyone scanned the QR code in the \"{mailsubject}\" email and signed in?",
             "A user reported a message asking to re-enrol MFA via {url}. Did others receive it?",
-
             "We detected a phishing campaign targeting your users from {email}. Did anyone receive it?",
             "The email below was reported as phishing. Can you check whether any user clicked the link {url}?",
             "Please check if users received emails from {domain} with the subject \"{mailsubject}\".",
@@ -168,22 +193,27 @@ pub const EN: Language = Language {
             "The attachment is an HTML file that redirects to a credential phishing page.",
         ],
         subjects: &[
-            "Phishing campaign targeting your users", "Suspicious email reported", "FW: {mailsubject}", "Phishing alert {ticket}",
-            "Did anyone click?", "[{ticket}] Phishing investigation", "Reported phishing: {mailsubject}", "Credential phishing detected",
-            "Possible spear phishing against {user}", "Phishing wave - action needed",
+            "Phishing campaign targeting your users",
+            "Suspicious email reported",
+            "FW: {mailsubject}",
+            "Phishing alert {ticket}",
+            "Did anyone click?",
+            "[{ticket}] Phishing investigation",
+            "Reported phishing: {mailsubject}",
+            "Credential phishing detected",
+            "Possible spear phishing against {user}",
+            "Phishing wave - action needed",
         ],
     },
     device_lost: Intent {
         asks: &[
             "{user} reports that their hardware security key is gone. Was it deregistered?",
             "A staff tablet with email access went missing on the ward. Is it locked, and when did it last sync?",
-
             "{user} left their work laptop in a taxi. Has {host} connected to anything since, and is it encrypted?",
             "{user} cannot find their company phone since yesterday. Has a remote wipe been issued?",
             "Any news on {host}, which went missing last week? Did it check in with MDM or VPN?",
             "An employee misplaced their badge and smartcard at an event. Has the certificate been revoked?",
             "Bag with laptop {host} stolen at the station; when did it last log on and was BitLocker on?",
-
             "{user} reported that their laptop {host} was stolen from their car yesterday. Can you confirm the device details?",
             "A user lost their company phone at the airport. What is the status of the device and has it been wiped?",
             "We were informed that laptop {host} is missing. Can you tell us when it last connected?",
@@ -204,8 +234,15 @@ pub const EN: Language = Language {
             "The loss happened during a business trip.",
         ],
         subjects: &[
-            "Lost laptop {host}", "Stolen device report", "Lost phone - {user}", "[{ticket}] Lost device follow-up",
-            "Device stolen", "Missing laptop", "Lost hardware token", "Update on lost device {host}?", "Stolen notebook",
+            "Lost laptop {host}",
+            "Stolen device report",
+            "Lost phone - {user}",
+            "[{ticket}] Lost device follow-up",
+            "Device stolen",
+            "Missing laptop",
+            "Lost hardware token",
+            "Update on lost device {host}?",
+            "Stolen notebook",
         ],
     },
     containment: Intent {
@@ -214,7 +251,6 @@ pub const EN: Language = Language {
             "Please remove all messages sent by {email} from the mailboxes and block the sender.",
             "Block {domain} on the proxy; it hosts the phishing page.",
             "Terminate the active sessions of {account} and disable it now.",
-
             "Please pull {host} off the network now and let us know once it is contained.",
             "Drop all traffic to and from {ip} on your edge firewalls right away.",
             "Suspend the mailbox of {user} and invalidate all tokens immediately.",
@@ -222,7 +258,6 @@ pub const EN: Language = Language {
             "Rotate the credentials of {account} and disable interactive logon for it.",
             "Cut {host} off before the infection spreads.",
             "Please sinkhole {domain} in your DNS.",
-
             "Please block {ip} at your perimeter firewall as soon as possible.",
             "We recommend isolating {host} from the network immediately.",
             "Please disable the account {account} until further notice.",
@@ -244,16 +279,22 @@ pub const EN: Language = Language {
             "The domain {domain} is used for credential phishing against your staff.",
             "The messages from {email} are part of an active phishing campaign.",
             "The password of {user} was found in an infostealer log.",
-
             "The host is communicating with a known command-and-control server.",
             "We assess this as a confirmed compromise.",
             "The account shows impossible travel between two countries within an hour.",
             "Ransomware precursors were observed on the host.",
         ],
         subjects: &[
-            "URGENT: block {ip}", "Action required: isolate {host}", "Please disable account {user}", "[{ticket}] Containment request",
-            "Immediate action needed", "Block request {domain}", "Password reset required for {user}", "Containment: {host}",
-            "Critical: compromised account", "Request to purge email from mailboxes",
+            "URGENT: block {ip}",
+            "Action required: isolate {host}",
+            "Please disable account {user}",
+            "[{ticket}] Containment request",
+            "Immediate action needed",
+            "Block request {domain}",
+            "Password reset required for {user}",
+            "Containment: {host}",
+            "Critical: compromised account",
+            "Request to purge email from mailboxes",
         ],
     },
     informational: Intent {
@@ -265,7 +306,6 @@ pub const EN: Language = Language {
             "Starting next week {person} will be your primary analyst.",
             "Just so you are aware: detections for {cve} were added and your environment shows no sign of it.",
             "We got your answer about the laptop, thanks; the ticket is updated.",
-
             "This is your weekly summary: 12 alerts were triaged, none required action from your side.",
             "We are closing case {ticket} as a false positive. No further action is needed.",
             "Please note that our platform will be under maintenance on {date} from 22:00 to 23:00 UTC.",
@@ -282,14 +322,18 @@ pub const EN: Language = Language {
             "We have updated the escalation contacts as you requested.",
             "Your ticket {ticket} was merged into {ticket2}.",
         ],
-        context: &[
-            "No indicators from your environment were involved.",
-            "The report covers the period up to {date}.",
-            "There is nothing you need to do.",
-        ],
+        context: &["No indicators from your environment were involved.", "The report covers the period up to {date}.", "There is nothing you need to do."],
         subjects: &[
-            "Weekly summary", "Case {ticket} closed", "Maintenance notice", "Status update {ticket}", "Monthly service report",
-            "RE: {ticket}", "Acknowledgement", "FYI: new detection content", "Service review reminder", "Case resolved",
+            "Weekly summary",
+            "Case {ticket} closed",
+            "Maintenance notice",
+            "Status update {ticket}",
+            "Monthly service report",
+            "RE: {ticket}",
+            "Acknowledgement",
+            "FYI: new detection content",
+            "Service review reminder",
+            "Case resolved",
         ],
     },
 };
@@ -316,7 +360,6 @@ pub const DE: Language = Language {
             "Gibt es in eurem Inventar einen Eintrag zu {host}?",
             "Taucht {url} in euren Proxy-Logs auf?",
             "Welche internen Systeme haben mit {ip} kommuniziert?",
-
             "Können Sie uns sagen, wem der Rechner {host} gehört?",
             "Wer hatte am {date} die IP-Adresse {ip}?",
             "Ist die Datei mit dem Hash {sha256} auf einem Ihrer Endgeräte vorhanden?",
@@ -334,7 +377,6 @@ pub const DE: Language = Language {
             "Bei euch kursiert eine gefälschte Rechnung von {email}. Bitte prüft, wer den Anhang geöffnet hat.",
             "Mails mit dem Betreff \"{mailsubject}\" gehen an eure Mitarbeiter. Hat jemand auf den Link geklickt?",
             "Jemand gibt sich als eure IT aus und verlangt Passwortänderungen über {url}. Wer hat reagiert?",
-
             "Wir haben eine Phishing-Kampagne von {email} gegen Ihre Mitarbeiter festgestellt. Hat jemand die Mail erhalten?",
             "Die untenstehende E-Mail wurde als Phishing gemeldet. Hat jemand auf den Link {url} geklickt?",
             "Bitte prüfen Sie, ob Benutzer E-Mails von {domain} mit dem Betreff \"{mailsubject}\" erhalten haben.",
@@ -347,7 +389,6 @@ pub const DE: Language = Language {
         asks: &[
             "Dem Kollegen {user} wurde der Laptop {host} im Zug entwendet. Wann hat sich das Gerät zuletzt angemeldet?",
             "Das Diensthandy von {user} ist seit gestern weg. Wurde es aus der Ferne gelöscht?",
-
             "{user} hat gemeldet, dass der Laptop {host} gestohlen wurde. Können Sie die Gerätedaten bestätigen?",
             "Ein Mitarbeiter hat sein Diensthandy verloren. Wurde das Gerät bereits gelöscht?",
             "Gibt es Neuigkeiten zum verlorenen Laptop {host}?",
@@ -362,7 +403,6 @@ pub const DE: Language = Language {
             "Bitte die Domain {domain} auf dem Proxy blockieren, sie wird für Phishing genutzt.",
             "Bitte löscht alle Nachrichten von {email} aus den Postfächern.",
             "Nehmt {host} bitte sofort vom Netz.",
-
             "Bitte sperren Sie {ip} umgehend an Ihrer Firewall.",
             "Wir empfehlen, {host} sofort vom Netzwerk zu isolieren.",
             "Bitte deaktivieren Sie das Konto {account} bis auf Weiteres.",
@@ -378,7 +418,6 @@ pub const DE: Language = Language {
             "Im Anhang der Monatsbericht, keine Aktion eurerseits nötig.",
             "Danke für die Rückmeldung, wir schließen das Ticket.",
             "Zur Info: unsere Erkennungsregeln wurden aktualisiert.",
-
             "Anbei die wöchentliche Zusammenfassung; keine Maßnahmen Ihrerseits erforderlich.",
             "Wir schließen den Fall {ticket} als Fehlalarm.",
             "Bitte beachten Sie die Wartung unserer Plattform am {date} von 22 bis 23 Uhr.",
@@ -393,7 +432,12 @@ pub const DE: Language = Language {
 pub const FR: Language = Language {
     code: "fr",
     openers: &["Bonjour,", "Bonjour à tous,", "Madame, Monsieur,", "Bonjour {name},", "Chère équipe,", ""],
-    fillers: &["Cela concerne le ticket {ticket}.", "L'alerte a été levée à {time} UTC.", "La priorité est moyenne.", "Merci de conserver le numéro de ticket."],
+    fillers: &[
+        "Cela concerne le ticket {ticket}.",
+        "L'alerte a été levée à {time} UTC.",
+        "La priorité est moyenne.",
+        "Merci de conserver le numéro de ticket.",
+    ],
     closers: &["Merci d'avance.", "Merci pour votre aide.", "N'hésitez pas à revenir vers nous.", ""],
     signoffs: &["Cordialement,", "Bien à vous,", "Salutations,", "Merci,"],
     disclaimers: &["Ce message et ses pièces jointes sont confidentiels. Si vous l'avez reçu par erreur, merci de le supprimer."],
@@ -405,7 +449,6 @@ pub const FR: Language = Language {
             "Le fichier {sha256} a-t-il été observé sur votre parc ?",
             "Quels postes internes ont communiqué avec {ip} ?",
             "Pouvez-vous vérifier dans votre proxy si quelqu'un a accédé à {url} ?",
-
             "Pouvez-vous nous dire à qui appartient le poste {host} ?",
             "Qui utilisait l'adresse IP {ip} le {date} ?",
             "Le fichier avec le hash {sha256} est-il présent sur l'un de vos postes ?",
@@ -420,7 +463,6 @@ pub const FR: Language = Language {
         asks: &[
             "Des courriels usurpant votre service RH circulent avec un lien vers {url}. Qui les a ouverts ?",
             "Plusieurs collaborateurs ont reçu un faux message de {email}. Quelqu'un a-t-il saisi son mot de passe ?",
-
             "Nous avons détecté une campagne d'hameçonnage depuis {email} visant vos utilisateurs. Quelqu'un l'a-t-il reçue ?",
             "Le courriel ci-dessous a été signalé comme phishing. Un utilisateur a-t-il cliqué sur le lien {url} ?",
             "Pouvez-vous vérifier si des utilisateurs ont reçu des courriels de {domain} avec l'objet \"{mailsubject}\" ?",
@@ -432,7 +474,6 @@ pub const FR: Language = Language {
         asks: &[
             "Une consultante a perdu son ordinateur portable {host} dans le train. Pouvez-vous vérifier sa dernière connexion ?",
             "Une collaboratrice a égaré son smartphone professionnel. L'effacement à distance a-t-il été lancé ?",
-
             "{user} a signalé le vol de son ordinateur portable {host}. Pouvez-vous confirmer les informations de l'appareil ?",
             "Un employé a perdu son téléphone professionnel. L'appareil a-t-il été effacé ?",
             "Avez-vous des nouvelles du portable perdu {host} ?",
@@ -445,7 +486,6 @@ pub const FR: Language = Language {
             "Merci de supprimer des boîtes aux lettres tous les messages envoyés par {email}.",
             "Merci de bloquer immédiatement le domaine {domain} sur vos proxys.",
             "Merci de couper {host} du réseau sans attendre.",
-
             "Merci de bloquer {ip} sur votre pare-feu dès que possible.",
             "Nous recommandons d'isoler {host} du réseau immédiatement.",
             "Merci de désactiver le compte {account} jusqu'à nouvel ordre.",
@@ -459,7 +499,6 @@ pub const FR: Language = Language {
         asks: &[
             "Pour information, nos règles de détection ont été mises à jour. Rien à faire de votre côté.",
             "Nous clôturons l'incident, il s'agissait d'un test interne.",
-
             "Voici le résumé hebdomadaire ; aucune action n'est requise de votre part.",
             "Nous clôturons le ticket {ticket} comme faux positif.",
             "Veuillez noter une maintenance de notre plateforme le {date} de 22h à 23h.",
@@ -473,7 +512,12 @@ pub const FR: Language = Language {
 pub const ES: Language = Language {
     code: "es",
     openers: &["Hola equipo,", "Buenos días,", "Estimados,", "Hola {name},", "Estimado equipo de seguridad,", ""],
-    fillers: &["Esto se refiere al caso {ticket}.", "La alerta se generó a las {time} UTC.", "La prioridad es media.", "Por favor mantengan el número de ticket."],
+    fillers: &[
+        "Esto se refiere al caso {ticket}.",
+        "La alerta se generó a las {time} UTC.",
+        "La prioridad es media.",
+        "Por favor mantengan el número de ticket.",
+    ],
     closers: &["Gracias de antemano.", "Gracias por su ayuda.", "Quedamos atentos.", ""],
     signoffs: &["Saludos,", "Un saludo,", "Atentamente,", "Gracias,"],
     disclaimers: &["Este mensaje es confidencial. Si lo ha recibido por error, por favor elimínelo y avise al remitente."],
@@ -484,7 +528,6 @@ pub const ES: Language = Language {
             "Necesitamos saber a qué usuario pertenece la dirección {ip}.",
             "¿Qué equipos internos se comunicaron con {ip} la semana pasada?",
             "¿Alguien accedió a {url} según los registros del proxy?",
-
             "¿Pueden decirnos quién es el propietario del equipo {host}?",
             "¿Quién tenía asignada la IP {ip} el {date}?",
             "¿Está el archivo con hash {sha256} presente en algún equipo?",
@@ -498,7 +541,6 @@ pub const ES: Language = Language {
         asks: &[
             "Alguien envía correos haciéndose pasar por su departamento de TI. ¿Pueden revisar quién hizo clic?",
             "Varios usuarios recibieron un correo que suplanta a su banco con un enlace a {url}. ¿Alguien introdujo sus credenciales?",
-
             "Detectamos una campaña de phishing desde {email} dirigida a sus usuarios. ¿Alguien la recibió?",
             "El correo siguiente fue reportado como phishing. ¿Algún usuario hizo clic en el enlace {url}?",
             "¿Pueden verificar si los usuarios recibieron correos de {domain} con el asunto \"{mailsubject}\"?",
@@ -510,7 +552,6 @@ pub const ES: Language = Language {
         asks: &[
             "A un empleado le robaron el portátil {host} en el aeropuerto. ¿Cuándo se conectó por última vez?",
             "Una empleada perdió su móvil de empresa. ¿Se ha bloqueado el dispositivo?",
-
             "{user} informó que le robaron el portátil {host}. ¿Pueden confirmar los datos del equipo?",
             "Un empleado perdió su teléfono de empresa. ¿Se ha borrado el dispositivo?",
             "¿Hay novedades sobre el portátil perdido {host}?",
@@ -523,7 +564,6 @@ pub const ES: Language = Language {
             "Por favor aíslen de inmediato el equipo {host}.",
             "Por favor eliminen de los buzones todos los mensajes de {email}.",
             "Por favor bloqueen el dominio {domain} en el proxy.",
-
             "Por favor bloqueen {ip} en su firewall lo antes posible.",
             "Recomendamos aislar {host} de la red inmediatamente.",
             "Por favor deshabiliten la cuenta {account} hasta nuevo aviso.",
@@ -536,7 +576,6 @@ pub const ES: Language = Language {
         asks: &[
             "Realizaremos mantenimiento en la plataforma el domingo. No es necesaria ninguna acción.",
             "Gracias por la confirmación, cerramos el ticket.",
-
             "Este es el resumen semanal; no se requiere ninguna acción por su parte.",
             "Cerramos el caso {ticket} como falso positivo.",
             "Tengan en cuenta el mantenimiento de nuestra plataforma el {date} de 22:00 a 23:00.",

@@ -83,7 +83,7 @@ impl Dataset {
         let mut r = DecisionReport::default();
         for (truth, text) in &self.examples {
             let c = classifier.classify_normalized(text);
-            let right = c.request_type() == Some(*truth);
+            let right = crate::classify::RequestType::parse(&c.label) == Some(*truth);
             let (n, ok) = match c.method {
                 super::Method::Model => (&mut r.by_model, &mut r.model_right),
                 super::Method::Keywords => (&mut r.by_keywords, &mut r.keywords_right),

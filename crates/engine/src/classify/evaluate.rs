@@ -13,7 +13,7 @@ pub struct LabelScore {
     pub support: usize,
 }
 
-#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+#[derive(Debug, Clone, Default, Serialize, Deserialize, PartialEq)]
 pub struct Report {
     pub examples: usize,
     pub threshold: f32,

@@ -4,7 +4,7 @@
 
 use super::dataset::Dataset;
 use super::evaluate::Report;
-use super::model::{Manifest, ModelError, TrainParams, TriageModel};
+use super::model::{ModelError, TrainParams, TriageModel};
 use super::{Normalizer, RequestType};
 use crate::store::{PredictionRecord, Store, StoreError};
 use serde::Serialize;
@@ -82,6 +82,8 @@ pub enum RetrainError {
     Model(#[from] ModelError),
     #[error(transparent)]
     Dataset(#[from] super::dataset::DatasetError),
+    #[error(transparent)]
+    Training(#[from] super::training::TrainingError),
     #[error("cannot use the models folder {0}: {1}")]
     Folder(String, std::io::Error),
     #[error("no model to roll back to in {0}")]
@@ -129,26 +131,20 @@ pub async fn retrain(
     std::fs::create_dir_all(models_dir).map_err(|e| RetrainError::Folder(models_dir.display().to_string(), e))?;
     let stamp = chrono::Utc::now().format("%Y%m%dT%H%M%SZ").to_string();
     let version = format!("triage-{stamp}");
-    let data_path = models_dir.join(format!("{version}.train.txt"));
-    train.save(&data_path)?;
-    let trained = TriageModel::train(&data_path, params, None)?;
-    let _ = std::fs::remove_file(&data_path);
     let candidate_path = models_dir.join(format!("{version}.bin"));
-    TriageModel::save(&trained, &candidate_path)?;
-    let candidate = TriageModel::from_fasttext(trained, version.clone());
-    let evaluation = heldout.evaluate_model(&candidate, threshold);
-    let current_f1 = TriageModel::load(current_model).ok().map(|m| heldout.evaluate_model(&m, threshold).macro_f1);
-    Manifest {
+    let job = super::training::TrainJob {
+        data: &train,
+        output: &candidate_path,
         version: version.clone(),
-        labels: RequestType::PRIORITY.iter().map(|t| t.as_str().to_string()).collect(),
-        trained_at: chrono::Utc::now().to_rfc3339(),
-        training_data_sha256: train.sha256(),
-        training_examples: train.examples.len(),
-        params: *params,
+        params,
+        heldout: Some(&heldout),
+        autotune: None,
+        threshold,
         normalization: normalizer.steps(),
-        evaluation: Some(evaluation.clone()),
-    }
-    .save(&candidate_path)?;
+    };
+    let (_, trained) = super::training::train(&job)?;
+    let evaluation = trained.evaluation.unwrap_or_default();
+    let current_f1 = TriageModel::load(current_model).ok().map(|m| heldout.evaluate_model(&m, threshold).macro_f1);
     let promoted = current_f1.is_none_or(|f1| evaluation.macro_f1 >= f1);
     if promoted {
         let previous = std::fs::read_to_string(models_dir.join("current")).ok();
@@ -187,4 +183,11 @@ pub fn rollback(models_dir: &Path) -> Result<String, RetrainError> {
             Ok("the shipped model".into())
         }
     }
+}
+
+/// `[start, end)` of a month given as `YYYY-MM`, as RFC 3339 bounds.
+pub fn month_bounds(month: &str) -> Option<(String, String)> {
+    let start = chrono::NaiveDate::parse_from_str(&format!("{month}-01"), "%Y-%m-%d").ok()?;
+    let end = start.checked_add_months(chrono::Months::new(1))?;
+    Some((format!("{start}T00:00:00"), format!("{end}T00:00:00")))
 }

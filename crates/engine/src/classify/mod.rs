@@ -5,6 +5,7 @@
 //! `default` playbook runs. Every result records its label, confidence,
 //! method and the model version.
 
+mod config;
 pub mod dataset;
 pub mod evaluate;
 pub mod keywords;
@@ -12,52 +13,14 @@ pub mod learning;
 pub mod model;
 pub mod normalize;
 mod request_type;
+pub mod training;
 
+pub use config::TriageConfig;
+pub use drawbridge_model::{Classification, Method};
 pub use keywords::KeywordRules;
 pub use model::{Manifest, ModelError, TrainParams, TriageModel};
 pub use normalize::{Normalizer, Steps};
 pub use request_type::RequestType;
-
-use serde::{Deserialize, Serialize};
-
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "lowercase")]
-pub enum Method {
-    Model,
-    Keywords,
-    Default,
-}
-
-impl Method {
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Method::Model => "model",
-            Method::Keywords => "keywords",
-            Method::Default => "default",
-        }
-    }
-}
-
-/// The triage decision for one request.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-pub struct Classification {
-    /// A request type, or `default` when nothing decided.
-    pub label: String,
-    /// The model's probability for `label` (0 when the model had no say).
-    pub confidence: f32,
-    pub method: Method,
-    /// Version of the model consulted, or `none`.
-    pub model: String,
-    /// Why the model did not decide, or which phrase the keyword rule matched.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub reason: Option<String>,
-}
-
-impl Classification {
-    pub fn request_type(&self) -> Option<RequestType> {
-        RequestType::parse(&self.label)
-    }
-}
 
 pub const DEFAULT_THRESHOLD: f32 = 0.80;
 
@@ -92,7 +55,13 @@ impl Classifier {
     pub fn classify_normalized(&self, text: &str) -> Classification {
         let model_version = self.model_version().to_string();
         if text.trim().is_empty() {
-            return Classification { label: "default".into(), confidence: 0.0, method: Method::Default, model: model_version, reason: Some("the email has no text".into()) };
+            return Classification {
+                label: "default".into(),
+                confidence: 0.0,
+                method: Method::Default,
+                model: model_version,
+                reason: Some("the email has no text".into()),
+            };
         }
         let (top, why_not_model) = match &self.model {
             Ok(model) => match model.predict(text) {

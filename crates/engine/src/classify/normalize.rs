@@ -44,10 +44,10 @@ fn is_reply_attribution(line: &str) -> bool {
 /// `Re:`, `AW:`, `SV:`… possibly repeated or behind a `[ticket]` tag.
 fn is_reply_subject(subject: &str) -> bool {
     let mut s = subject.trim_start();
-    if s.starts_with('[') {
-        if let Some(end) = s.find(']') {
-            s = s[end + 1..].trim_start();
-        }
+    if s.starts_with('[')
+        && let Some(end) = s.find(']')
+    {
+        s = s[end + 1..].trim_start();
     }
     let lower = s.to_lowercase();
     ["re:", "re :", "aw:", "sv:", "antw:", "r:", "ré:", "réf:", "vs:"].iter().any(|p| lower.starts_with(p))
@@ -55,9 +55,29 @@ fn is_reply_subject(subject: &str) -> bool {
 
 /// Sign-off lines after which only a signature and disclaimers follow.
 const SIGNOFFS: &[&str] = &[
-    "best regards", "kind regards", "regards", "thanks", "thank you", "cheers", "best", "many thanks", "br", "warm regards",
-    "mit freundlichen grüßen", "viele grüße", "beste grüße", "gruß", "grüße", "cordialement", "bien à vous", "salutations",
-    "merci", "saludos", "un saludo", "atentamente", "gracias",
+    "best regards",
+    "kind regards",
+    "regards",
+    "thanks",
+    "thank you",
+    "cheers",
+    "best",
+    "many thanks",
+    "br",
+    "warm regards",
+    "mit freundlichen grüßen",
+    "viele grüße",
+    "beste grüße",
+    "gruß",
+    "grüße",
+    "cordialement",
+    "bien à vous",
+    "salutations",
+    "merci",
+    "saludos",
+    "un saludo",
+    "atentamente",
+    "gracias",
 ];
 
 fn is_signoff(line: &str) -> bool {
@@ -188,7 +208,7 @@ fn words(text: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::config::IndicatorsConfig;
+    use crate::indicators::IndicatorsConfig;
 
     fn normalizer() -> Normalizer {
         Normalizer::new(Extractor::new(&IndicatorsConfig::default()).expect("config"), Steps::default())

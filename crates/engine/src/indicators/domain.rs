@@ -6,9 +6,8 @@
 /// as a file name unless it was deliberately defanged (`evil[.]zip`) or appears
 /// as a URL host.
 const FILE_LIKE_TLDS: &[&str] = &[
-    "zip", "mov", "py", "sh", "rs", "md", "pl", "so", "ps", "cs", "ai", "am", "ws", "mp", "sc",
-    "gz", "bz", "cc", "sys", "dll", "ini", "log", "bin", "tar", "js", "ts", "go", "rb", "cat", "it",
-    "pm", "psd", "bat", "cmd", "tel", "pro", "doc", "docx", "xls", "xlsx", "ppt",
+    "zip", "mov", "py", "sh", "rs", "md", "pl", "so", "ps", "cs", "ai", "am", "ws", "mp", "sc", "gz", "bz", "cc", "sys", "dll", "ini", "log", "bin", "tar",
+    "js", "ts", "go", "rb", "cat", "it", "pm", "psd", "bat", "cmd", "tel", "pro", "doc", "docx", "xls", "xlsx", "ppt",
 ];
 
 pub fn is_known_tld(tld: &str) -> bool {

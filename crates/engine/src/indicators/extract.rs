@@ -4,27 +4,14 @@
 //! token is classified with cheap byte checks before anything expensive runs,
 //! so ordinary prose costs little more than a pass over its bytes.
 
+use super::config::IndicatorsConfig;
 use super::domain::{is_hostname_syntax, is_public_domain, is_under, looks_like_file_name};
-use super::kind::Kind;
 use super::refang::{Refanged, refang};
-use crate::config::IndicatorsConfig;
+pub use drawbridge_model::Indicator;
+use drawbridge_model::Kind;
 use regex::Regex;
-use serde::Serialize;
 use std::collections::HashMap;
 use std::net::{Ipv4Addr, Ipv6Addr};
-
-/// One distinct indicator found in a text or an email.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
-pub struct Indicator {
-    pub kind: Kind,
-    pub value: String,
-    /// The first occurrence was written in a defanged form.
-    pub defanged: bool,
-    /// How many times it occurred.
-    pub occurrences: u32,
-    /// Where it was found first (`subject`, `body`, `attachment:list.csv`, `forwarded[1].headers`…).
-    pub source: String,
-}
 
 /// Compiled extraction settings. Build once, use for many texts.
 #[derive(Clone)]
@@ -83,17 +70,17 @@ impl Collector {
 
 impl std::fmt::Debug for Extractor {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("Extractor").field("hostname_patterns", &self.hostname_patterns).field("internal_domains", &self.internal_domains).finish_non_exhaustive()
+        f.debug_struct("Extractor")
+            .field("hostname_patterns", &self.hostname_patterns)
+            .field("internal_domains", &self.internal_domains)
+            .finish_non_exhaustive()
     }
 }
 
 impl Extractor {
     pub fn new(cfg: &IndicatorsConfig) -> Result<Self, PatternError> {
-        let hostname_patterns = cfg
-            .hostname_patterns
-            .iter()
-            .map(|p| Regex::new(p).map_err(|source| PatternError { pattern: p.clone(), source }))
-            .collect::<Result<Vec<_>, _>>()?;
+        let hostname_patterns =
+            cfg.hostname_patterns.iter().map(|p| Regex::new(p).map_err(|source| PatternError { pattern: p.clone(), source })).collect::<Result<Vec<_>, _>>()?;
         let hostname_first_bytes = first_bytes(&cfg.hostname_patterns);
         let lower = |v: &[String]| v.iter().map(|s| s.trim().trim_end_matches('.').to_ascii_lowercase()).collect();
         Ok(Extractor {
@@ -328,26 +315,23 @@ impl Extractor {
                 return emit(kind, token.to_ascii_lowercase());
             }
         }
-        if b.len() >= 13 && b[..4].eq_ignore_ascii_case(b"cve-") {
-            if let Some(cve) = parse_cve(token) {
-                return emit(Kind::Cve, cve);
+        if b.len() >= 13
+            && b[..4].eq_ignore_ascii_case(b"cve-")
+            && let Some(cve) = parse_cve(token)
+        {
+            return emit(Kind::Cve, cve);
+        }
+        if has_backslash && let Some((dom, user)) = token.split_once('\\') {
+            let user = user.trim_start_matches('\\');
+            if self.netbios_domains.iter().any(|d| d.eq_ignore_ascii_case(dom)) && is_account_name(user) {
+                return emit(Kind::Account, format!("{}\\{}", dom.to_ascii_uppercase(), user.to_ascii_lowercase()));
             }
         }
-        if has_backslash {
-            if let Some((dom, user)) = token.split_once('\\') {
-                let user = user.trim_start_matches('\\');
-                if self.netbios_domains.iter().any(|d| d.eq_ignore_ascii_case(dom)) && is_account_name(user) {
-                    return emit(Kind::Account, format!("{}\\{}", dom.to_ascii_uppercase(), user.to_ascii_lowercase()));
-                }
+        if has_at && let Some(email) = self.email(token) {
+            if let Some(v) = email {
+                emit(Kind::Email, v);
             }
-        }
-        if has_at {
-            if let Some(email) = self.email(token) {
-                if let Some(v) = email {
-                    emit(Kind::Email, v);
-                }
-                return; // an email, reported or excluded: not also a domain
-            }
+            return; // an email, reported or excluded: not also a domain
         }
         if has_colon {
             if let Some(mac) = parse_mac(token) {
@@ -357,26 +341,24 @@ impl Extractor {
                 return emit(Kind::Ipv6, v6);
             }
         }
-        if has_slash {
-            if let Some((addr, prefix)) = token.split_once('/') {
-                if let Some(cidr) = parse_cidr(addr, prefix) {
-                    return emit(Kind::Cidr, cidr);
+        if has_slash && let Some((addr, prefix)) = token.split_once('/') {
+            if let Some(cidr) = parse_cidr(addr, prefix) {
+                return emit(Kind::Cidr, cidr);
+            }
+            // Scheme-less URL: `evil.com/path`.
+            let host = addr.to_ascii_lowercase();
+            if !prefix.is_empty() && is_public_domain(&host) && !looks_like_file_name(&host) {
+                if self.excluded_domain(&host) {
+                    return;
                 }
-                // Scheme-less URL: `evil.com/path`.
-                let host = addr.to_ascii_lowercase();
-                if !prefix.is_empty() && is_public_domain(&host) && !looks_like_file_name(&host) {
-                    if self.excluded_domain(&host) {
-                        return;
-                    }
-                    return emit(Kind::Url, format!("{host}/{prefix}"));
-                }
+                return emit(Kind::Url, format!("{host}/{prefix}"));
             }
         }
         if has_dot && !has_colon && !has_slash && !has_at && !has_backslash && !has_eq {
-            if b[0].is_ascii_digit() {
-                if let Some(ip) = parse_ipv4(token) {
-                    return emit(Kind::Ipv4, ip);
-                }
+            if b[0].is_ascii_digit()
+                && let Some(ip) = parse_ipv4(token)
+            {
+                return emit(Kind::Ipv4, ip);
             }
             let host = token.trim_end_matches('.').to_ascii_lowercase();
             if let Some(parent) = self.internal_domain(&host) {
@@ -392,10 +374,10 @@ impl Extractor {
                 return emit(Kind::Domain, host);
             }
         }
-        if (b.len() == 14 && b[4] == b'.' && b[9] == b'.') || (b.len() == 17 && b[2] == b'-') {
-            if let Some(mac) = parse_mac(token) {
-                return emit(Kind::Mac, mac);
-            }
+        if ((b.len() == 14 && b[4] == b'.' && b[9] == b'.') || (b.len() == 17 && b[2] == b'-'))
+            && let Some(mac) = parse_mac(token)
+        {
+            return emit(Kind::Mac, mac);
         }
         if b.len() <= 63 && !has_dot && b.iter().all(|c| c.is_ascii_alphanumeric() || *c == b'-' || *c == b'_') {
             if self.matches_hostname_pattern(token) {
@@ -422,16 +404,10 @@ impl Extractor {
         let (local, domain) = token.rsplit_once('@')?;
         let local = local.trim_start_matches(|c: char| !c.is_ascii_alphanumeric());
         let domain = domain.trim_end_matches('.').to_ascii_lowercase();
-        if local.is_empty()
-            || local.len() > 64
-            || local.starts_with('.')
-            || !local.bytes().all(|c| c.is_ascii_alphanumeric() || b"._%+-'".contains(&c))
-        {
+        if local.is_empty() || local.len() > 64 || local.starts_with('.') || !local.bytes().all(|c| c.is_ascii_alphanumeric() || b"._%+-'".contains(&c)) {
             return None;
         }
-        let valid = is_public_domain(&domain)
-            || (is_hostname_syntax(&domain) && self.internal_domain(&domain).is_some())
-            || domain.parse::<Ipv4Addr>().is_ok();
+        let valid = is_public_domain(&domain) || (is_hostname_syntax(&domain) && self.internal_domain(&domain).is_some()) || domain.parse::<Ipv4Addr>().is_ok();
         if !valid {
             return None;
         }

@@ -2,15 +2,16 @@
 //!
 //! `refang` undoes defanging, `domain` knows what a public or internal name is,
 //! `extract` finds and classifies values. Policy (what is internal, what to
-//! exclude) comes from [`crate::config::IndicatorsConfig`].
+//! exclude) comes from [`IndicatorsConfig`], the `[indicators]` section.
 
+mod config;
 mod domain;
 mod extract;
 mod from_message;
-mod kind;
 mod refang;
 
+pub use config::IndicatorsConfig;
 pub use domain::is_under;
+pub use drawbridge_model::Kind;
 pub use extract::{Collector, Extractor, Indicator, PatternError};
-pub use kind::Kind;
 pub use refang::{Refanged, refang};

@@ -79,24 +79,18 @@ static MATCHER: LazyLock<AhoCorasick> = LazyLock::new(|| {
 /// `evil dot com`, `john at evil dot com`: the spelled-out forms. Only taken
 /// when the words joined by ` dot ` end in a label that looks like a TLD, so
 /// prose such as "connect the dots" is left alone.
-static SPELLED_DOT: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"(?i)\b([a-z0-9][a-z0-9_-]*(?:\s+dot\s+[a-z0-9-]+)+)\b").expect("static regex")
-});
+static SPELLED_DOT: LazyLock<Regex> = LazyLock::new(|| Regex::new(r"(?i)\b([a-z0-9][a-z0-9_-]*(?:\s+dot\s+[a-z0-9-]+)+)\b").expect("static regex"));
 /// `user @ evil[.]com`, `user@ evil[.]com`: spaces around `@`, taken only
 /// when the domain after it was defanged (deliberately obfuscated).
-static SPACED_AT: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"(?i)\b([a-z0-9._%+-]+)(?:\s+@\s*|@\s+)([a-z0-9-]+(?:\.[a-z0-9-]+)+)").expect("static regex")
-});
-static SPELLED_AT: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"(?i)\b([a-z0-9._%+-]+)\s+at\s+([a-z0-9-]+(?:\.[a-z0-9-]+)+)\b").expect("static regex")
-});
+static SPACED_AT: LazyLock<Regex> = LazyLock::new(|| Regex::new(r"(?i)\b([a-z0-9._%+-]+)(?:\s+@\s*|@\s+)([a-z0-9-]+(?:\.[a-z0-9-]+)+)").expect("static regex"));
+static SPELLED_AT: LazyLock<Regex> = LazyLock::new(|| Regex::new(r"(?i)\b([a-z0-9._%+-]+)\s+at\s+([a-z0-9-]+(?:\.[a-z0-9-]+)+)\b").expect("static regex"));
 
 /// TLDs accepted after a spelled-out ` dot `. Short TLDs that are also
 /// English words (`to`, `in`, `is`, `it`, `me`, `no`…) are left out, so
 /// "connect the dot to the line" stays prose.
 const SPELLED_TLDS: &[&str] = &[
-    "com", "net", "org", "info", "biz", "io", "ru", "cn", "de", "uk", "fr", "nl", "eu", "xyz", "top", "online", "site",
-    "club", "shop", "app", "dev", "gov", "edu", "ch", "es", "pl", "br", "jp", "kr", "tk", "cc", "su", "ir", "pw",
+    "com", "net", "org", "info", "biz", "io", "ru", "cn", "de", "uk", "fr", "nl", "eu", "xyz", "top", "online", "site", "club", "shop", "app", "dev", "gov",
+    "edu", "ch", "es", "pl", "br", "jp", "kr", "tk", "cc", "su", "ir", "pw",
 ];
 
 /// Text with defanged forms replaced, and the byte ranges (in the new text)
@@ -219,12 +213,7 @@ fn spelled_out(r: &mut Refanged<'_>) {
     }
     let mut edits = Vec::new();
     for m in SPELLED_DOT.find_iter(&r.text) {
-        let joined = m
-            .as_str()
-            .split_whitespace()
-            .filter(|w| !w.eq_ignore_ascii_case("dot"))
-            .collect::<Vec<_>>()
-            .join(".");
+        let joined = m.as_str().split_whitespace().filter(|w| !w.eq_ignore_ascii_case("dot")).collect::<Vec<_>>().join(".");
         let tld = joined.rsplit('.').next().unwrap_or("").to_ascii_lowercase();
         if SPELLED_TLDS.contains(&tld.as_str()) && super::domain::is_known_tld(&tld) {
             edits.push(Edit { start: m.start(), end: m.end(), with: joined });
@@ -242,11 +231,7 @@ fn spelled_out(r: &mut Refanged<'_>) {
             continue;
         };
         if r.touches(dom.start(), dom.end()) {
-            edits.push(Edit {
-                start: whole.start(),
-                end: whole.end(),
-                with: format!("{}@{}", local.as_str(), dom.as_str()),
-            });
+            edits.push(Edit { start: whole.start(), end: whole.end(), with: format!("{}@{}", local.as_str(), dom.as_str()) });
         }
     }
     commit(r, edits);

@@ -1,31 +1,22 @@
-//! The IMAP watcher: IDLE when the server offers it, polling otherwise.
-//!
-//! Exactly-once: the mailbox's UIDVALIDITY and the last ingested UID are
-//! committed in the same transaction as each request, and a message is only
-//! flagged or moved after that commit. After a crash or reconnect the watcher
-//! resumes after the last committed UID; if UIDVALIDITY changed it re-reads the
-//! mailbox, and the store's content de-duplication keeps that from creating
-//! duplicates.
+//! IMAP, the protocol: the mailbox settings (`[intake.imap]`), connecting
+//! over rustls (implicit TLS or STARTTLS, TLS 1.3 unless allowed), logging
+//! in with the named secret, and filing a copy of a sent message. The
+//! watcher that turns new mail into requests is `crate::sources::imap`.
 
-use crate::config::{ImapConfig, TlsMode};
-use crate::ingest::{Ingestor, Origin};
-use crate::intake::tls;
-use crate::secrets;
-use crate::store::{ImapCursor, Source};
-use async_imap::types::UnsolicitedResponse;
-use async_imap::{Client, Session};
-use futures::StreamExt;
+use async_imap::Client;
+use drawbridge_net::{secrets, tls};
+use serde::{Deserialize, Serialize};
+use std::path::PathBuf;
 use std::time::Duration;
 use tokio::io::{AsyncRead, AsyncWrite};
 use tokio::net::TcpStream;
 use tokio_rustls::TlsConnector;
 use tokio_rustls::rustls::pki_types::ServerName;
-use tracing::{debug, info, warn};
 
 /// Any byte stream the IMAP client can run over (plain TCP before STARTTLS, then TLS).
 pub trait Transport: AsyncRead + AsyncWrite + Unpin + Send + std::fmt::Debug {}
 impl<T: AsyncRead + AsyncWrite + Unpin + Send + std::fmt::Debug> Transport for T {}
-type Stream = Box<dyn Transport>;
+pub type Stream = Box<dyn Transport>;
 
 #[derive(Debug, thiserror::Error)]
 pub enum ImapError {
@@ -44,37 +35,18 @@ pub enum ImapError {
     #[error("secret: {0}")]
     Secret(#[from] secrets::SecretError),
     #[error("store: {0}")]
-    Store(#[from] crate::store::StoreError),
+    Store(#[from] drawbridge_store::StoreError),
     #[error("timed out: {0}")]
     Timeout(&'static str),
 }
 
-const CONNECT_TIMEOUT: Duration = Duration::from_secs(15);
-const MAX_BACKOFF: Duration = Duration::from_secs(60);
+pub const CONNECT_TIMEOUT: Duration = Duration::from_secs(15);
 
-/// Runs the watcher until the task is dropped: every failure is logged, then
-/// the watcher reconnects with exponential backoff (1 s doubling to 60 s).
-pub async fn watch(ingestor: Ingestor, cfg: ImapConfig) {
-    let mut backoff = Duration::from_secs(1);
-    loop {
-        let started = std::time::Instant::now();
-        match run_session(&ingestor, &cfg).await {
-            Ok(()) => info!(host = %cfg.host, "IMAP session ended; reconnecting"),
-            Err(e) => warn!(host = %cfg.host, error = %e, retry_in = ?backoff, "IMAP session failed"),
-        }
-        if started.elapsed() > Duration::from_secs(120) {
-            backoff = Duration::from_secs(1); // it had been working: start again from short delays
-        }
-        tokio::time::sleep(backoff).await;
-        backoff = (backoff * 2).min(MAX_BACKOFF);
-    }
-}
-
-fn account(cfg: &ImapConfig) -> String {
+pub fn account(cfg: &ImapConfig) -> String {
     format!("{}@{}:{}", cfg.username, cfg.host, cfg.port)
 }
 
-async fn connect(cfg: &ImapConfig) -> Result<Client<Stream>, ImapError> {
+pub async fn connect(cfg: &ImapConfig) -> Result<Client<Stream>, ImapError> {
     let addr = format!("{}:{}", cfg.host, cfg.port);
     let tcp = tokio::time::timeout(CONNECT_TIMEOUT, TcpStream::connect(&addr))
         .await
@@ -111,9 +83,7 @@ async fn connect(cfg: &ImapConfig) -> Result<Client<Stream>, ImapError> {
 /// Appends a copy of a message we sent to `folder` (created if missing) of
 /// the mailbox account in `cfg`, flagged as read.
 pub async fn append_copy(cfg: &ImapConfig, folder: &str, message: &[u8]) -> Result<(), ImapError> {
-    let password = secrets::resolve(&cfg.password_secret)?;
-    let client = connect(cfg).await?;
-    let mut session = client.login(&cfg.username, &password).await.map_err(|(e, _)| ImapError::Login(cfg.username.clone(), e.to_string()))?;
+    let mut session = login(cfg).await?;
     // Fails harmlessly when it exists already.
     let _ = session.create(folder).await;
     session.append(folder, Some("(\\Seen)"), None, message).await?;
@@ -121,129 +91,59 @@ pub async fn append_copy(cfg: &ImapConfig, folder: &str, message: &[u8]) -> Resu
     Ok(())
 }
 
-async fn run_session(ingestor: &Ingestor, cfg: &ImapConfig) -> Result<(), ImapError> {
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum TlsMode {
+    /// TLS from the first byte (IMAPS, usually port 993).
+    Implicit,
+    /// Plain connection upgraded with STARTTLS (usually port 143); refused if the server does not offer it.
+    Starttls,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ImapConfig {
+    pub host: String,
+    #[serde(default = "default_imap_port")]
+    pub port: u16,
+    #[serde(default = "default_tls_mode")]
+    pub tls: TlsMode,
+    /// PEM file of CA certificates to trust instead of the public web roots (internal PKI).
+    #[serde(default)]
+    pub ca_file: Option<PathBuf>,
+    /// Allow TLS 1.2 when the server cannot do 1.3 (TLS 1.3 only by default).
+    #[serde(default)]
+    pub allow_tls12: bool,
+    pub username: String,
+    /// Name of the secret holding the password (env var `DRAWBRIDGE_SECRET_<NAME>`,
+    /// or a line `NAME=value` in the 0600 secrets file). Never the password itself.
+    pub password_secret: String,
+    #[serde(default = "default_mailbox")]
+    pub mailbox: String,
+    /// Move processed messages here (created if missing); otherwise they are only flagged \Seen.
+    #[serde(default)]
+    pub processed_mailbox: Option<String>,
+    /// Seconds between polls when the server has no IDLE; also the IDLE refresh bound.
+    #[serde(default = "default_poll_seconds")]
+    pub poll_seconds: u64,
+}
+
+fn default_imap_port() -> u16 {
+    993
+}
+fn default_tls_mode() -> TlsMode {
+    TlsMode::Implicit
+}
+fn default_mailbox() -> String {
+    "INBOX".into()
+}
+fn default_poll_seconds() -> u64 {
+    60
+}
+
+/// Logs in with the password from the named secret.
+pub async fn login(cfg: &ImapConfig) -> Result<async_imap::Session<Stream>, ImapError> {
     let password = secrets::resolve(&cfg.password_secret)?;
     let client = connect(cfg).await?;
-    let mut session = client.login(&cfg.username, &password).await.map_err(|(e, _)| ImapError::Login(cfg.username.clone(), e.to_string()))?;
-    let caps = session.capabilities().await?;
-    let has_idle = caps.has_str("IDLE");
-    let has_move = caps.has_str("MOVE");
-    if let Some(target) = &cfg.processed_mailbox {
-        // Fails harmlessly when it exists already.
-        let _ = session.create(target).await;
-    }
-    let mailbox = session.select(&cfg.mailbox).await?;
-    let uidvalidity = mailbox.uid_validity.ok_or_else(|| ImapError::NoUidValidity(cfg.mailbox.clone()))?;
-    let account = account(cfg);
-    let mut last_uid = match ingestor.store().imap_cursor(&account, &cfg.mailbox).await? {
-        Some(c) if c.uidvalidity == uidvalidity => c.last_uid,
-        Some(c) => {
-            warn!(old = c.uidvalidity, new = uidvalidity, "UIDVALIDITY changed; re-reading the mailbox (duplicates are recognised by content)");
-            0
-        }
-        None => 0,
-    };
-    info!(host = %cfg.host, mailbox = %cfg.mailbox, uidvalidity, last_uid, idle = has_idle, "IMAP watcher connected");
-    loop {
-        last_uid = process_new(ingestor, cfg, &mut session, &account, uidvalidity, last_uid, has_move).await?;
-        // A message that arrived while we were fetching was announced as an
-        // unsolicited EXISTS; IDLE would not see it again. Look once more first.
-        if new_mail_announced(&session) {
-            continue;
-        }
-        if has_idle {
-            let mut idle = session.idle();
-            idle.init().await?;
-            let (wait, _stop) = idle.wait_with_timeout(Duration::from_secs(cfg.poll_seconds.clamp(5, 29 * 60)));
-            let response = wait.await?;
-            debug!(?response, "IDLE woke up");
-            session = idle.done().await?;
-        } else {
-            tokio::time::sleep(Duration::from_secs(cfg.poll_seconds.max(1))).await;
-            session.noop().await?;
-        }
-    }
-}
-
-/// Drains the unsolicited responses; true when any announced new mail.
-fn new_mail_announced(session: &Session<Stream>) -> bool {
-    let mut announced = false;
-    while let Ok(response) = session.unsolicited_responses.try_recv() {
-        announced |= matches!(response, UnsolicitedResponse::Exists(_) | UnsolicitedResponse::Recent(_));
-    }
-    announced
-}
-
-/// Ingests every message with a UID above `last_uid`, one at a time, and
-/// returns the new last UID.
-async fn process_new(
-    ingestor: &Ingestor,
-    cfg: &ImapConfig,
-    session: &mut Session<Stream>,
-    account: &str,
-    uidvalidity: u32,
-    mut last_uid: u32,
-    has_move: bool,
-) -> Result<u32, ImapError> {
-    // `N:*` always includes the highest UID, even below N: filter.
-    let mut uids: Vec<u32> = session.uid_search(format!("UID {}:*", last_uid.saturating_add(1))).await?.into_iter().filter(|u| *u > last_uid).collect();
-    uids.sort_unstable();
-    for uid in uids {
-        let raw = {
-            let mut fetches = session.uid_fetch(uid.to_string(), "(UID BODY.PEEK[])").await?;
-            let mut raw = None;
-            while let Some(f) = fetches.next().await {
-                let f = f?;
-                if f.uid == Some(uid) {
-                    raw = f.body().map(<[u8]>::to_vec);
-                }
-            }
-            raw
-        };
-        let Some(raw) = raw else {
-            warn!(uid, "message vanished before it could be fetched; skipping");
-            last_uid = uid;
-            ingestor.store().set_imap_cursor(&ImapCursor { account: account.into(), mailbox: cfg.mailbox.clone(), uidvalidity, last_uid }).await?;
-            continue;
-        };
-        let origin = Origin {
-            source: Source::Imap,
-            reference: format!("{account}/{};UIDVALIDITY={uidvalidity};UID={uid}", cfg.mailbox),
-            cursor: Some(ImapCursor { account: account.into(), mailbox: cfg.mailbox.clone(), uidvalidity, last_uid: uid }),
-        };
-        ingestor.ingest(&raw, &origin).await?;
-        last_uid = uid;
-        // Committed: now it is safe to touch the message on the server.
-        mark_processed(session, cfg, uid, has_move).await?;
-    }
-    Ok(last_uid)
-}
-
-async fn mark_processed(session: &mut Session<Stream>, cfg: &ImapConfig, uid: u32, has_move: bool) -> Result<(), ImapError> {
-    let set = uid.to_string();
-    {
-        let mut updates = session.uid_store(&set, "+FLAGS.SILENT (\\Seen)").await?;
-        while let Some(u) = updates.next().await {
-            u?;
-        }
-    }
-    if let Some(target) = &cfg.processed_mailbox {
-        if has_move {
-            session.uid_mv(&set, target).await?;
-        } else {
-            session.uid_copy(&set, target).await?;
-            {
-                let mut updates = session.uid_store(&set, "+FLAGS.SILENT (\\Deleted)").await?;
-                while let Some(u) = updates.next().await {
-                    u?;
-                }
-            }
-            let expunged = session.uid_expunge(&set).await?;
-            futures::pin_mut!(expunged);
-            while let Some(e) = expunged.next().await {
-                e?;
-            }
-        }
-    }
-    Ok(())
+    client.login(&cfg.username, &password).await.map_err(|(e, _)| ImapError::Login(cfg.username.clone(), e.to_string()))
 }

@@ -1,79 +1,14 @@
 //! MIME parsing: raw bytes to a [`ParsedMessage`] that the rest of the engine
 //! (and `drawbridge parse`) can read. It parses; it does not judge the sender.
 
+pub use drawbridge_model::message::{Attachment, HeaderLine, Mailbox, ParsedMessage};
 use mail_parser::{Address, HeaderName, Message, MessageParser, MessagePart, MimeHeaders, PartType};
-use serde::Serialize;
 use sha2::{Digest, Sha256};
 
 /// Forwards nested deeper than this are listed but not opened.
 pub const MAX_NESTING: usize = 8;
 /// Text taken from one attachment for indicator scanning.
 const MAX_SCAN_TEXT: usize = 5 * 1024 * 1024;
-
-#[derive(Debug, Clone, Serialize, PartialEq, Eq)]
-pub struct Mailbox {
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub name: Option<String>,
-    pub address: String,
-}
-
-#[derive(Debug, Clone, Serialize)]
-pub struct Attachment {
-    pub name: Option<String>,
-    pub content_type: String,
-    pub size: usize,
-    pub sha256: String,
-    /// Whether its text was scanned for indicators (`.txt`, `.csv`).
-    pub scanned: bool,
-    #[serde(skip)]
-    pub scan_text: Option<String>,
-}
-
-/// One header of a forwarded message, kept because the phishing sender and
-/// sending IP in it are indicators.
-#[derive(Debug, Clone, Serialize)]
-pub struct HeaderLine {
-    pub name: String,
-    pub value: String,
-}
-
-#[derive(Debug, Clone, Serialize)]
-pub struct ParsedMessage {
-    pub message_id: Option<String>,
-    pub from: Option<Mailbox>,
-    pub to: Vec<Mailbox>,
-    #[serde(skip_serializing_if = "Vec::is_empty")]
-    pub cc: Vec<Mailbox>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub reply_to: Option<Mailbox>,
-    pub subject: Option<String>,
-    /// RFC 3339, from the Date header.
-    pub date: Option<String>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub in_reply_to: Option<String>,
-    #[serde(skip_serializing_if = "Vec::is_empty")]
-    pub references: Vec<String>,
-    /// The readable body: the text/plain parts, or the HTML parts turned into text.
-    pub text: String,
-    /// Quoted history in `text` ("> …", "On … wrote:", "-----Original Message-----"), if any.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub quoted: Option<String>,
-    /// HTML parts as text, when there are text parts too (links may differ from the text).
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub html_text: Option<String>,
-    pub attachments: Vec<Attachment>,
-    /// Forwarded messages (`message/rfc822`), recursively.
-    pub nested: Vec<ParsedMessage>,
-    /// Headers of a forwarded message that may carry indicators (empty for the outer message).
-    #[serde(skip_serializing_if = "Vec::is_empty")]
-    pub headers: Vec<HeaderLine>,
-    /// Things a person should know about how this message was read.
-    #[serde(skip_serializing_if = "Vec::is_empty")]
-    pub warnings: Vec<String>,
-    /// Raw `Authentication-Results` header values (for the sender checks).
-    #[serde(skip)]
-    pub authentication_results: Vec<String>,
-}
 
 #[derive(Debug, thiserror::Error, PartialEq, Eq)]
 pub enum ParseError {
@@ -82,15 +17,15 @@ pub enum ParseError {
 }
 
 /// Headers of forwarded messages worth scanning for indicators.
-const ORIGIN_HEADERS: &[&str] =
-    &["From", "Sender", "Reply-To", "Return-Path", "To", "Subject", "Received", "X-Originating-IP", "X-Sender-IP", "Message-ID"];
+const ORIGIN_HEADERS: &[&str] = &["From", "Sender", "Reply-To", "Return-Path", "To", "Subject", "Received", "X-Originating-IP", "X-Sender-IP", "Message-ID"];
 
 pub fn parse(raw: &[u8]) -> Result<ParsedMessage, ParseError> {
     check_looks_like_email(raw)?;
     let message = MessageParser::default().parse(raw).ok_or(ParseError::NotAnEmail("no header section"))?;
-    let has_identity = message.headers().iter().any(|h| {
-        matches!(h.name, HeaderName::From | HeaderName::Date | HeaderName::MessageId | HeaderName::Subject | HeaderName::Received | HeaderName::To)
-    });
+    let has_identity = message
+        .headers()
+        .iter()
+        .any(|h| matches!(h.name, HeaderName::From | HeaderName::Date | HeaderName::MessageId | HeaderName::Subject | HeaderName::Received | HeaderName::To));
     if !has_identity {
         return Err(ParseError::NotAnEmail("none of From, To, Date, Subject, Message-ID or Received is present"));
     }
@@ -121,11 +56,9 @@ fn check_looks_like_email(raw: &[u8]) -> Result<(), ParseError> {
     if name.is_empty() || !name.iter().all(|&c| (33..=126).contains(&c) && c != b':') {
         return Err(ParseError::NotAnEmail("the first line is not a header field"));
     }
-    let header_end = memchr::memmem::find(data, b"\n\n")
-        .or_else(|| memchr::memmem::find(data, b"\r\n\r\n"))
-        .unwrap_or(data.len().min(64 * 1024));
+    let header_end = memchr::memmem::find(data, b"\n\n").or_else(|| memchr::memmem::find(data, b"\r\n\r\n")).unwrap_or(data.len().min(64 * 1024));
     let head = &data[..header_end.min(data.len())];
-    if head.iter().any(|&c| c == 0) {
+    if head.contains(&0) {
         return Err(ParseError::NotAnEmail("the header section contains NUL bytes"));
     }
     Ok(())
@@ -134,12 +67,7 @@ fn check_looks_like_email(raw: &[u8]) -> Result<(), ParseError> {
 fn mailbox_list(addr: Option<&Address<'_>>) -> Vec<Mailbox> {
     addr.map(|a| {
         a.iter()
-            .filter_map(|m| {
-                m.address().map(|address| Mailbox {
-                    name: m.name().map(str::to_string).filter(|n| !n.is_empty()),
-                    address: address.to_string(),
-                })
-            })
+            .filter_map(|m| m.address().map(|address| Mailbox { name: m.name().map(str::to_string).filter(|n| !n.is_empty()), address: address.to_string() }))
             .collect()
     })
     .unwrap_or_default()
@@ -182,11 +110,8 @@ fn convert(message: &Message<'_>, depth: usize, nested: bool) -> ParsedMessage {
     } else {
         Vec::new()
     };
-    let authentication_results = message
-        .headers_raw()
-        .filter(|(name, _)| name.eq_ignore_ascii_case("Authentication-Results"))
-        .map(|(_, v)| unfold(v))
-        .collect();
+    let authentication_results =
+        message.headers_raw().filter(|(name, _)| name.eq_ignore_ascii_case("Authentication-Results")).map(|(_, v)| unfold(v)).collect();
 
     ParsedMessage {
         message_id: message.message_id().map(str::to_string),
@@ -238,14 +163,7 @@ fn attachment(part: &MessagePart<'_>) -> Attachment {
         let limit = contents.len().min(MAX_SCAN_TEXT);
         String::from_utf8_lossy(&contents[..limit]).into_owned()
     });
-    Attachment {
-        name,
-        content_type,
-        size: contents.len(),
-        sha256: hex::encode(Sha256::digest(contents)),
-        scanned: scan_text.is_some(),
-        scan_text,
-    }
+    Attachment { name, content_type, size: contents.len(), sha256: hex::encode(Sha256::digest(contents)), scanned: scan_text.is_some(), scan_text }
 }
 
 fn unfold(value: &str) -> String {
@@ -254,10 +172,7 @@ fn unfold(value: &str) -> String {
 
 /// HTML to readable text, links kept as footnotes so their targets are visible.
 pub fn html_to_text(html: &str) -> String {
-    html2text::config::plain()
-        .no_link_wrapping()
-        .string_from_read(html.as_bytes(), 10_000)
-        .unwrap_or_else(|_| strip_tags(html))
+    html2text::config::plain().no_link_wrapping().string_from_read(html.as_bytes(), 10_000).unwrap_or_else(|_| strip_tags(html))
 }
 
 /// Last-resort fallback when the HTML renderer fails: drop the tags.

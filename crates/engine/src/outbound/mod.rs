@@ -41,11 +41,14 @@ fn default_max_backoff() -> u64 {
 
 impl OutboundConfig {
     pub fn retry(&self) -> outbox::RetryPolicy {
-        outbox::RetryPolicy { base: std::time::Duration::from_secs(self.retry_base_seconds), max: std::time::Duration::from_secs(self.max_backoff_seconds.max(1)) }
+        outbox::RetryPolicy {
+            base: std::time::Duration::from_secs(self.retry_base_seconds),
+            max: std::time::Duration::from_secs(self.max_backoff_seconds.max(1)),
+        }
     }
 
     /// Where sent replies are filed, when `sent_folder` and `[intake.imap]` are both set.
-    pub fn sent_copy(&self, imap: Option<&crate::config::ImapConfig>) -> Option<outbox::SentCopy> {
+    pub fn sent_copy(&self, imap: Option<&crate::intake::imap::ImapConfig>) -> Option<outbox::SentCopy> {
         Some(outbox::SentCopy { imap: imap?.clone(), folder: self.sent_folder.clone()? })
     }
 

@@ -37,7 +37,7 @@ pub struct Pass {
 /// Where copies of sent replies go: a folder of the mailbox account.
 #[derive(Debug, Clone)]
 pub struct SentCopy {
-    pub imap: crate::config::ImapConfig,
+    pub imap: crate::intake::imap::ImapConfig,
     pub folder: String,
 }
 
@@ -65,10 +65,10 @@ pub async fn send_due(store: &Store, smtp: &SmtpConfig, retry: &RetryPolicy, sen
                 };
                 store.outbox_sent(item.id, &response, &audit).await?;
                 pass.sent += 1;
-                if let Some(copy) = sent_copy {
-                    if let Err(e) = crate::intake::imap::append_copy(&copy.imap, &copy.folder, &item.message).await {
-                        warn!(outbox = item.id, folder = %copy.folder, error = %e, "reply sent, but its copy could not be filed");
-                    }
+                if let Some(copy) = sent_copy
+                    && let Err(e) = crate::intake::imap::append_copy(&copy.imap, &copy.folder, &item.message).await
+                {
+                    warn!(outbox = item.id, folder = %copy.folder, error = %e, "reply sent, but its copy could not be filed");
                 }
             }
             Err(e) => {

@@ -2,11 +2,11 @@
 //! (465), TLS 1.3 unless 1.2 is allowed, the internal CA added to the
 //! compiled-in web roots, AUTH with a named secret.
 
-use crate::config::TlsMode;
+use crate::intake::imap::TlsMode;
 use crate::secrets;
 use lettre::address::Envelope;
-use lettre::transport::smtp::client::{Certificate, Tls, TlsParameters, TlsVersion};
 use lettre::transport::smtp::authentication::Credentials;
+use lettre::transport::smtp::client::{Certificate, Tls, TlsParameters, TlsVersion};
 use lettre::{AsyncSmtpTransport, AsyncTransport, Tokio1Executor};
 use serde::{Deserialize, Serialize};
 use std::path::PathBuf;
@@ -68,7 +68,10 @@ pub async fn send(cfg: &SmtpConfig, from: &str, recipients: &[String], message: 
         TlsMode::Implicit => Tls::Wrapper(params),
         TlsMode::Starttls => Tls::Required(params),
     };
-    let mut builder = AsyncSmtpTransport::<Tokio1Executor>::builder_dangerous(&cfg.host).port(cfg.port).tls(tls).timeout(Some(Duration::from_secs(cfg.timeout_seconds.max(1))));
+    let mut builder = AsyncSmtpTransport::<Tokio1Executor>::builder_dangerous(&cfg.host)
+        .port(cfg.port)
+        .tls(tls)
+        .timeout(Some(Duration::from_secs(cfg.timeout_seconds.max(1))));
     if let (Some(user), Some(secret)) = (&cfg.username, &cfg.password_secret) {
         let password = secrets::resolve(secret).map_err(|e| config_error(e.to_string()))?;
         builder = builder.credentials(Credentials::new(user.clone(), password));

@@ -2,25 +2,25 @@
 //! request type runs. `definition` is the schema, `validate` checks a file,
 //! `plan` picks the playbook for a request and lays out its calls (what
 //! `drawbridge playbook dry-run` prints), `run` carries the calls out
-//! (concurrency limits, timeouts, retries, resumable), `executor` reaches the
-//! configured connectors.
+//! (concurrency limits, timeouts, retries, resumable) through an
+//! [`Executor`]: the connector registry, or a test's stand-in. Which
+//! actions exist, and the queries they send, come from the registry.
 
-pub mod actions;
 pub mod definition;
-pub mod executor;
 pub mod plan;
-pub mod render;
 pub mod run;
 pub mod validate;
 pub mod window;
 
+pub use crate::connectors::ConnectorError;
 pub use definition::{Playbook, schema};
 pub use plan::{Plan, RequestContext, plan, select};
-pub use run::{CallError, Executor, Runner};
+pub use run::{Executor, Runner};
 pub use validate::{PlaybookError, load, load_dir};
 
 use crate::indicators::Indicator;
-use crate::store::{PlaybookRun, Store};
+
+pub use drawbridge_net::template as render;
 
 #[derive(Debug, thiserror::Error)]
 pub enum RunRequestError {
@@ -41,59 +41,59 @@ pub enum RunRequestError {
 /// What playbook templates see of a stored request, with the time window
 /// read from its subject and text (anchored at the date it was sent).
 pub fn context_of(detail: &crate::store::RequestDetail) -> RequestContext {
-    let text = detail.parsed.as_ref().and_then(|p| p["text"].as_str()).unwrap_or("").to_string();
-    let subject = detail.summary.subject.clone().unwrap_or_default();
-    let sent = detail.parsed.as_ref().and_then(|p| p["date"].as_str()).and_then(|d| chrono::DateTime::parse_from_rfc3339(d).ok()).map(|d| d.with_timezone(&chrono::Utc));
-    let received = chrono::DateTime::parse_from_rfc3339(&detail.summary.received_at).map(|d| d.with_timezone(&chrono::Utc)).unwrap_or_else(|_| chrono::Utc::now());
-    RequestContext {
-        window: window::window(&format!("{subject}\n{text}"), sent.unwrap_or(received)),
-        id: Some(detail.summary.id),
-        subject,
-        sender: detail.summary.sender.clone().unwrap_or_default(),
-        request_type: detail.summary.request_type.clone().unwrap_or_else(|| "default".into()),
-        indicators: detail
-            .indicators
-            .iter()
-            .map(|i| Indicator { kind: i.kind, value: i.value.clone(), defanged: i.defanged, occurrences: i.occurrences as u32, source: i.source.clone() })
-            .collect(),
+    let text = detail.parsed.as_ref().and_then(|p| p["text"].as_str()).unwrap_or("");
+    let sent = detail.parsed.as_ref().and_then(|p| p["date"].as_str());
+    let indicators = detail
+        .indicators
+        .iter()
+        .map(|i| Indicator { kind: i.kind, value: i.value.clone(), defanged: i.defanged, occurrences: i.occurrences as u32, source: i.source.clone() })
+        .collect();
+    RequestContext::new(
+        Some(detail.summary.id),
+        detail.summary.subject.as_deref().unwrap_or(""),
+        text,
+        sent,
+        Some(&detail.summary.received_at),
+        detail.summary.sender.as_deref().unwrap_or(""),
+        detail.summary.request_type.as_deref().unwrap_or("default"),
+        indicators,
+    )
+}
+
+/// What playbook templates would see of a message not yet stored (`drawbridge
+/// playbook dry-run`), typed as `request_type`.
+pub fn context_of_message(message: &crate::intake::mime::ParsedMessage, request_type: &str, indicators: Vec<Indicator>) -> RequestContext {
+    let sender = message.from.as_ref().map(|f| f.address.as_str()).unwrap_or("");
+    RequestContext::new(None, message.subject.as_deref().unwrap_or(""), &message.text, message.date.as_deref(), None, sender, request_type, indicators)
+}
+
+impl RequestContext {
+    /// The context of a request, its window read from subject and text and
+    /// anchored at when it was sent (else received, else now).
+    #[allow(clippy::too_many_arguments)]
+    pub fn new(
+        id: Option<i64>,
+        subject: &str,
+        text: &str,
+        sent: Option<&str>,
+        received: Option<&str>,
+        sender: &str,
+        request_type: &str,
+        indicators: Vec<Indicator>,
+    ) -> RequestContext {
+        let time = |t: Option<&str>| t.and_then(|d| chrono::DateTime::parse_from_rfc3339(d).ok()).map(|d| d.with_timezone(&chrono::Utc));
+        let anchor = time(sent).or_else(|| time(received)).unwrap_or_else(chrono::Utc::now);
+        RequestContext {
+            window: window::window(&format!("{subject}\n{text}"), anchor),
+            id,
+            subject: subject.to_string(),
+            sender: sender.to_string(),
+            request_type: request_type.to_string(),
+            indicators,
+        }
     }
 }
 
 /// The step under which a run records the earlier requests that asked about
 /// the same indicators (when, by whom, which task).
 pub const ASKED_BEFORE_STEP: &str = "asked_before";
-
-/// Runs the playbook for a stored request (resuming an interrupted run).
-///
-/// The request first joins a task: when an earlier request within
-/// `config.tasks.link_window_days` named one of its indicators, it joins that
-/// request's task, and the run (with fresh data) records who asked before and
-/// when; otherwise it opens a new task.
-pub async fn run_request(store: &Store, config: &crate::config::Config, runner: &mut Runner, request_id: i64) -> Result<PlaybookRun, RunRequestError> {
-    let detail = store.request(request_id).await?;
-    if detail.summary.status == "quarantined" {
-        return Err(RunRequestError::Quarantined(request_id, detail.summary.quarantine_reason.unwrap_or_default()));
-    }
-    let connectors = &config.connectors;
-    let link = store.assign_task(request_id, config.tasks.link_window_days).await?;
-    let ctx = context_of(&detail);
-    let request_type = ctx.request_type.clone();
-    let playbooks = load_dir(&config.playbooks_dir())?;
-    let pb = select(&playbooks, &request_type, &ctx.indicators).ok_or(RunRequestError::NoPlaybook(request_type))?;
-    let planned = plan::plan_with(pb, &ctx, connectors).map_err(RunRequestError::Plan)?;
-    let run = runner.run(request_id, pb, &planned).await?;
-    let history = crate::store::StepResult {
-        step: ASKED_BEFORE_STEP.into(),
-        item: String::new(),
-        action: "store.history".into(),
-        input: serde_json::json!({ "window_days": config.tasks.link_window_days }),
-        status: if link.asked_before.is_empty() { "no_result" } else { "ok" }.into(),
-        output: (!link.asked_before.is_empty()).then(|| serde_json::json!({ "task_id": link.task_id, "joined_earlier_task": link.reused, "requests": link.asked_before })),
-        error: None,
-        attempts: 1,
-        duration_ms: 0,
-        finished_at: chrono::Utc::now().to_rfc3339_opts(chrono::SecondsFormat::Millis, true),
-    };
-    store.record_step(run.id, &history).await?;
-    Ok(store.run(run.id).await?)
-}

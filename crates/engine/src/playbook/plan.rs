@@ -2,10 +2,10 @@
 //! run for which indicators, with rendered inputs and the exact query each
 //! connector would send. `drawbridge playbook dry-run` prints this plan.
 
-use super::actions;
 use super::definition::Playbook;
-use super::render;
+use crate::connectors::Registry;
 use crate::indicators::Indicator;
+use drawbridge_net::template as render;
 use serde::Serialize;
 use std::collections::BTreeMap;
 
@@ -54,9 +54,7 @@ pub struct Plan {
 
 /// The playbook for a request type: the one that names it, else `default`.
 pub fn select<'a>(playbooks: &'a [Playbook], request_type: &str, indicators: &[Indicator]) -> Option<&'a Playbook> {
-    let fits = |p: &&Playbook| {
-        p.trigger.indicator_kinds.is_empty() || indicators.iter().any(|i| p.trigger.indicator_kinds.contains(&i.kind))
-    };
+    let fits = |p: &&Playbook| p.trigger.indicator_kinds.is_empty() || indicators.iter().any(|i| p.trigger.indicator_kinds.contains(&i.kind));
     playbooks
         .iter()
         .filter(fits)
@@ -64,19 +62,21 @@ pub fn select<'a>(playbooks: &'a [Playbook], request_type: &str, indicators: &[I
         .or_else(|| playbooks.iter().find(|p| p.trigger.request_types.iter().any(|t| t == "default")))
 }
 
+/// The plan with no connector set up: queries as the connectors' example
+/// settings would send them.
 pub fn plan(playbook: &Playbook, request: &RequestContext) -> Result<Plan, String> {
-    plan_with(playbook, request, &crate::config::ConnectorsConfig::default())
+    plan_with(playbook, request, &Registry::unconfigured())
 }
 
-/// As [`plan`], with the deployment's connector settings (field mappings…)
-/// so that the queries shown are the ones that would be sent.
-pub fn plan_with(playbook: &Playbook, request: &RequestContext, connectors: &crate::config::ConnectorsConfig) -> Result<Plan, String> {
+/// As [`plan`], with the deployment's connectors (field mappings…) so that
+/// the queries shown are the ones that would be sent.
+pub fn plan_with(playbook: &Playbook, request: &RequestContext, connectors: &Registry) -> Result<Plan, String> {
     let env = render::environment();
     let mut calls = Vec::new();
     let mut skipped = Vec::new();
     let request_json = serde_json::to_value(request).map_err(|e| e.to_string())?;
     for step in &playbook.steps {
-        let spec = actions::lookup(&step.action, &connectors.http_definitions).ok_or_else(|| format!("unknown action {}", step.action))?;
+        let spec = connectors.action(&step.action).ok_or_else(|| format!("unknown action {}", step.action))?;
         let items: Vec<Option<&Indicator>> = match &step.for_each {
             Some(fe) => request.indicators.iter().filter(|i| fe.kinds.contains(&i.kind)).map(Some).collect(),
             None => vec![None],
@@ -108,11 +108,11 @@ pub fn plan_with(playbook: &Playbook, request: &RequestContext, connectors: &cra
                 "item": item,
                 "steps": {},
             });
-            if let Some(cond) = &step.when {
-                if !render::condition(&env, cond, &context).map_err(|e| format!("step {}: when: {e}", step.id))? {
-                    skipped.push((step.id.clone(), format!("`when` is false{}", item.map(|i| format!(" for {}", i.value)).unwrap_or_default())));
-                    continue;
-                }
+            if let Some(cond) = &step.when
+                && !render::condition(&env, cond, &context).map_err(|e| format!("step {}: when: {e}", step.id))?
+            {
+                skipped.push((step.id.clone(), format!("`when` is false{}", item.map(|i| format!(" for {}", i.value)).unwrap_or_default())));
+                continue;
             }
             let mut input = BTreeMap::new();
             for (k, t) in &step.input {
@@ -123,7 +123,7 @@ pub fn plan_with(playbook: &Playbook, request: &RequestContext, connectors: &cra
                 action: step.action.clone(),
                 connector: spec.connector.clone(),
                 item: item.map(|i| format!("{}:{}", i.kind, i.value)),
-                query: actions::query(&step.action, &input, connectors),
+                query: connectors.preview(&step.action, &input),
                 input,
                 needs: step.needs.clone(),
                 deferred: false,

@@ -9,26 +9,16 @@
 
 use super::definition::{OnError, Playbook};
 use super::plan::{Plan, PlannedCall};
+pub use crate::connectors::Executor;
+use crate::connectors::{ConnectorError, ConnectorLimits};
+use crate::model::{ErrorKind, RunStatus, StepStatus};
 use crate::store::{PlaybookRun, StepResult, Store, StoreError};
-use futures::future::BoxFuture;
+use drawbridge_net::template as render;
 use std::collections::{BTreeMap, HashMap, HashSet};
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 use tokio::sync::Semaphore;
 use tracing::{info, warn};
-
-/// Why a call failed, and whether trying again may help.
-#[derive(Debug, Clone)]
-pub struct CallError {
-    pub message: String,
-    pub transient: bool,
-}
-
-/// Carries out connector actions. `Ok(None)` means the system answered and
-/// has nothing ("no result"), which is not an error.
-pub trait Executor: Send + Sync {
-    fn call<'a>(&'a self, action: &'a str, input: &'a BTreeMap<String, String>) -> BoxFuture<'a, Result<Option<serde_json::Value>, CallError>>;
-}
 
 #[derive(Debug, thiserror::Error)]
 pub enum RunError {
@@ -78,9 +68,9 @@ impl Runner {
     }
 
     /// A runner with the deployment's limits (`[connectors.limits.<name>]`).
-    pub fn configured(store: Store, executor: Arc<dyn Executor>, connectors: &crate::config::ConnectorsConfig) -> Runner {
+    pub fn configured(store: Store, executor: Arc<dyn Executor>, limits: &BTreeMap<String, ConnectorLimits>) -> Runner {
         let mut runner = Runner::new(store, executor);
-        for (name, limit) in &connectors.limits {
+        for (name, limit) in limits {
             if let Some(c) = limit.concurrency {
                 runner = runner.with_limit(name, c);
             }
@@ -117,7 +107,7 @@ impl Runner {
         }
         let steps: HashMap<&str, &super::definition::Step> = playbook.steps.iter().map(|s| (s.id.as_str(), s)).collect();
         let levels = levels(playbook);
-        let mut failed_hard = results.iter().any(|r| r.status == "failed" && steps.get(r.step.as_str()).is_some_and(|s| s.on_error == OnError::Fail));
+        let mut failed_hard = results.iter().any(|r| r.status == StepStatus::Failed && steps.get(r.step.as_str()).is_some_and(|s| s.on_error == OnError::Fail));
         for level in levels {
             if failed_hard {
                 break;
@@ -133,13 +123,13 @@ impl Runner {
                     match render_deferred(step, call, &plan.request, &results) {
                         Ok(Some(c)) => c,
                         Ok(None) => {
-                            let skipped = not_run(call, "skipped", "`when` is false given the earlier steps' results".into());
+                            let skipped = not_run(call, StepStatus::Skipped, None, "`when` is false given the earlier steps' results".into());
                             self.store.record_step(run_id, &skipped).await?;
                             results.push(skipped);
                             continue;
                         }
                         Err(message) => {
-                            let failed = not_run(call, "failed", message);
+                            let failed = not_run(call, StepStatus::Failed, Some(ErrorKind::InvalidInput), message);
                             self.store.record_step(run_id, &failed).await?;
                             failed_hard |= step.on_error == OnError::Fail;
                             results.push(failed);
@@ -171,13 +161,13 @@ impl Runner {
                         continue;
                     }
                 };
-                if result.status == "failed" && steps.get(result.step.as_str()).is_some_and(|s| s.on_error == OnError::Fail) {
+                if result.status == StepStatus::Failed && steps.get(result.step.as_str()).is_some_and(|s| s.on_error == OnError::Fail) {
                     failed_hard = true;
                 }
                 results.push(result);
             }
         }
-        self.store.finish_run(run_id, if failed_hard { "failed" } else { "completed" }).await?;
+        self.store.finish_run(run_id, if failed_hard { RunStatus::Failed } else { RunStatus::Completed }).await?;
         Ok(self.store.run(run_id).await?)
     }
 }
@@ -204,34 +194,40 @@ pub fn step_outputs(results: &[StepResult], item: &str) -> serde_json::Value {
 
 /// Evaluates a deferred call's condition and inputs now that the steps it
 /// reads have results. `Ok(None)`: the condition is false.
-fn render_deferred(step: &super::definition::Step, call: &PlannedCall, request: &serde_json::Value, results: &[StepResult]) -> Result<Option<PlannedCall>, String> {
-    let env = super::render::environment();
+fn render_deferred(
+    step: &super::definition::Step,
+    call: &PlannedCall,
+    request: &serde_json::Value,
+    results: &[StepResult],
+) -> Result<Option<PlannedCall>, String> {
+    let env = render::environment();
     let context = serde_json::json!({
         "request": request,
         "item": call.indicator,
         "steps": step_outputs(results, call.item.as_deref().unwrap_or("")),
     });
-    if let Some(cond) = &step.when {
-        if !super::render::condition(&env, cond, &context).map_err(|e| format!("`when`: {e}"))? {
-            return Ok(None);
-        }
+    if let Some(cond) = &step.when
+        && !render::condition(&env, cond, &context).map_err(|e| format!("`when`: {e}"))?
+    {
+        return Ok(None);
     }
     let mut input = BTreeMap::new();
     for (k, t) in &step.input {
-        input.insert(k.clone(), super::render::render(&env, t, &context).map_err(|e| format!("input {k}: {e}"))?);
+        input.insert(k.clone(), render::render(&env, t, &context).map_err(|e| format!("input {k}: {e}"))?);
     }
     Ok(Some(PlannedCall { input, deferred: false, ..call.clone() }))
 }
 
-fn not_run(call: &PlannedCall, status: &str, message: String) -> StepResult {
+fn not_run(call: &PlannedCall, status: StepStatus, error_kind: Option<ErrorKind>, message: String) -> StepResult {
     StepResult {
         step: call.step.clone(),
         item: call.item.clone().unwrap_or_default(),
         action: call.action.clone(),
         input: serde_json::Value::Null,
-        status: status.into(),
+        status,
         output: None,
         error: Some(message),
+        error_kind,
         attempts: 0,
         duration_ms: 0,
         finished_at: chrono::Utc::now().to_rfc3339_opts(chrono::SecondsFormat::Millis, true),
@@ -263,7 +259,7 @@ async fn execute(executor: &dyn Executor, call: &PlannedCall, rate: Option<&Rate
         }
         let result = match tokio::time::timeout(timeout, executor.call(&call.action, &call.input)).await {
             Ok(r) => r,
-            Err(_) => Err(CallError { message: format!("no answer within {} s", timeout.as_secs()), transient: true }),
+            Err(_) => Err(ConnectorError::unavailable(format!("no answer within {} s", timeout.as_secs()), true)),
         };
         match result {
             Err(e) if e.transient && attempts <= retries => {
@@ -274,19 +270,20 @@ async fn execute(executor: &dyn Executor, call: &PlannedCall, rate: Option<&Rate
             other => break other,
         }
     };
-    let (status, output, error) = match outcome {
-        Ok(Some(v)) => ("ok", Some(v), None),
-        Ok(None) => ("no_result", None, None),
-        Err(e) => ("failed", None, Some(e.message)),
+    let (status, output, error, error_kind) = match outcome {
+        Ok(Some(v)) => (StepStatus::Ok, Some(v), None, None),
+        Ok(None) => (StepStatus::NoResult, None, None, None),
+        Err(e) => (StepStatus::Failed, None, Some(e.message), Some(e.kind)),
     };
     StepResult {
         step: call.step.clone(),
         item: call.item.clone().unwrap_or_default(),
         action: call.action.clone(),
         input: serde_json::to_value(&call.input).unwrap_or_default(),
-        status: status.into(),
+        status,
         output,
         error,
+        error_kind,
         attempts: attempts.into(),
         duration_ms: started.elapsed().as_millis() as i64,
         finished_at: chrono::Utc::now().to_rfc3339_opts(chrono::SecondsFormat::Millis, true),

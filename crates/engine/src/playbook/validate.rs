@@ -1,9 +1,10 @@
 //! Checks a playbook before it can run: known actions with their inputs,
 //! templates that compile, `needs` that exist and form no cycle, report ids.
 
-use super::actions;
 use super::definition::Playbook;
+use crate::connectors::Registry;
 use crate::connectors::http::HttpConnector;
+use drawbridge_net::template as render;
 use std::collections::{HashMap, HashSet};
 use std::path::Path;
 
@@ -21,13 +22,19 @@ pub enum PlaybookError {
 
 pub const REQUEST_TYPES: &[&str] = &["enrichment", "phishing", "device_lost", "containment", "informational", "default"];
 
-/// Reads and validates one playbook file, with the HTTP connectors defined
-/// beside it (`connectors/` in the same folder).
+/// Reads and validates one playbook file against the built-in connectors
+/// and the HTTP connectors defined beside it (`connectors/` in the same folder).
 pub fn load(path: &Path) -> Result<Playbook, PlaybookError> {
     let name = path.display().to_string();
     let text = std::fs::read_to_string(path).map_err(|e| PlaybookError::Read(name.clone(), e))?;
-    let http = http_connectors(path.parent().unwrap_or(Path::new(".")))?;
-    parse_with(&text, &name, &http)
+    let registry = registry_for(path.parent().unwrap_or(Path::new(".")))?;
+    parse_with(&text, &name, &registry)
+}
+
+/// The connectors a playbook folder may use when no deployment is given:
+/// the built-in ones and the HTTP connectors in its `connectors/`.
+pub fn registry_for(dir: &Path) -> Result<Registry, PlaybookError> {
+    Registry::build(&Default::default(), &http_connectors(dir)?).map_err(|e| PlaybookError::Connector(e.to_string()))
 }
 
 /// The HTTP connectors defined for the playbooks in `dir`.
@@ -37,20 +44,19 @@ pub fn http_connectors(dir: &Path) -> Result<Vec<HttpConnector>, PlaybookError> 
 
 /// Parses and validates a playbook that may use only built-in actions.
 pub fn parse(text: &str, name: &str) -> Result<Playbook, PlaybookError> {
-    parse_with(text, name, &[])
+    parse_with(text, name, &Registry::unconfigured())
 }
 
-/// Parses and validates a playbook that may also use these HTTP connectors' actions.
-pub fn parse_with(text: &str, name: &str, http: &[HttpConnector]) -> Result<Playbook, PlaybookError> {
+/// Parses and validates a playbook against these connectors' actions.
+pub fn parse_with(text: &str, name: &str, connectors: &Registry) -> Result<Playbook, PlaybookError> {
     let playbook: Playbook = serde_saphyr::from_str(text).map_err(|e| PlaybookError::Parse(name.into(), e.to_string()))?;
-    let problems = problems_with(&playbook, http);
+    let problems = problems_with(&playbook, connectors);
     if problems.is_empty() { Ok(playbook) } else { Err(PlaybookError::Invalid { file: name.into(), problems }) }
 }
 
-/// Every playbook (`*.yaml`) in a folder, validated against the built-in
-/// actions and the HTTP connectors in its `connectors/`; errors name their file.
-pub fn load_dir(dir: &Path) -> Result<Vec<Playbook>, PlaybookError> {
-    let http = http_connectors(dir)?;
+/// Every playbook (`*.yaml`) in a folder, validated against these
+/// connectors' actions; errors name their file.
+pub fn load_dir(dir: &Path, connectors: &Registry) -> Result<Vec<Playbook>, PlaybookError> {
     let mut paths: Vec<_> = std::fs::read_dir(dir)
         .map_err(|e| PlaybookError::Read(dir.display().to_string(), e))?
         .filter_map(|e| e.ok().map(|e| e.path()))
@@ -62,16 +68,16 @@ pub fn load_dir(dir: &Path) -> Result<Vec<Playbook>, PlaybookError> {
         .map(|p| {
             let name = p.display().to_string();
             let text = std::fs::read_to_string(p).map_err(|e| PlaybookError::Read(name.clone(), e))?;
-            parse_with(&text, &name, &http)
+            parse_with(&text, &name, connectors)
         })
         .collect()
 }
 
 pub fn problems(p: &Playbook) -> Vec<String> {
-    problems_with(p, &[])
+    problems_with(p, &Registry::unconfigured())
 }
 
-pub fn problems_with(p: &Playbook, http: &[HttpConnector]) -> Vec<String> {
+pub fn problems_with(p: &Playbook, connectors: &Registry) -> Vec<String> {
     let mut out = Vec::new();
     if p.name.trim().is_empty() {
         out.push("name is empty".into());
@@ -84,18 +90,18 @@ pub fn problems_with(p: &Playbook, http: &[HttpConnector]) -> Vec<String> {
             out.push(format!("trigger.request_types: {t:?} is not a request type ({})", REQUEST_TYPES.join(", ")));
         }
     }
-    let env = super::render::environment();
+    let env = render::environment();
     let mut ids = HashSet::new();
     for s in &p.steps {
         if !ids.insert(s.id.as_str()) {
             out.push(format!("step {:?} is defined twice", s.id));
         }
-        match actions::lookup(&s.action, http) {
+        match connectors.action(&s.action) {
             None => out.push(format!(
                 "step {:?}: unknown action {:?} (known: {})",
                 s.id,
                 s.action,
-                actions::catalogue(http).iter().map(|a| a.name.as_str()).collect::<Vec<_>>().join(", ")
+                connectors.catalogue().iter().map(|a| a.name.as_str()).collect::<Vec<_>>().join(", ")
             )),
             Some(spec) => {
                 for required in &spec.inputs {
@@ -115,10 +121,10 @@ pub fn problems_with(p: &Playbook, http: &[HttpConnector]) -> Vec<String> {
                 out.push(format!("step {:?}: input {k:?} is not a valid template: {e}", s.id));
             }
         }
-        if let Some(cond) = &s.when {
-            if let Err(e) = env.compile_expression(cond) {
-                out.push(format!("step {:?}: `when` is not a valid expression: {e}", s.id));
-            }
+        if let Some(cond) = &s.when
+            && let Err(e) = env.compile_expression(cond)
+        {
+            out.push(format!("step {:?}: `when` is not a valid expression: {e}", s.id));
         }
         if s.timeout_seconds == 0 {
             out.push(format!("step {:?}: timeout_seconds must be at least 1", s.id));
@@ -153,7 +159,7 @@ pub fn problems_with(p: &Playbook, http: &[HttpConnector]) -> Vec<String> {
 /// that compile but cannot run.
 fn trial_render(p: &Playbook) -> Vec<String> {
     use crate::indicators::{Indicator, Kind};
-    let env = super::render::environment();
+    let env = render::environment();
     let sample = |kind: Kind| Indicator { kind, value: "sample".into(), defanged: false, occurrences: 1, source: "body".into() };
     let request = super::plan::RequestContext {
         id: Some(1),
@@ -173,13 +179,13 @@ fn trial_render(p: &Playbook) -> Vec<String> {
         };
         for item in items {
             let ctx = serde_json::json!({ "request": &request, "item": item, "steps": {} });
-            if let Some(cond) = &s.when {
-                if let Err(e) = super::render::condition(&env, cond, &ctx) {
-                    out.push(format!("step {:?}: `when` fails: {e}", s.id));
-                }
+            if let Some(cond) = &s.when
+                && let Err(e) = render::condition(&env, cond, &ctx)
+            {
+                out.push(format!("step {:?}: `when` fails: {e}", s.id));
             }
             for (k, t) in &s.input {
-                if let Err(e) = super::render::render(&env, t, &ctx) {
+                if let Err(e) = render::render(&env, t, &ctx) {
                     out.push(format!("step {:?}: input {k:?} fails: {e}", s.id));
                 }
             }
@@ -208,10 +214,10 @@ fn find_cycle(p: &Playbook) -> Option<Vec<String>> {
         state.insert(n, 1);
         path.push(n);
         for m in needs.get(n).into_iter().flatten() {
-            if needs.contains_key(m) {
-                if let Some(c) = visit(m, needs, state, path) {
-                    return Some(c);
-                }
+            if needs.contains_key(m)
+                && let Some(c) = visit(m, needs, state, path)
+            {
+                return Some(c);
             }
         }
         path.pop();

@@ -22,18 +22,65 @@ pub struct Window {
 pub const DEFAULT_DAYS: i64 = 28;
 
 const MONTHS: &[(&str, u32)] = &[
-    ("january", 1), ("jan", 1), ("januar", 1), ("janvier", 1), ("enero", 1),
-    ("february", 2), ("feb", 2), ("februar", 2), ("février", 2), ("fevrier", 2), ("febrero", 2),
-    ("march", 3), ("mar", 3), ("märz", 3), ("maerz", 3), ("mars", 3), ("marzo", 3),
-    ("april", 4), ("apr", 4), ("avril", 4), ("abril", 4),
-    ("may", 5), ("mai", 5), ("mayo", 5),
-    ("june", 6), ("jun", 6), ("juni", 6), ("juin", 6), ("junio", 6),
-    ("july", 7), ("jul", 7), ("juli", 7), ("juillet", 7), ("julio", 7),
-    ("august", 8), ("aug", 8), ("août", 8), ("aout", 8), ("agosto", 8),
-    ("september", 9), ("sep", 9), ("sept", 9), ("septembre", 9), ("septiembre", 9),
-    ("october", 10), ("oct", 10), ("oktober", 10), ("octobre", 10), ("octubre", 10),
-    ("november", 11), ("nov", 11), ("novembre", 11), ("noviembre", 11),
-    ("december", 12), ("dec", 12), ("dezember", 12), ("décembre", 12), ("decembre", 12), ("diciembre", 12),
+    ("january", 1),
+    ("jan", 1),
+    ("januar", 1),
+    ("janvier", 1),
+    ("enero", 1),
+    ("february", 2),
+    ("feb", 2),
+    ("februar", 2),
+    ("février", 2),
+    ("fevrier", 2),
+    ("febrero", 2),
+    ("march", 3),
+    ("mar", 3),
+    ("märz", 3),
+    ("maerz", 3),
+    ("mars", 3),
+    ("marzo", 3),
+    ("april", 4),
+    ("apr", 4),
+    ("avril", 4),
+    ("abril", 4),
+    ("may", 5),
+    ("mai", 5),
+    ("mayo", 5),
+    ("june", 6),
+    ("jun", 6),
+    ("juni", 6),
+    ("juin", 6),
+    ("junio", 6),
+    ("july", 7),
+    ("jul", 7),
+    ("juli", 7),
+    ("juillet", 7),
+    ("julio", 7),
+    ("august", 8),
+    ("aug", 8),
+    ("août", 8),
+    ("aout", 8),
+    ("agosto", 8),
+    ("september", 9),
+    ("sep", 9),
+    ("sept", 9),
+    ("septembre", 9),
+    ("septiembre", 9),
+    ("october", 10),
+    ("oct", 10),
+    ("oktober", 10),
+    ("octobre", 10),
+    ("octubre", 10),
+    ("november", 11),
+    ("nov", 11),
+    ("novembre", 11),
+    ("noviembre", 11),
+    ("december", 12),
+    ("dec", 12),
+    ("dezember", 12),
+    ("décembre", 12),
+    ("decembre", 12),
+    ("diciembre", 12),
 ];
 
 fn month(name: &str) -> Option<u32> {
@@ -46,9 +93,8 @@ const MONTH_RE: &str = r"(january|february|march|april|may|june|july|august|sept
 static ISO_RANGE: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(r"(?i)(?:between|from|zwischen|vom|von|entre|du|del?|desde)\s+(\d{4}-\d{2}-\d{2})(?:[ T](\d{1,2}:\d{2}))?\s*(?:and|to|until|till|und|bis|et|au|y|a|hasta|-|–)\s*(\d{4}-\d{2}-\d{2})(?:[ T](\d{1,2}:\d{2}))?\s*(CEST|CET|UTC|GMT|Z|[+-]\d{2}:?\d{2})?").expect("regex")
 });
-static DOTTED_RANGE: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"\b(\d{1,2})\.(\d{1,2})\.(\d{4})?\s*(?:-|–|bis|to|au|al)\s*(\d{1,2})\.(\d{1,2})\.(\d{4})?").expect("regex")
-});
+static DOTTED_RANGE: LazyLock<Regex> =
+    LazyLock::new(|| Regex::new(r"\b(\d{1,2})\.(\d{1,2})\.(\d{4})?\s*(?:-|–|bis|to|au|al)\s*(\d{1,2})\.(\d{1,2})\.(\d{4})?").expect("regex"));
 static WHOLE_MONTH: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(&format!(r"(?i)\b(?:(?:the\s+)?whole\s+(?:of\s+)?|all\s+of\s+|during\s+|in\s+|im\s+(?:ganzen\s+)?|(?:tout\s+le\s+mois\s+de\s+|en\s+|durant\s+)|(?:todo\s+)?(?:el\s+mes\s+de\s+|en\s+|durante\s+))?{MONTH_RE}\s*(\d{{4}})?\b")).expect("regex")
 });
@@ -58,8 +104,11 @@ static SINCE: LazyLock<Regex> = LazyLock::new(|| {
 static LAST_DAYS: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(r"(?i)\b(?:last|past|previous|letzten|derniers|últimos|ultimos)\s+(\d{1,3})\s+(?:days|tagen|tage|jours|días|dias)\b").expect("regex")
 });
-static LAST_WEEK: LazyLock<Regex> = LazyLock::new(|| Regex::new(r"(?i)\b(?:last|past|previous)\s+week\b|\bletzte[rn]?\s+woche\b|\bla\s+semaine\s+dernière\b|\bla\s+semana\s+pasada\b").expect("regex"));
-static LAST_MONTH: LazyLock<Regex> = LazyLock::new(|| Regex::new(r"(?i)\blast\s+month\b|\bletzten\s+monat\b|\ble\s+mois\s+dernier\b|\bel\s+mes\s+pasado\b").expect("regex"));
+static LAST_WEEK: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"(?i)\b(?:last|past|previous)\s+week\b|\bletzte[rn]?\s+woche\b|\bla\s+semaine\s+dernière\b|\bla\s+semana\s+pasada\b").expect("regex")
+});
+static LAST_MONTH: LazyLock<Regex> =
+    LazyLock::new(|| Regex::new(r"(?i)\blast\s+month\b|\bletzten\s+monat\b|\ble\s+mois\s+dernier\b|\bel\s+mes\s+pasado\b").expect("regex"));
 
 fn offset(tz: Option<&str>) -> FixedOffset {
     let utc = Utc.fix();
@@ -114,10 +163,10 @@ pub fn window(text: &str, request_date: DateTime<Utc>) -> Window {
                 Some(t) => at(d2, Some(t.as_str()), tz),
                 None => at(d2 + Duration::days(1), None, tz),
             };
-            if let (Some(s), Some(e)) = (start, end) {
-                if s < e {
-                    return found(s, e, &c[0]);
-                }
+            if let (Some(s), Some(e)) = (start, end)
+                && s < e
+            {
+                return found(s, e, &c[0]);
             }
         }
     }
@@ -128,10 +177,10 @@ pub fn window(text: &str, request_date: DateTime<Utc>) -> Window {
         if let (Some(d1), Some(m1), Some(d2), Some(m2)) = (num(1), num(2), num(4), num(5)) {
             let y1 = year_for(m1, y1, today);
             let y2 = y2.unwrap_or(if m2 < m1 { y1 + 1 } else { y1 });
-            if let (Some(a), Some(b)) = (NaiveDate::from_ymd_opt(y1, m1, d1), NaiveDate::from_ymd_opt(y2, m2, d2)) {
-                if a <= b {
-                    return found(midnight(a), midnight(b + Duration::days(1)), &c[0]);
-                }
+            if let (Some(a), Some(b)) = (NaiveDate::from_ymd_opt(y1, m1, d1), NaiveDate::from_ymd_opt(y2, m2, d2))
+                && a <= b
+            {
+                return found(midnight(a), midnight(b + Duration::days(1)), &c[0]);
             }
         }
     }
@@ -153,10 +202,10 @@ pub fn window(text: &str, request_date: DateTime<Utc>) -> Window {
             return found(midnight(d), request_date, &c[0]);
         }
     }
-    if let Some(c) = LAST_DAYS.captures(text) {
-        if let Some(n) = c.get(1).and_then(|m| m.as_str().parse::<i64>().ok()).filter(|n| (1..=366).contains(n)) {
-            return found(request_date - Duration::days(n), request_date, &c[0]);
-        }
+    if let Some(c) = LAST_DAYS.captures(text)
+        && let Some(n) = c.get(1).and_then(|m| m.as_str().parse::<i64>().ok()).filter(|n| (1..=366).contains(n))
+    {
+        return found(request_date - Duration::days(n), request_date, &c[0]);
     }
     if let Some(c) = LAST_WEEK.find(text) {
         return found(request_date - Duration::days(7), request_date, c.as_str());
@@ -198,7 +247,8 @@ mod tests {
     #[test]
     fn whole_months_in_four_languages() {
         let feb = ("2026-02-01T00:00:00+00:00".to_string(), "2026-03-01T00:00:00+00:00".to_string());
-        for text in ["for the whole of February 2026", "during February 2026", "im Februar 2026", "en février 2026", "durante febrero de 2026", "in February"] {
+        for text in ["for the whole of February 2026", "during February 2026", "im Februar 2026", "en février 2026", "durante febrero de 2026", "in February"]
+        {
             assert_eq!(w(text), feb, "{text}");
         }
         // A month later in the year than the request means last year's.

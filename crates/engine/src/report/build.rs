@@ -5,6 +5,7 @@
 
 use super::disclosure::{self, DisclosurePolicy, Override, Overrides};
 use super::model::*;
+use crate::model::{ErrorKind, StepStatus};
 use crate::playbook::Playbook;
 use crate::store::{PlaybookRun, RequestDetail, StepResult};
 use serde_json::Value;
@@ -103,32 +104,35 @@ pub fn build(i: &Inputs<'_>) -> Report {
                 facts: Vec::new(),
             };
             match result {
-                None => finding.note = Some(if i.run.is_some() { "the condition for this step did not apply".into() } else { "the playbook has not run".into() }),
-                Some(r) => match r.status.as_str() {
-                    "ok" => {
+                None => {
+                    finding.note = Some(if i.run.is_some() { "the condition for this step did not apply".into() } else { "the playbook has not run".into() })
+                }
+                Some(r) => match r.status {
+                    StepStatus::Ok => {
                         finding.status = FindingStatus::Found;
                         for (label, value) in r.output.as_ref().map(flatten).unwrap_or_default() {
                             let class = disclosure::classify(&r.action, &label);
-                            let mut fact = Fact { id: format!("{item}|{}|{label}", step.id), label, value, class, disclosure: Disclosure::Shared, reason: None };
+                            let mut fact =
+                                Fact { id: format!("{item}|{}|{label}", step.id), label, value, class, disclosure: Disclosure::Shared, reason: None };
                             disclosure::apply(i.policy, &mut fact, &asked);
                             let choice = i.overrides.get(&fact.id).copied();
                             apply_override(&mut fact, choice.as_ref(), r.output.as_ref());
                             finding.facts.push(fact);
                         }
                     }
-                    "no_result" => finding.status = FindingStatus::NoResult,
-                    "skipped" => {
+                    StepStatus::NoResult => finding.status = FindingStatus::NoResult,
+                    StepStatus::Skipped => {
                         finding.status = FindingStatus::NotAsked;
                         finding.queried_at = None;
                         finding.note = r.error.clone();
                     }
                     // A connector this deployment does not have was not asked.
-                    _ if r.error.as_deref().is_some_and(|e| e.starts_with("connector ") && e.contains("is not configured")) => {
+                    StepStatus::Failed if r.error_kind == Some(ErrorKind::NotConfigured) => {
                         finding.status = FindingStatus::NotAsked;
                         finding.queried_at = None;
                         finding.note = Some(format!("{} is not connected", finding.source));
                     }
-                    _ => {
+                    StepStatus::Failed => {
                         finding.status = FindingStatus::Unavailable;
                         finding.note = r.error.clone();
                     }

@@ -5,8 +5,9 @@
 //! afterwards (`Overrides`).
 
 use super::model::{DataClass, Disclosure, Fact};
+pub use drawbridge_model::{Override, Overrides};
 use serde::{Deserialize, Serialize};
-use std::collections::{BTreeMap, HashSet};
+use std::collections::HashSet;
 
 #[derive(Debug, Clone, Copy, Serialize, Deserialize, PartialEq, Eq)]
 #[serde(rename_all = "snake_case")]
@@ -94,8 +95,12 @@ pub fn classify(action: &str, label: &str) -> DataClass {
     let under_person = parts.iter().any(|p| matches!(*p, "managed_by" | "manager" | "assigned_to" | "owner"));
     match leaf {
         "dn" => DataClass::PersonName,
-        "name" | "display_name" | "assigned_to_name" | "given_name" | "surname" if under_person || action.ends_with(".user") || leaf != "name" => DataClass::PersonName,
-        "name" | "hostname" | "host" | "dns_host_name" | "top_hosts" | "hosts" | "device_name" if action != "active_directory.groups" => DataClass::InternalHost,
+        "name" | "display_name" | "assigned_to_name" | "given_name" | "surname" if under_person || action.ends_with(".user") || leaf != "name" => {
+            DataClass::PersonName
+        }
+        "name" | "hostname" | "host" | "dns_host_name" | "top_hosts" | "hosts" | "device_name" if action != "active_directory.groups" => {
+            DataClass::InternalHost
+        }
         "account" | "username" | "user" | "users" | "top_users" | "assigned_to" | "sam_account_name" | "owner" => DataClass::Username,
         "mail" | "email" | "upn" | "assigned_to_email" => DataClass::Email,
         "phone" | "mobile" | "telephone" => DataClass::Phone,
@@ -164,18 +169,6 @@ pub fn apply(policy: &DisclosurePolicy, fact: &mut Fact, asked: &HashSet<String>
             fact.reason = Some(format!("{} withheld ({why})", label_of(fact.class)));
         }
     }
-}
-
-/// The analyst's decisions on single values, by fact id.
-pub type Overrides = BTreeMap<String, Override>;
-
-#[derive(Debug, Clone, Copy, Serialize, Deserialize, PartialEq, Eq)]
-#[serde(rename_all = "snake_case")]
-pub enum Override {
-    /// Withhold this value whatever the policy says.
-    Redact,
-    /// Send this value as it is whatever the policy says.
-    Reveal,
 }
 
 #[cfg(test)]

@@ -4,11 +4,13 @@
 //! JSON that are sent.
 
 pub mod build;
+mod config;
 pub mod disclosure;
 pub mod model;
 pub mod render;
 pub mod stix;
 
 pub use build::{Inputs, build, reference};
+pub use config::ReportConfig;
 pub use model::*;
-pub use render::{RenderError, RenderOptions, Rendered, render, sanitize_for_display};
+pub use render::{RenderError, RenderOptions, Rendered, Templates, render, sanitize_for_display};

@@ -43,26 +43,45 @@ pub struct RenderOptions<'a> {
     pub stix_organisation: Option<&'a str>,
 }
 
+/// The text and HTML templates, compiled once: the shipped ones, or the
+/// customer's from `[report] templates_dir` where it has them.
+#[derive(Debug)]
+pub struct Templates {
+    env: minijinja::Environment<'static>,
+}
+
+impl Templates {
+    pub fn load(templates_dir: Option<&Path>) -> Result<Templates, RenderError> {
+        let mut env = minijinja::Environment::new();
+        env.set_undefined_behavior(minijinja::UndefinedBehavior::Strict);
+        env.set_trim_blocks(true);
+        env.set_lstrip_blocks(true);
+        // Escaping follows the template name: `.html.j2` is HTML-escaped.
+        env.set_auto_escape_callback(|name| if name.contains(".html") { minijinja::AutoEscape::Html } else { minijinja::AutoEscape::None });
+        for (name, shipped) in [("report.txt.j2", TEXT), ("report.html.j2", HTML)] {
+            let source = template(templates_dir, name, shipped)?;
+            env.add_template_owned(name, source).map_err(|e| RenderError::Template(name.into(), e.to_string()))?;
+        }
+        Ok(Templates { env })
+    }
+
+    /// Renders `report`; with `stix_organisation`, the STIX bundle too.
+    pub fn render(&self, report: &Report, stix_organisation: Option<&str>) -> Result<Rendered, RenderError> {
+        let ctx = minijinja::context! { report => report };
+        let run = |name: &str| self.env.get_template(name).and_then(|t| t.render(&ctx)).map_err(|e| RenderError::Template(name.into(), e.to_string()));
+        let text = run("report.txt.j2")?;
+        let html = run("report.html.j2")?;
+        let json = serde_json::to_string_pretty(report).unwrap_or_default();
+        let stix = stix_organisation.map(|o| serde_json::to_string_pretty(&super::stix::bundle(report, o)).unwrap_or_default());
+        let digest = crate::digest::of_parts(&[&text, &html, &json, stix.as_deref().unwrap_or("")]);
+        Ok(Rendered { digest, text, html, json, stix })
+    }
+}
+
+/// Loads the templates and renders once (tools and tests; a running engine
+/// keeps its [`Templates`]).
 pub fn render(report: &Report, options: &RenderOptions<'_>) -> Result<Rendered, RenderError> {
-    let templates_dir = options.templates_dir;
-    let mut env = minijinja::Environment::new();
-    env.set_undefined_behavior(minijinja::UndefinedBehavior::Strict);
-    env.set_trim_blocks(true);
-    env.set_lstrip_blocks(true);
-    // Escaping follows the template name: `.html.j2` is HTML-escaped.
-    env.set_auto_escape_callback(|name| if name.contains(".html") { minijinja::AutoEscape::Html } else { minijinja::AutoEscape::None });
-    let text_src = template(templates_dir, "report.txt.j2", TEXT)?;
-    let html_src = template(templates_dir, "report.html.j2", HTML)?;
-    env.add_template_owned("report.txt.j2", text_src).map_err(|e| RenderError::Template("report.txt.j2".into(), e.to_string()))?;
-    env.add_template_owned("report.html.j2", html_src).map_err(|e| RenderError::Template("report.html.j2".into(), e.to_string()))?;
-    let ctx = minijinja::context! { report => report };
-    let run = |name: &str| env.get_template(name).and_then(|t| t.render(&ctx)).map_err(|e| RenderError::Template(name.into(), e.to_string()));
-    let text = run("report.txt.j2")?;
-    let html = run("report.html.j2")?;
-    let json = serde_json::to_string_pretty(report).unwrap_or_default();
-    let stix = options.stix_organisation.map(|o| serde_json::to_string_pretty(&super::stix::bundle(report, o)).unwrap_or_default());
-    let digest = crate::digest::of_parts(&[&text, &html, &json, stix.as_deref().unwrap_or("")]);
-    Ok(Rendered { digest, text, html, json, stix })
+    Templates::load(options.templates_dir)?.render(report, options.stix_organisation)
 }
 
 /// HTML made safe to show in the app: scripts, event handlers, styles that

@@ -67,7 +67,8 @@ pub fn bundle(report: &Report, organisation: &str) -> Value {
             "name": format!("{} {}", ind.kind, ind.value),
         }));
         for f in sightings {
-            let fact = |labels: &[&str]| f.facts.iter().find(|x| labels.contains(&x.label.as_str()) && x.disclosure != Disclosure::Withheld).map(|x| x.value.clone());
+            let fact =
+                |labels: &[&str]| f.facts.iter().find(|x| labels.contains(&x.label.as_str()) && x.disclosure != Disclosure::Withheld).map(|x| x.value.clone());
             let mut s = json!({
                 "type": "sighting", "spec_version": "2.1", "id": id("sighting", &format!("{}|{}|{}", report.reference, f.step, ind.value)),
                 "created": created, "modified": created, "sighting_of_ref": indicator, "where_sighted_refs": [identity],

@@ -16,7 +16,10 @@ pub fn verify(entries: &[AuditEntry]) -> Verdict {
     let mut prev = "genesis".to_string();
     for e in entries {
         if e.prev_hash != prev {
-            return Verdict { entries: entries.len(), broken_at: Some((e.id, "does not follow the entry before it (an entry was removed or inserted)".into())) };
+            return Verdict {
+                entries: entries.len(),
+                broken_at: Some((e.id, "does not follow the entry before it (an entry was removed or inserted)".into())),
+            };
         }
         let expected = audit_hash(&prev, &e.at, &e.actor, &e.action, e.request_id, e.before_digest.as_deref(), e.after_digest.as_deref(), &e.detail);
         if e.hash != expected {

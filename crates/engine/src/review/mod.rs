@@ -10,10 +10,12 @@ pub mod audit;
 pub mod diff;
 
 use crate::config::Config;
+use crate::deployment::Deployment;
+use crate::model::{RequestStatus, RunStatus};
 use crate::outbound::message::{self, Body, Reply};
 use crate::report::disclosure::{self, DisclosurePolicy, Override};
 use crate::report::{self, Rendered, Report};
-use crate::store::{Approval, NewAudit, NewOutbox, OutboxItem, ReportRow, ReviewState, Store, StoreError};
+use crate::store::{Approval, NewAudit, NewOutbox, OutboxItem, PlaybookRun, ReportRow, RequestDetail, ReviewState, Store, StoreError};
 use serde::Serialize;
 
 #[derive(Debug, thiserror::Error)]
@@ -28,6 +30,26 @@ pub enum ReviewError {
     Message(#[from] message::MessageError),
     #[error("{0}")]
     Refused(String),
+}
+
+impl ReviewError {
+    /// How a user interface should present this error: "you may not do
+    /// this" is not "something is broken".
+    pub fn kind(&self) -> crate::model::ErrorKind {
+        use crate::model::ErrorKind;
+        match self {
+            ReviewError::Store(e) => e.kind(),
+            ReviewError::Refused(_) => ErrorKind::Refused,
+            ReviewError::Message(_) => ErrorKind::InvalidInput,
+            ReviewError::Render(_) | ReviewError::Playbooks(_) => ErrorKind::Internal,
+        }
+    }
+}
+
+impl From<ReviewError> for crate::model::Failure {
+    fn from(e: ReviewError) -> crate::model::Failure {
+        crate::model::Failure::new(e.kind(), e.to_string())
+    }
 }
 
 /// Everything the review screen and `drawbridge report show` need.
@@ -45,38 +67,61 @@ pub struct ReviewView {
     pub recipients: Vec<String>,
     pub outbox: Vec<OutboxItem>,
     /// The playbook run behind the draft: `running`, `completed`, `failed`, or none yet.
-    pub run_status: Option<String>,
+    pub run_status: Option<RunStatus>,
 }
 
 pub struct Reviewer<'a> {
     store: &'a Store,
-    config: &'a Config,
+    deployment: &'a Deployment,
 }
 
 const SYSTEM: &str = "drawbridge";
 
+/// What one review screen is computed from, read in one go.
+struct Snapshot {
+    detail: RequestDetail,
+    run: Option<PlaybookRun>,
+    row: Option<ReportRow>,
+}
+
+/// A stored draft nobody has touched: it follows its data.
+fn untouched(row: &ReportRow) -> bool {
+    row.state == ReviewState::Draft && row.summary.is_none() && row.overrides.is_empty() && row.approvals.is_empty()
+}
+
 impl<'a> Reviewer<'a> {
-    pub fn new(store: &'a Store, config: &'a Config) -> Reviewer<'a> {
-        Reviewer { store, config }
+    pub fn new(store: &'a Store, deployment: &'a Deployment) -> Reviewer<'a> {
+        Reviewer { store, deployment }
+    }
+
+    fn config(&self) -> &Config {
+        &self.deployment.config
     }
 
     fn policy(&self, sender: Option<&str>) -> DisclosurePolicy {
         let fallback = DisclosurePolicy::default();
-        disclosure::policy_for(&self.config.disclosure, sender, &fallback).clone()
+        disclosure::policy_for(&self.config().disclosure, sender, &fallback).clone()
     }
 
-    /// The report as it would be sent now, with the stored edits applied.
-    async fn build(&self, request_id: i64, row: Option<&ReportRow>) -> Result<(Report, Rendered), ReviewError> {
-        let detail = self.store.request(request_id).await?;
-        let run = self.store.latest_run(request_id).await?;
-        let playbooks = crate::playbook::load_dir(&self.config.playbooks_dir())?;
-        let playbook = run.as_ref().and_then(|r| playbooks.iter().find(|p| p.name == r.playbook));
-        let ctx = crate::playbook::context_of(&detail);
+    async fn snapshot(&self, request_id: i64) -> Result<Snapshot, ReviewError> {
+        Ok(Snapshot {
+            detail: self.store.request(request_id).await?,
+            run: self.store.latest_run(request_id).await?,
+            row: self.store.report_row(request_id).await?,
+        })
+    }
+
+    /// The report as it would be sent, from the request's data and `row`'s edits.
+    fn build(&self, snap: &Snapshot, row: Option<&ReportRow>) -> Result<(Report, Rendered), ReviewError> {
+        let (detail, run) = (&snap.detail, snap.run.as_ref());
+        let playbooks = self.deployment.playbooks()?;
+        let playbook = run.and_then(|r| playbooks.iter().find(|p| p.name == r.playbook));
+        let ctx = crate::playbook::context_of(detail);
         let policy = self.policy(detail.summary.sender.as_deref());
         let empty = Default::default();
         let built = report::build(&report::Inputs {
-            detail: &detail,
-            run: run.as_ref(),
+            detail,
+            run,
             playbook,
             window: Some(report::TimeWindow { start: ctx.window.start.to_rfc3339(), end: ctx.window.end.to_rfc3339(), source: ctx.window.source.clone() }),
             policy: &policy,
@@ -84,22 +129,65 @@ impl<'a> Reviewer<'a> {
             summary: row.and_then(|r| r.summary.as_deref()),
             // Part of what is approved, so it must not change on every view:
             // the time the data was gathered.
-            generated_at: run.as_ref().map(|r| r.finished_at.clone().unwrap_or_else(|| r.started_at.clone())).unwrap_or_else(|| detail.summary.received_at.clone()),
+            generated_at: run.map(|r| r.finished_at.clone().unwrap_or_else(|| r.started_at.clone())).unwrap_or_else(|| detail.summary.received_at.clone()),
         });
-        let rendered = report::render(
-            &built,
-            &report::RenderOptions { templates_dir: self.config.report.templates_dir.as_deref(), stix_organisation: self.config.report.stix_organisation.as_deref() },
-        )?;
+        let rendered = self.deployment.templates()?.render(&built, self.config().report.stix_organisation.as_deref())?;
         Ok((built, rendered))
     }
 
-    /// The current review, creating the draft on first sight.
+    /// The current review. Reading changes nothing: where no draft is stored
+    /// yet, or the stored one is untouched and its data has changed since,
+    /// the view shows the draft as it would be generated now.
     pub async fn view(&self, request_id: i64) -> Result<ReviewView, ReviewError> {
-        let row = match self.store.report_row(request_id).await? {
-            Some(r) => r,
-            None => {
-                let (_, rendered) = self.build(request_id, None).await?;
-                let row = ReportRow {
+        let snap = self.snapshot(request_id).await?;
+        let built = self.build(&snap, snap.row.as_ref())?;
+        self.compose(snap, built).await
+    }
+
+    /// The review screen from a snapshot and the report built from it.
+    async fn compose(&self, snap: Snapshot, (report, rendered): (Report, Rendered)) -> Result<ReviewView, ReviewError> {
+        let request_id = snap.detail.summary.id;
+        let (state, generated_text, approvals, reject_reason) = match &snap.row {
+            Some(row) if !untouched(row) => (
+                row.state,
+                row.generated_text.clone(),
+                row.approvals.iter().filter(|a| a.digest == rendered.digest).cloned().collect(),
+                row.reject_reason.clone(),
+            ),
+            _ => (ReviewState::Draft, rendered.text.clone(), Vec::new(), None),
+        };
+        Ok(ReviewView {
+            run_status: snap.run.as_ref().map(|r| r.status),
+            state,
+            diff: diff::lines(&generated_text, &rendered.text),
+            generated_text,
+            approvals,
+            approvals_required: self.approvals_required(snap.detail.summary.request_type.as_deref()),
+            reject_reason,
+            recipients: self.recipients(&snap.detail).unwrap_or_default(),
+            outbox: self.store.outbox(Some(request_id)).await?,
+            report,
+            rendered,
+        })
+    }
+
+    /// Stores the draft as its data stands now: creates it, or refreshes a
+    /// draft nobody has touched. The worker calls this when a run finishes;
+    /// every change calls it first. Returns the stored row.
+    pub async fn refresh_draft(&self, request_id: i64) -> Result<ReportRow, ReviewError> {
+        let snap = self.snapshot(request_id).await?;
+        if let Some(row) = snap.row.as_ref().filter(|r| !untouched(r)) {
+            return Ok(row.clone());
+        }
+        let (_, rendered) = self.build(&snap, snap.row.as_ref())?;
+        let (row, before) = match &snap.row {
+            Some(row) if row.digest == rendered.digest => return Ok(row.clone()),
+            Some(row) => (
+                ReportRow { digest: rendered.digest.clone(), generated_digest: rendered.digest.clone(), generated_text: rendered.text.clone(), ..row.clone() },
+                Some(row.digest.clone()),
+            ),
+            None => (
+                ReportRow {
                     request_id,
                     state: ReviewState::Draft,
                     summary: None,
@@ -110,53 +198,35 @@ impl<'a> Reviewer<'a> {
                     approvals: Vec::new(),
                     reject_reason: None,
                     updated_at: String::new(),
-                };
-                let audit = NewAudit { actor: SYSTEM.into(), action: "draft".into(), request_id: Some(request_id), before_digest: None, after_digest: Some(rendered.digest.clone()), detail: serde_json::json!({}) };
-                match self.store.save_report(&row, None, &audit, None, false).await {
-                    Ok(()) | Err(StoreError::Conflict(_)) => {}
-                    Err(e) => return Err(e.into()),
-                }
-                self.store.report_row(request_id).await?.ok_or(StoreError::NotFound(request_id))?
-            }
+                },
+                None,
+            ),
         };
-        let (report, rendered) = self.build(request_id, Some(&row)).await?;
-        // A draft nobody has touched follows its data (a run that finished
-        // or was re-run since): it becomes the new generated draft.
-        if row.state == ReviewState::Draft && row.summary.is_none() && row.overrides.is_empty() && row.approvals.is_empty() && rendered.digest != row.digest {
-            let before = row.digest.clone();
-            let refreshed = ReportRow { digest: rendered.digest.clone(), generated_digest: rendered.digest.clone(), generated_text: rendered.text.clone(), ..row.clone() };
-            let audit = NewAudit { actor: SYSTEM.into(), action: "draft".into(), request_id: Some(request_id), before_digest: Some(before.clone()), after_digest: Some(rendered.digest.clone()), detail: serde_json::json!({ "refreshed": true }) };
-            match self.store.save_report(&refreshed, Some(&before), &audit, None, false).await {
-                Ok(()) | Err(StoreError::Conflict(_)) => {}
-                Err(e) => return Err(e.into()),
-            }
-            return Box::pin(self.view(request_id)).await;
+        let detail = serde_json::json!({ "refreshed": before.is_some() });
+        let audit = NewAudit {
+            actor: SYSTEM.into(),
+            action: "draft".into(),
+            request_id: Some(request_id),
+            before_digest: before.clone(),
+            after_digest: Some(rendered.digest.clone()),
+            detail,
+        };
+        match self.store.save_report(&row, before.as_deref(), &audit, None, false).await {
+            // Someone else stored it first: theirs stands.
+            Ok(()) | Err(StoreError::Conflict(_)) => {}
+            Err(e) => return Err(e.into()),
         }
-        let detail = self.store.request(request_id).await?;
-        let run_status = self.store.latest_run(request_id).await?.map(|r| r.status);
-        Ok(ReviewView {
-            run_status,
-            state: row.state,
-            diff: diff::lines(&row.generated_text, &rendered.text),
-            generated_text: row.generated_text.clone(),
-            approvals: row.approvals.iter().filter(|a| a.digest == rendered.digest).cloned().collect(),
-            approvals_required: self.approvals_required(detail.summary.request_type.as_deref()),
-            reject_reason: row.reject_reason.clone(),
-            recipients: self.recipients(&detail).unwrap_or_default(),
-            outbox: self.store.outbox(Some(request_id)).await?,
-            report,
-            rendered,
-        })
+        self.store.report_row(request_id).await?.ok_or(ReviewError::Store(StoreError::NotFound(request_id)))
     }
 
     fn approvals_required(&self, request_type: Option<&str>) -> usize {
-        if request_type.is_some_and(|t| self.config.review.four_eyes.iter().any(|x| x == t)) { 2 } else { 1 }
+        if request_type.is_some_and(|t| self.config().review.four_eyes.iter().any(|x| x == t)) { 2 } else { 1 }
     }
 
     /// The verified sender of the request plus the MSSP's configured
     /// addresses; never an address from the email's text.
-    fn recipients(&self, detail: &crate::store::RequestDetail) -> Result<Vec<String>, ReviewError> {
-        if !detail.summary.sender_allowed || detail.summary.status == "quarantined" {
+    fn recipients(&self, detail: &RequestDetail) -> Result<Vec<String>, ReviewError> {
+        if !detail.summary.sender_allowed || detail.summary.status == RequestStatus::Quarantined {
             return Err(ReviewError::Refused(format!("the sender of request {} was not verified; no reply can be sent to it", detail.summary.id)));
         }
         let sender = detail.summary.sender.clone().ok_or_else(|| ReviewError::Refused("the request has no sender address".into()))?;
@@ -171,17 +241,24 @@ impl<'a> Reviewer<'a> {
 
     /// Applies an edit: the report goes back to draft, approvals lapse and
     /// any queued reply is withdrawn.
-    async fn edit(&self, request_id: i64, actor: &str, action: &str, detail: serde_json::Value, change: impl FnOnce(&mut ReportRow)) -> Result<ReviewView, ReviewError> {
-        self.view(request_id).await?;
-        let mut row = self.store.report_row(request_id).await?.ok_or(StoreError::NotFound(request_id))?;
+    async fn edit(
+        &self,
+        request_id: i64,
+        actor: &str,
+        action: &str,
+        detail: serde_json::Value,
+        change: impl FnOnce(&mut ReportRow),
+    ) -> Result<ReviewView, ReviewError> {
+        let mut row = self.refresh_draft(request_id).await?;
         if row.state == ReviewState::Sent {
             return Err(ReviewError::Refused(format!("the reply to request {request_id} has been sent; it can no longer change")));
         }
         let before = row.digest.clone();
         let was = row.state;
         change(&mut row);
-        let (_, rendered) = self.build(request_id, Some(&row)).await?;
-        row.digest = rendered.digest.clone();
+        let snap = self.snapshot(request_id).await?;
+        let built = self.build(&snap, Some(&row))?;
+        row.digest = built.1.digest.clone();
         row.state = ReviewState::Draft;
         row.approvals.clear();
         row.reject_reason = None;
@@ -194,7 +271,7 @@ impl<'a> Reviewer<'a> {
             detail: serde_json::json!({ "change": detail, "state_before": was.as_str() }),
         };
         self.store.save_report(&row, Some(&before), &audit, None, true).await?;
-        self.view(request_id).await
+        self.compose(Snapshot { row: Some(row), ..snap }, built).await
     }
 
     /// Withholds one value (a fact id) or a whole section: every value of
@@ -238,10 +315,17 @@ impl<'a> Reviewer<'a> {
 
     /// The fact ids `target` names: itself, or every fact of the section it prefixes.
     async fn targets(&self, request_id: i64, target: &str) -> Result<Vec<String>, ReviewError> {
-        let view = self.view(request_id).await?;
+        let snap = self.snapshot(request_id).await?;
+        let (report, _) = self.build(&snap, snap.row.as_ref())?;
         let section = format!("{target}|");
-        let ids: Vec<String> =
-            view.report.indicators.iter().flat_map(|i| &i.findings).flat_map(|f| &f.facts).filter(|f| f.id == target || f.id.starts_with(&section)).map(|f| f.id.clone()).collect();
+        let ids: Vec<String> = report
+            .indicators
+            .iter()
+            .flat_map(|i| &i.findings)
+            .flat_map(|f| &f.facts)
+            .filter(|f| f.id == target || f.id.starts_with(&section))
+            .map(|f| f.id.clone())
+            .collect();
         if ids.is_empty() { Err(ReviewError::Refused(format!("request {request_id} has no value or section {target:?}"))) } else { Ok(ids) }
     }
 
@@ -252,11 +336,11 @@ impl<'a> Reviewer<'a> {
         if actor.is_empty() {
             return Err(ReviewError::Refused("an approval needs the approver's name".into()));
         }
-        if self.store.latest_run(request_id).await?.is_none_or(|r| r.status == "running") {
+        if self.store.latest_run(request_id).await?.is_none_or(|r| r.status == RunStatus::Running) {
             return Err(ReviewError::Refused(format!("the playbook of request {request_id} has not finished; approve once its findings are in")));
         }
+        let mut row = self.refresh_draft(request_id).await?;
         let view = self.view(request_id).await?;
-        let mut row = self.store.report_row(request_id).await?.ok_or(StoreError::NotFound(request_id))?;
         match row.state {
             ReviewState::Draft => {}
             ReviewState::Rejected => return Err(ReviewError::Refused(format!("request {request_id} was rejected; edit the report to reopen it"))),
@@ -272,13 +356,17 @@ impl<'a> Reviewer<'a> {
         if approvals.iter().any(|a| a.actor.eq_ignore_ascii_case(actor)) {
             return Err(ReviewError::Refused(format!("{actor} has already approved this report; a different person must give the second approval")));
         }
-        approvals.push(Approval { actor: actor.into(), at: chrono::Utc::now().to_rfc3339_opts(chrono::SecondsFormat::Millis, true), digest: view.rendered.digest.clone() });
+        approvals.push(Approval {
+            actor: actor.into(),
+            at: chrono::Utc::now().to_rfc3339_opts(chrono::SecondsFormat::Millis, true),
+            digest: view.rendered.digest.clone(),
+        });
         let complete = approvals.len() >= view.approvals_required;
         row.approvals = approvals;
         let mut enqueue = None;
         if complete {
             row.state = ReviewState::Approved;
-            if let Some(out) = &self.config.outbound {
+            if let Some(out) = &self.config().outbound {
                 let body = Body::Report { rendered: &view.rendered, reference: &view.report.reference };
                 enqueue = Some(outbox_message(out, &detail, &recipients, "report", view.rendered.digest.clone(), body)?);
                 row.state = ReviewState::Queued;
@@ -302,8 +390,7 @@ impl<'a> Reviewer<'a> {
         if reason.trim().is_empty() {
             return Err(ReviewError::Refused("a rejection needs a reason".into()));
         }
-        self.view(request_id).await?;
-        let mut row = self.store.report_row(request_id).await?.ok_or(StoreError::NotFound(request_id))?;
+        let mut row = self.refresh_draft(request_id).await?;
         if matches!(row.state, ReviewState::Sent) {
             return Err(ReviewError::Refused(format!("the reply to request {request_id} has been sent")));
         }
@@ -312,7 +399,7 @@ impl<'a> Reviewer<'a> {
         row.approvals.clear();
         row.reject_reason = Some(reason.trim().to_string());
         let detail = self.store.request(request_id).await?;
-        let enqueue = match (&self.config.outbound, reply) {
+        let enqueue = match (&self.config().outbound, reply) {
             (Some(out), true) => {
                 let recipients = self.recipients(&detail)?;
                 let text = format!(
@@ -340,7 +427,7 @@ impl Reviewer<'_> {
     /// Queues the automatic receipt for a request, once, when `[outbound]
     /// acknowledge` is on and the sender was verified. Returns whether it did.
     pub async fn acknowledge(&self, request_id: i64) -> Result<bool, ReviewError> {
-        let Some(out) = self.config.outbound.as_ref().filter(|o| o.acknowledge) else { return Ok(false) };
+        let Some(out) = self.config().outbound.as_ref().filter(|o| o.acknowledge) else { return Ok(false) };
         if self.store.outbox(Some(request_id)).await?.iter().any(|o| o.kind == "acknowledgement") {
             return Ok(false);
         }
@@ -349,14 +436,28 @@ impl Reviewer<'_> {
         let reference = report::reference(request_id);
         let text = format!("We have received your request. Our reference: {reference}. It is under review; the answer follows once it is approved.\r\n");
         let message = outbox_message(out, &detail, &recipients, "acknowledgement", String::new(), Body::Text(&text))?;
-        let audit = NewAudit { actor: SYSTEM.into(), action: "acknowledge".into(), request_id: Some(request_id), before_digest: None, after_digest: None, detail: serde_json::json!({ "message_id": message.message_id }) };
+        let audit = NewAudit {
+            actor: SYSTEM.into(),
+            action: "acknowledge".into(),
+            request_id: Some(request_id),
+            before_digest: None,
+            after_digest: None,
+            detail: serde_json::json!({ "message_id": message.message_id }),
+        };
         self.store.enqueue(&message, &audit).await?;
         Ok(true)
     }
 }
 
 /// A reply of `kind` to the request, threaded to it, ready for the outbox.
-fn outbox_message(out: &crate::outbound::OutboundConfig, detail: &crate::store::RequestDetail, recipients: &[String], kind: &str, digest: String, body: Body<'_>) -> Result<NewOutbox, ReviewError> {
+fn outbox_message(
+    out: &crate::outbound::OutboundConfig,
+    detail: &RequestDetail,
+    recipients: &[String],
+    kind: &str,
+    digest: String,
+    body: Body<'_>,
+) -> Result<NewOutbox, ReviewError> {
     let (bytes, message_id, from, to) = message::build(&Reply {
         from: &out.from,
         to: recipients,
@@ -369,6 +470,11 @@ fn outbox_message(out: &crate::outbound::OutboundConfig, detail: &crate::store::
     Ok(NewOutbox { request_id: detail.summary.id, kind: kind.into(), digest, message_id, envelope_from: from, recipients: to, message: bytes })
 }
 
-fn references(detail: &crate::store::RequestDetail) -> Vec<String> {
-    detail.parsed.as_ref().and_then(|p| p["references"].as_array()).map(|r| r.iter().filter_map(|x| x.as_str().map(str::to_string)).collect()).unwrap_or_default()
+fn references(detail: &RequestDetail) -> Vec<String> {
+    detail
+        .parsed
+        .as_ref()
+        .and_then(|p| p["references"].as_array())
+        .map(|r| r.iter().filter_map(|x| x.as_str().map(str::to_string)).collect())
+        .unwrap_or_default()
 }

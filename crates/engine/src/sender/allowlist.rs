@@ -1,6 +1,6 @@
 //! Who may send requests: exact addresses and exact domains.
 
-use crate::config::SendersConfig;
+use super::config::SendersConfig;
 
 /// Why a From address is (or is not) on the allowlist.
 pub fn check(cfg: &SendersConfig, from: &str) -> Result<String, String> {

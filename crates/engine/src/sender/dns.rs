@@ -8,7 +8,7 @@ use mail_auth::dmarc::verify::DmarcParameters;
 use mail_auth::hickory_resolver::config::{ResolverConfig, ResolverOpts};
 use mail_auth::hickory_resolver::proto::op::ResponseCode;
 use mail_auth::spf::Spf;
-use mail_auth::{AuthenticatedMessage, DnsError, DkimResult, DmarcResult, MessageAuthenticator, Parameters, ResolverCache, SpfOutput, Txt};
+use mail_auth::{AuthenticatedMessage, DkimResult, DmarcResult, DnsError, MessageAuthenticator, Parameters, ResolverCache, SpfOutput, Txt};
 use std::borrow::Borrow;
 use std::collections::HashMap;
 use std::hash::Hash;

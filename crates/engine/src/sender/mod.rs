@@ -4,22 +4,13 @@
 
 pub mod allowlist;
 pub mod authentication_results;
+pub mod config;
 pub mod dns;
 
-use crate::config::SendersConfig;
-use crate::intake::mime::ParsedMessage;
+pub use config::SendersConfig;
 pub use dns::DnsSource;
-use serde::{Deserialize, Serialize};
-
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct SenderVerdict {
-    pub allowed: bool,
-    /// Evidence for an allowed sender; the failures for a refused one.
-    pub reasons: Vec<String>,
-    /// `pass`, `fail`, `none`, `temperror`… and who decided it.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub dmarc: Option<String>,
-}
+use drawbridge_model::ParsedMessage;
+pub use drawbridge_model::SenderVerdict;
 
 #[derive(Debug, Clone)]
 pub struct SenderPolicy {
@@ -74,10 +65,6 @@ impl SenderPolicy {
                 _ => failures.push("DMARC is required but no trusted gateway verdict is present and own verification is off".into()),
             }
         }
-        if failures.is_empty() {
-            SenderVerdict { allowed: true, reasons: ok, dmarc }
-        } else {
-            SenderVerdict { allowed: false, reasons: failures, dmarc }
-        }
+        if failures.is_empty() { SenderVerdict { allowed: true, reasons: ok, dmarc } } else { SenderVerdict { allowed: false, reasons: failures, dmarc } }
     }
 }

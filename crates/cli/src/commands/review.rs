@@ -1,0 +1,76 @@
+//! `review approve | reject | redact | reveal | edit-summary`.
+
+use crate::context::{Ctx, print_json};
+use anyhow::{Context, Result};
+use clap::Subcommand;
+use drawbridge_engine::review::Reviewer;
+use std::path::PathBuf;
+
+#[derive(Subcommand)]
+pub enum ReviewCommand {
+    /// Approve the report exactly as `report show` prints it now.
+    Approve {
+        id: i64,
+        #[arg(long = "as")]
+        actor: String,
+    },
+    /// Reject the request; `--reply` queues a short "we cannot answer this".
+    Reject {
+        id: i64,
+        #[arg(long)]
+        reason: String,
+        #[arg(long = "as", default_value = "cli")]
+        actor: String,
+        #[arg(long)]
+        reply: bool,
+    },
+    /// Withhold one value (its id from `report show ID --format json`), or a
+    /// section: `kind:value|step` (one finding) or `kind:value` (one indicator).
+    Redact {
+        id: i64,
+        fact: String,
+        #[arg(long = "as")]
+        actor: String,
+    },
+    /// Send one value (or section) as it is, whatever the policy says.
+    Reveal {
+        id: i64,
+        fact: String,
+        #[arg(long = "as")]
+        actor: String,
+    },
+    /// Replace the summary with the text in FILE (`-`: standard input).
+    EditSummary {
+        id: i64,
+        file: PathBuf,
+        #[arg(long = "as")]
+        actor: String,
+    },
+}
+
+pub async fn run(ctx: &Ctx, cmd: ReviewCommand) -> Result<()> {
+    let store = ctx.store().await?;
+    let deployment = ctx.deployment()?;
+    let reviewer = Reviewer::new(&store, &deployment);
+    let view = match cmd {
+        ReviewCommand::Approve { id, actor } => reviewer.approve(id, &actor).await?,
+        ReviewCommand::Reject { id, reason, actor, reply } => reviewer.reject(id, &reason, &actor, reply).await?,
+        ReviewCommand::Redact { id, fact, actor } => reviewer.redact(id, &fact, &actor).await?,
+        ReviewCommand::Reveal { id, fact, actor } => reviewer.reveal(id, &fact, &actor).await?,
+        ReviewCommand::EditSummary { id, file, actor } => {
+            let text = if file.as_os_str() == "-" {
+                std::io::read_to_string(std::io::stdin())?
+            } else {
+                std::fs::read_to_string(&file).with_context(|| format!("cannot read {}", file.display()))?
+            };
+            reviewer.edit_summary(id, text.trim(), &actor).await?
+        }
+    };
+    print_json(&serde_json::json!({
+        "state": view.state,
+        "approvals": view.approvals,
+        "approvals_required": view.approvals_required,
+        "digest": view.rendered.digest,
+        "outbox": view.outbox,
+    }))
+}

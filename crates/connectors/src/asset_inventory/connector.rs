@@ -1,0 +1,90 @@
+//! The asset inventory in the registry: `asset.lookup`, against a CSV export
+//! (read on first use) or a PostgreSQL database (pool opened on first use).
+
+use super::{AssetError, AssetInventory, AssetInventoryConfig, default_query};
+use crate::error::ConnectorError;
+use crate::registry::{ActionSpec, Connector, Input};
+use crate::window::get;
+use drawbridge_model::ErrorKind;
+use futures::future::BoxFuture;
+use serde_json::Value;
+use std::sync::Arc;
+use tokio::sync::Mutex;
+
+pub struct Definition;
+
+impl crate::registry::Definition for Definition {
+    const NAME: &'static str = "asset_inventory";
+    const TITLE: &'static str = "Asset inventory";
+    type Config = AssetInventoryConfig;
+
+    fn actions() -> Vec<ActionSpec> {
+        vec![ActionSpec::new::<serde_json::Map<String, Value>>(
+            "asset.lookup",
+            Self::NAME,
+            "The inventory record of a machine by host name or IP: serial, model, location, owner.",
+            &[("name", "the host name or IP")],
+        )]
+    }
+
+    fn example() -> AssetInventoryConfig {
+        AssetInventoryConfig::Sql { url: "postgres://drawbridge@inventory.corp.example/inventory".into(), password_secret: None, query: default_query() }
+    }
+
+    fn build(config: AssetInventoryConfig) -> Result<Arc<dyn Connector>, String> {
+        Ok(Arc::new(Inventory { config, open: Mutex::new(None) }))
+    }
+}
+
+struct Inventory {
+    config: AssetInventoryConfig,
+    open: Mutex<Option<Arc<AssetInventory>>>,
+}
+
+impl Inventory {
+    async fn inventory(&self) -> Result<Arc<AssetInventory>, ConnectorError> {
+        let mut slot = self.open.lock().await;
+        if let Some(inv) = slot.as_ref() {
+            return Ok(inv.clone());
+        }
+        let inv = Arc::new(AssetInventory::open(&self.config).await.map_err(error)?);
+        *slot = Some(inv.clone());
+        Ok(inv)
+    }
+}
+
+impl Connector for Inventory {
+    fn preview(&self, _action: &str, input: &Input) -> Result<String, ConnectorError> {
+        Ok(match &self.config {
+            AssetInventoryConfig::Sql { query, .. } => format!("SQL {query} with $1 = {:?}", get(input, "name")),
+            AssetInventoryConfig::Csv { path } => format!("CSV {} where hostname or ip = {:?}", path.display(), get(input, "name")),
+        })
+    }
+
+    fn call<'a>(&'a self, _action: &'a str, input: &'a Input) -> BoxFuture<'a, Result<Option<Value>, ConnectorError>> {
+        Box::pin(async move {
+            let inv = self.inventory().await?;
+            inv.lookup(get(input, "name")).await.map_err(error).map(|r| r.map(Value::Object))
+        })
+    }
+
+    fn test_connection(&self) -> BoxFuture<'_, Result<String, ConnectorError>> {
+        Box::pin(async move {
+            let inv = AssetInventory::open(&self.config).await.map_err(error)?;
+            inv.lookup("drawbridge-connection-test").await.map_err(error)?;
+            Ok(match &self.config {
+                AssetInventoryConfig::Csv { path } => format!("{} is readable", path.display()),
+                AssetInventoryConfig::Sql { .. } => "connected, authenticated, and the lookup query ran".to_string(),
+            })
+        })
+    }
+}
+
+fn error(e: AssetError) -> ConnectorError {
+    let message = e.to_string();
+    match e {
+        AssetError::Unreachable(_) => ConnectorError::unavailable(message, true),
+        AssetError::Query(_) => ConnectorError::unavailable(message, false),
+        AssetError::File(..) | AssetError::Secret(_) => ConnectorError::new(ErrorKind::NotConfigured, message),
+    }
+}

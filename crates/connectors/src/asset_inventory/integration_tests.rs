@@ -1,0 +1,47 @@
+//! The asset inventory over real PostgreSQL (`tests/lab/postgres.sh`, started
+//! by `make test`): parameterised lookups, no result, and injection attempts.
+
+use super::{AssetInventory, AssetInventoryConfig, default_query};
+
+fn lab() -> Option<AssetInventoryConfig> {
+    drawbridge_lab::require::postgres()?;
+    Some(crate::lab::inventory())
+}
+
+#[tokio::test]
+async fn a_machine_is_found_by_name_or_ip() {
+    let Some(cfg) = lab() else { return };
+    let inv = AssetInventory::open(&cfg).await.expect("connect");
+    for name in ["WKS-FIN-042", "wks-fin-042", "10.20.1.42"] {
+        let a = inv.lookup(name).await.expect("query").unwrap_or_else(|| panic!("{name} found"));
+        assert_eq!(a["hostname"], "WKS-FIN-042");
+        assert_eq!(a["owner"], "j.doe");
+        assert_eq!(a["model"], "HP EliteDesk 800 G9");
+        assert_eq!(a["location"], "London HQ, 2nd floor");
+        assert!(a["serial"].as_str().is_some_and(|s| s.starts_with("SN")));
+        assert!(a["purchased"].as_str().is_some_and(|d| d.len() == 10), "dates come back as text: {:?}", a["purchased"]);
+    }
+    assert!(inv.lookup("WKS-NOPE-999").await.expect("query").is_none());
+}
+
+#[tokio::test]
+async fn injection_attempts_are_values_not_sql() {
+    let Some(cfg) = lab() else { return };
+    let inv = AssetInventory::open(&cfg).await.expect("connect");
+    for hostile in ["x' OR '1'='1", "'; DROP TABLE assets; --", "WKS-FIN-042' --", "%"] {
+        assert!(inv.lookup(hostile).await.expect("query").is_none(), "{hostile:?}");
+    }
+    assert!(inv.lookup("WKS-FIN-042").await.expect("query").is_some(), "the table is still there");
+}
+
+#[tokio::test]
+async fn a_wrong_password_or_an_absent_server_is_a_clear_error() {
+    let Some(_) = lab() else { return };
+    drawbridge_net::secrets::inject("inventory-wrong", "nope");
+    let wrong = AssetInventoryConfig::Sql { url: "postgres://drawbridge@127.0.0.1:54329/inventory".into(), password_secret: Some("inventory-wrong".into()), query: default_query() };
+    let err = AssetInventory::open(&wrong).await.err().expect("refused");
+    assert!(err.to_string().contains("password"), "{err}");
+    let absent = AssetInventoryConfig::Sql { url: "postgres://drawbridge@127.0.0.1:1/inventory".into(), password_secret: None, query: default_query() };
+    let err = AssetInventory::open(&absent).await.err().expect("unreachable");
+    assert!(err.is_transient(), "{err}");
+}

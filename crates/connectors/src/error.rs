@@ -1,0 +1,38 @@
+//! How a connector call failed: its kind (shown to people and recorded with
+//! the result, so nobody parses error text), whether trying again may help,
+//! and the detail for the analyst and the logs.
+
+use drawbridge_model::ErrorKind;
+
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("{message}")]
+pub struct ConnectorError {
+    pub kind: ErrorKind,
+    /// Retrying later may help (network, timeout, 429, 5xx).
+    pub transient: bool,
+    /// For the analyst and the logs; never sent to the MSSP.
+    pub message: String,
+}
+
+impl ConnectorError {
+    pub fn new(kind: ErrorKind, message: impl Into<String>) -> ConnectorError {
+        ConnectorError { kind, transient: false, message: message.into() }
+    }
+
+    pub fn not_configured(connector: &str) -> ConnectorError {
+        ConnectorError::new(ErrorKind::NotConfigured, format!("connector {connector} is not configured"))
+    }
+
+    /// The system could not answer; `transient` when retrying may help.
+    pub fn unavailable(message: impl Into<String>, transient: bool) -> ConnectorError {
+        ConnectorError { kind: ErrorKind::Unavailable, transient, message: message.into() }
+    }
+
+    pub fn refused(message: impl Into<String>) -> ConnectorError {
+        ConnectorError::new(ErrorKind::Refused, message)
+    }
+
+    pub fn invalid(message: impl Into<String>) -> ConnectorError {
+        ConnectorError::new(ErrorKind::InvalidInput, message)
+    }
+}

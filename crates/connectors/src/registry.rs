@@ -1,0 +1,377 @@
+//! The connector registry: the one place that knows which connectors exist,
+//! which actions each offers, and which of them this deployment has set up.
+//! Playbook validation, dry-runs, runs, the report's "not asked", the CLI's
+//! `drawbridge connectors` and the app's forms all read it.
+//!
+//! A connector is a [`Definition`]: its config type (serde + JSON Schema),
+//! its actions with their input and output schemas, an example config for
+//! dry-runs where it is not set up, and `build`, which makes the
+//! [`Connector`] that previews queries, calls, and tests its connection.
+//! Adding one is a folder with a `Definition` and one line in
+//! [`crate::builtin`].
+
+use crate::error::ConnectorError;
+use crate::http::{HttpClient, HttpConnector};
+use crate::limits::ConnectorsConfig;
+use drawbridge_model::ErrorKind;
+use futures::future::BoxFuture;
+use serde::Serialize;
+use serde::de::DeserializeOwned;
+use serde_json::Value;
+use std::collections::BTreeMap;
+use std::marker::PhantomData;
+use std::sync::Arc;
+
+/// The inputs of one call: rendered template values by name.
+pub type Input = BTreeMap<String, String>;
+
+/// What a playbook author, the validator and the app know of an action.
+#[derive(Debug, Clone, Serialize)]
+pub struct ActionSpec {
+    /// `<prefix>.<action>`, as playbooks name it.
+    pub name: String,
+    /// The connector that carries it out.
+    pub connector: String,
+    pub description: String,
+    /// Required inputs, in order.
+    pub inputs: Vec<String>,
+    /// JSON Schema of the inputs (an object of strings).
+    pub input_schema: Value,
+    /// JSON Schema of the output when the system has a record.
+    pub output_schema: Value,
+    /// Carried out by this action instead when this action's connector is not
+    /// set up and that one is (`siem.sighting` falls back to Splunk).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub fallback: Option<String>,
+}
+
+impl ActionSpec {
+    /// An action whose output is `Output`.
+    pub fn new<Output: schemars::JsonSchema>(name: &str, connector: &str, description: &str, inputs: &[(&str, &str)]) -> ActionSpec {
+        ActionSpec {
+            name: name.into(),
+            connector: connector.into(),
+            description: description.into(),
+            inputs: inputs.iter().map(|(n, _)| n.to_string()).collect(),
+            input_schema: input_schema(inputs),
+            output_schema: serde_json::to_value(schemars::schema_for!(Output)).unwrap_or(Value::Null),
+            fallback: None,
+        }
+    }
+
+    pub fn with_fallback(mut self, action: &str) -> ActionSpec {
+        self.fallback = Some(action.into());
+        self
+    }
+}
+
+/// The JSON Schema of string inputs with their descriptions.
+pub fn input_schema(inputs: &[(&str, &str)]) -> Value {
+    let properties: serde_json::Map<String, Value> =
+        inputs.iter().map(|(name, description)| (name.to_string(), serde_json::json!({ "type": "string", "description": description }))).collect();
+    serde_json::json!({
+        "type": "object",
+        "properties": properties,
+        "required": inputs.iter().map(|(n, _)| *n).collect::<Vec<_>>(),
+        "additionalProperties": false,
+    })
+}
+
+/// A connector as built from its configuration.
+pub trait Connector: Send + Sync {
+    /// The exact query this call would send, in the system's own language and
+    /// escaped as it would be sent (`drawbridge playbook dry-run`).
+    fn preview(&self, action: &str, input: &Input) -> Result<String, ConnectorError>;
+
+    /// Carries out an action. `Ok(None)`: the system answered and has nothing.
+    fn call<'a>(&'a self, action: &'a str, input: &'a Input) -> BoxFuture<'a, Result<Option<Value>, ConnectorError>>;
+
+    /// Connects, authenticates and asks one harmless question; says what held.
+    fn test_connection(&self) -> BoxFuture<'_, Result<String, ConnectorError>>;
+}
+
+/// One kind of connector: what the registry needs to know before any is built.
+pub trait Definition: 'static {
+    /// Its section in `[connectors]`, and the name the CLI and app use.
+    const NAME: &'static str;
+    /// For people.
+    const TITLE: &'static str;
+    /// The settings a deployment writes in `[connectors.<NAME>]`.
+    type Config: DeserializeOwned + Serialize + schemars::JsonSchema;
+    fn actions() -> Vec<ActionSpec>;
+    /// Settings that dry-runs use where the deployment has none, so that an
+    /// admin sees the query's shape before setting the connector up.
+    fn example() -> Self::Config;
+    /// Builds the connector. No I/O: connections open on first use.
+    fn build(config: Self::Config) -> Result<Arc<dyn Connector>, String>;
+}
+
+/// A [`Definition`] with its types erased, as the registry holds it.
+pub trait Kind: Send + Sync {
+    fn name(&self) -> &'static str;
+    fn title(&self) -> &'static str;
+    fn actions(&self) -> Vec<ActionSpec>;
+    fn config_schema(&self) -> Value;
+    fn example(&self) -> Result<Arc<dyn Connector>, String>;
+    fn build(&self, config: &Value) -> Result<Arc<dyn Connector>, String>;
+}
+
+struct KindOf<D>(PhantomData<fn() -> D>);
+
+impl<D: Definition> Kind for KindOf<D> {
+    fn name(&self) -> &'static str {
+        D::NAME
+    }
+    fn title(&self) -> &'static str {
+        D::TITLE
+    }
+    fn actions(&self) -> Vec<ActionSpec> {
+        D::actions()
+    }
+    fn config_schema(&self) -> Value {
+        serde_json::to_value(schemars::schema_for!(D::Config)).unwrap_or(Value::Null)
+    }
+    fn example(&self) -> Result<Arc<dyn Connector>, String> {
+        D::build(D::example())
+    }
+    fn build(&self, config: &Value) -> Result<Arc<dyn Connector>, String> {
+        let typed: D::Config = serde_json::from_value(config.clone()).map_err(|e| format!("[connectors.{}]: {e}", D::NAME))?;
+        D::build(typed)
+    }
+}
+
+/// The registration of a connector kind (one line in [`crate::builtin`]).
+pub fn kind<D: Definition>() -> Box<dyn Kind> {
+    Box::new(KindOf::<D>(PhantomData))
+}
+
+/// Whether a connector can be used here.
+#[derive(Debug, Clone, Serialize, PartialEq, Eq)]
+#[serde(rename_all = "snake_case", tag = "state", content = "detail")]
+pub enum Availability {
+    Ready,
+    /// The deployment has no settings for it.
+    NotConfigured,
+    /// Its settings are there but it could not be built (a bad CA file, a URL…).
+    Broken(String),
+}
+
+/// A connector as `drawbridge connectors list` and the app show it.
+#[derive(Debug, Clone, Serialize)]
+pub struct ConnectorInfo {
+    pub name: String,
+    pub title: String,
+    /// `builtin`, or `http` for a declarative HTTP connector.
+    pub source: &'static str,
+    pub availability: Availability,
+    pub actions: Vec<String>,
+}
+
+struct Entry {
+    title: String,
+    source: &'static str,
+    actions: Vec<ActionSpec>,
+    config_schema: Value,
+    /// Built from the deployment's settings.
+    built: Option<Result<Arc<dyn Connector>, String>>,
+    /// Built from the example settings, for previews where `built` is absent.
+    example: Option<Arc<dyn Connector>>,
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum RegistryError {
+    #[error("[connectors.{0}]: no connector has this name (known: {1})")]
+    Unknown(String, String),
+    #[error("HTTP connector {0:?} takes the name of a built-in connector or action")]
+    NameTaken(String),
+    #[error(transparent)]
+    Definition(#[from] crate::http::definition::DefinitionError),
+}
+
+/// Every connector this build knows, and those this deployment has set up.
+pub struct Registry {
+    entries: BTreeMap<String, Entry>,
+    /// Action name → its spec.
+    actions: BTreeMap<String, ActionSpec>,
+}
+
+impl Registry {
+    /// The built-in connectors and the given HTTP connector definitions,
+    /// configured from `cfg`. Unknown sections are an error; a connector
+    /// whose settings do not work is kept as `Broken` with the reason.
+    pub fn build(cfg: &ConnectorsConfig, http: &[HttpConnector]) -> Result<Registry, RegistryError> {
+        let mut entries = BTreeMap::new();
+        let mut actions = BTreeMap::new();
+        let kinds = crate::builtin();
+        for kind in &kinds {
+            let specs = kind.actions();
+            for a in &specs {
+                actions.insert(a.name.clone(), a.clone());
+            }
+            entries.insert(
+                kind.name().to_string(),
+                Entry {
+                    title: kind.title().to_string(),
+                    source: "builtin",
+                    actions: specs,
+                    config_schema: kind.config_schema(),
+                    built: cfg.sections.get(kind.name()).map(|section| kind.build(section)),
+                    example: kind.example().ok(),
+                },
+            );
+        }
+        if let Some(unknown) = cfg.sections.keys().find(|k| !entries.contains_key(*k)) {
+            return Err(RegistryError::Unknown(unknown.clone(), entries.keys().cloned().collect::<Vec<_>>().join(", ")));
+        }
+        let prefixes: Vec<String> = actions.keys().filter_map(|a| a.split_once('.').map(|(p, _)| p.to_string())).collect();
+        for def in http {
+            if entries.contains_key(&def.name) || prefixes.contains(&def.name) || def.name == "store" {
+                return Err(RegistryError::NameTaken(def.name.clone()));
+            }
+            let specs: Vec<ActionSpec> = def
+                .actions
+                .iter()
+                .map(|(name, a)| {
+                    let inputs: Vec<(&str, &str)> = a.inputs.iter().map(|i| (i.as_str(), "")).collect();
+                    ActionSpec::new::<Value>(&format!("{}.{name}", def.name), &def.name, &a.description, &inputs)
+                })
+                .collect();
+            for a in &specs {
+                actions.insert(a.name.clone(), a.clone());
+            }
+            let built = cfg
+                .http
+                .get(&def.name)
+                .map(|deployment| HttpClient::new(def, Some(deployment)).map(|c| Arc::new(c) as Arc<dyn Connector>).map_err(|e| e.to_string()));
+            let example = HttpClient::new(def, None).ok().map(|c| Arc::new(c) as Arc<dyn Connector>);
+            entries.insert(
+                def.name.clone(),
+                Entry {
+                    title: if def.description.is_empty() { def.name.clone() } else { def.description.clone() },
+                    source: "http",
+                    actions: specs,
+                    config_schema: serde_json::to_value(schemars::schema_for!(crate::http::HttpDeployment)).unwrap_or(Value::Null),
+                    built,
+                    example,
+                },
+            );
+        }
+        Ok(Registry { entries, actions })
+    }
+
+    /// The registry of a deployment without any connector set up.
+    pub fn unconfigured() -> Registry {
+        // Only an HTTP name clash can fail, and there are none here.
+        Registry::build(&ConnectorsConfig::default(), &[]).unwrap_or_else(|_| Registry { entries: BTreeMap::new(), actions: BTreeMap::new() })
+    }
+
+    /// Every action, by name.
+    pub fn catalogue(&self) -> Vec<ActionSpec> {
+        self.actions.values().cloned().collect()
+    }
+
+    pub fn action(&self, name: &str) -> Option<&ActionSpec> {
+        self.actions.get(name)
+    }
+
+    /// The connectors, with whether each is set up.
+    pub fn list(&self) -> Vec<ConnectorInfo> {
+        self.entries
+            .iter()
+            .map(|(name, e)| ConnectorInfo {
+                name: name.clone(),
+                title: e.title.clone(),
+                source: e.source,
+                availability: availability(e),
+                actions: e.actions.iter().map(|a| a.name.clone()).collect(),
+            })
+            .collect()
+    }
+
+    /// The JSON Schema of a connector's settings (for docs and the app's form).
+    pub fn config_schema(&self, connector: &str) -> Option<&Value> {
+        self.entries.get(connector).map(|e| &e.config_schema)
+    }
+
+    pub fn availability(&self, connector: &str) -> Option<Availability> {
+        self.entries.get(connector).map(availability)
+    }
+
+    /// The action that will really be carried out for `name`, and its connector:
+    /// itself, or its fallback when its own connector is not set up.
+    fn resolve<'a>(&'a self, name: &'a str) -> Result<(&'a ActionSpec, &'a Entry), ConnectorError> {
+        let spec = self.actions.get(name).ok_or_else(|| ConnectorError::new(ErrorKind::NotFound, format!("no connector offers the action {name}")))?;
+        let entry = self.entries.get(&spec.connector).ok_or_else(|| ConnectorError::not_configured(&spec.connector))?;
+        if entry.built.is_none()
+            && let Some(fallback) = spec.fallback.as_deref().and_then(|f| self.actions.get(f))
+            && let Some(other) = self.entries.get(&fallback.connector).filter(|e| e.built.is_some())
+        {
+            return Ok((fallback, other));
+        }
+        Ok((spec, entry))
+    }
+
+    /// The exact query `action` would send with these inputs. Where the
+    /// connector is not set up, the query it would send with example settings.
+    pub fn preview(&self, action: &str, input: &Input) -> String {
+        let (spec, entry) = match self.resolve(action) {
+            Ok(found) => found,
+            Err(e) => return format!("({e})"),
+        };
+        let connector = match (&entry.built, &entry.example) {
+            (Some(Ok(c)), _) | (_, Some(c)) => c,
+            (Some(Err(e)), None) => return format!("({e})"),
+            (None, None) => return format!("({} has no example settings)", spec.connector),
+        };
+        match connector.preview(&spec.name, input) {
+            Ok(q) => q,
+            Err(e) => format!("({e})"),
+        }
+    }
+
+    /// Carries out `action`: not configured, broken and unknown actions are
+    /// errors of their kind, never a panic.
+    pub async fn call(&self, action: &str, input: &Input) -> Result<Option<Value>, ConnectorError> {
+        let (spec, entry) = self.resolve(action)?;
+        match &entry.built {
+            None => Err(ConnectorError::not_configured(&spec.connector)),
+            Some(Err(e)) => Err(ConnectorError::new(ErrorKind::NotConfigured, format!("connector {} is set up wrongly: {e}", spec.connector))),
+            Some(Ok(c)) => c.call(&spec.name, input).await,
+        }
+    }
+
+    /// `drawbridge connectors test NAME`: connect, authenticate, ask once.
+    pub async fn test(&self, connector: &str) -> Result<String, ConnectorError> {
+        let entry = self.entries.get(connector).ok_or_else(|| ConnectorError::new(ErrorKind::NotFound, format!("no connector is called {connector}")))?;
+        match &entry.built {
+            None => Err(ConnectorError::not_configured(connector)),
+            Some(Err(e)) => Err(ConnectorError::new(ErrorKind::NotConfigured, format!("connector {connector} is set up wrongly: {e}"))),
+            Some(Ok(c)) => c.test_connection().await,
+        }
+    }
+}
+
+fn availability(e: &Entry) -> Availability {
+    match &e.built {
+        None => Availability::NotConfigured,
+        Some(Err(reason)) => Availability::Broken(reason.clone()),
+        Some(Ok(_)) => Availability::Ready,
+    }
+}
+
+/// Carries out connector actions for the playbook runner. The registry is
+/// the real one; tests put their own in its place to inject failures.
+pub trait Executor: Send + Sync {
+    fn call<'a>(&'a self, action: &'a str, input: &'a Input) -> BoxFuture<'a, Result<Option<Value>, ConnectorError>>;
+}
+
+impl Executor for Registry {
+    fn call<'a>(&'a self, action: &'a str, input: &'a Input) -> BoxFuture<'a, Result<Option<Value>, ConnectorError>> {
+        Box::pin(Registry::call(self, action, input))
+    }
+}
+
+/// A typed answer as the JSON output stored with the call.
+pub fn output<T: Serialize>(answer: Option<T>) -> Result<Option<Value>, ConnectorError> {
+    answer.map(|x| serde_json::to_value(x).map_err(|e| ConnectorError::new(ErrorKind::Internal, e.to_string()))).transpose()
+}

@@ -1,0 +1,110 @@
+//! The `_search` client (reqwest over the engine's rustls configuration).
+
+use super::config::ElasticConfig;
+use super::query;
+use drawbridge_model::Kind;
+use drawbridge_net::tls;
+use drawbridge_net::secrets;
+use chrono::{DateTime, Utc};
+use serde::Serialize;
+use std::time::Duration;
+
+#[derive(Debug, thiserror::Error)]
+pub enum SiemError {
+    #[error("SIEM configuration: {0}")]
+    Config(String),
+    #[error("SIEM unreachable at {0}: {1}")]
+    Unreachable(String, String),
+    #[error("SIEM answered {status}: {body}")]
+    Status { status: u16, body: String },
+    #[error("SIEM answer unreadable: {0}")]
+    Answer(String),
+    #[error(transparent)]
+    Secret(#[from] secrets::SecretError),
+}
+
+impl SiemError {
+    /// Worth retrying: the network, timeouts, 429 and 5xx.
+    pub fn is_transient(&self) -> bool {
+        match self {
+            SiemError::Unreachable(..) => true,
+            SiemError::Status { status, .. } => *status == 429 || *status >= 500,
+            _ => false,
+        }
+    }
+}
+
+#[derive(Debug, Clone, Serialize, schemars::JsonSchema)]
+pub struct Sighting {
+    pub hits: u64,
+    pub first_seen: Option<String>,
+    pub last_seen: Option<String>,
+    pub top_hosts: Vec<(String, u64)>,
+    pub top_users: Vec<(String, u64)>,
+    /// The window searched, for the report.
+    pub window: (String, String),
+    /// The exact request body sent (provenance).
+    pub query: serde_json::Value,
+}
+
+#[derive(Clone)]
+pub struct Elastic {
+    http: reqwest::Client,
+    cfg: ElasticConfig,
+}
+
+impl Elastic {
+    pub fn new(cfg: &ElasticConfig) -> Result<Elastic, SiemError> {
+        let http = tls::http_client(cfg.ca_file.as_deref(), cfg.allow_tls12, Duration::from_secs(cfg.timeout_seconds.max(1))).map_err(SiemError::Config)?;
+        Ok(Elastic { http, cfg: cfg.clone() })
+    }
+
+    fn request(&self, path: &str) -> Result<reqwest::RequestBuilder, SiemError> {
+        let url = format!("{}/{}", self.cfg.url.trim_end_matches('/'), path);
+        let mut req = self.http.post(url);
+        if let Some(secret) = &self.cfg.api_key_secret {
+            req = req.header("Authorization", format!("ApiKey {}", secrets::resolve(secret)?));
+        } else if let (Some(user), Some(secret)) = (&self.cfg.username, &self.cfg.password_secret) {
+            req = req.basic_auth(user, Some(secrets::resolve(secret)?));
+        }
+        Ok(req)
+    }
+
+    /// How often the indicator occurs in the window; `None` when never.
+    pub async fn sighting(&self, kind: Kind, value: &str, start: DateTime<Utc>, end: DateTime<Utc>) -> Result<Option<Sighting>, SiemError> {
+        let Some(body) = query::sighting(&self.cfg, kind, value, start, end) else { return Ok(None) };
+        let index = self.cfg.index.replace(['/', '?', '#', ' '], "");
+        let response = self
+            .request(&format!("{index}/_search"))?
+            .json(&body)
+            .send()
+            .await
+            .map_err(|e| SiemError::Unreachable(self.cfg.url.clone(), e.to_string()))?;
+        let status = response.status();
+        let text = response.text().await.map_err(|e| SiemError::Unreachable(self.cfg.url.clone(), e.to_string()))?;
+        if !status.is_success() {
+            return Err(SiemError::Status { status: status.as_u16(), body: text.chars().take(500).collect() });
+        }
+        let v: serde_json::Value = serde_json::from_str(&text).map_err(|e| SiemError::Answer(e.to_string()))?;
+        let hits = v["hits"]["total"]["value"].as_u64().or_else(|| v["hits"]["total"].as_u64()).ok_or_else(|| SiemError::Answer("no hits.total".into()))?;
+        if hits == 0 {
+            return Ok(None);
+        }
+        let buckets = |name: &str| -> Vec<(String, u64)> {
+            v["aggregations"][name]["buckets"]
+                .as_array()
+                .map(|b| b.iter().filter_map(|x| Some((x["key"].as_str()?.to_string(), x["doc_count"].as_u64()?))).collect())
+                .unwrap_or_default()
+        };
+        let when = |name: &str| v["aggregations"][name]["value_as_string"].as_str().map(str::to_string);
+        Ok(Some(Sighting {
+            hits,
+            first_seen: when("first_seen"),
+            last_seen: when("last_seen"),
+            top_hosts: buckets("top_hosts"),
+            top_users: buckets("top_users"),
+            window: (start.to_rfc3339(), end.to_rfc3339()),
+            query: body,
+        }))
+    }
+}

@@ -1,0 +1,80 @@
+//! The SIEM connector against osmem-server (the OpenSearch `_search` API)
+//! seeded with the lab company's events (`tests/lab/siem.sh`, started by
+//! `make test`), and its failure behaviour against a server that answers 500.
+
+use chrono::{DateTime, Utc};
+use super::{Elastic, SiemError};
+use crate::lab::siem as config;
+use drawbridge_model::Kind;
+
+fn t(s: &str) -> DateTime<Utc> {
+    DateTime::parse_from_rfc3339(s).expect("date").with_timezone(&Utc)
+}
+
+fn lab() -> bool {
+    drawbridge_lab::require::siem().is_some()
+}
+
+#[tokio::test]
+async fn sightings_report_hits_first_and_last_seen_and_top_hosts() {
+    if !lab() {
+        return;
+    }
+    let siem = Elastic::new(&config("http://127.0.0.1:9200")).expect("client");
+    let s = siem
+        .sighting(Kind::Ipv4, drawbridge_lab::BAD_IP, t("2026-10-30T00:00:00Z"), t("2026-11-27T00:00:00Z"))
+        .await
+        .expect("search")
+        .expect("the bad IP occurs");
+    assert_eq!(s.hits, 3);
+    assert_eq!(s.first_seen.as_deref().map(|d| &d[..13]), Some("2026-11-19T02"));
+    assert_eq!(s.last_seen.as_deref().map(|d| &d[..13]), Some("2026-11-24T02"));
+    assert_eq!(s.top_hosts, vec![("WKS-FIN-042".to_string(), 3)]);
+    assert_eq!(s.top_users, vec![("j.doe".to_string(), 3)]);
+
+    // The window matters: before the incident there is nothing.
+    assert!(siem.sighting(Kind::Ipv4, drawbridge_lab::BAD_IP, t("2026-10-30T00:00:00Z"), t("2026-11-15T00:00:00Z")).await.expect("search").is_none());
+
+    let d = siem.sighting(Kind::Domain, drawbridge_lab::BAD_DOMAIN, t("2026-10-30T00:00:00Z"), t("2026-11-27T00:00:00Z")).await.expect("search").expect("visited");
+    assert_eq!(d.hits, 2);
+    let h = siem.sighting(Kind::Sha256, drawbridge_lab::BAD_SHA256, t("2026-10-30T00:00:00Z"), t("2026-11-27T00:00:00Z")).await.expect("search").expect("ran");
+    assert_eq!(h.top_hosts[0].0, "WKS-FIN-042");
+    let acct = siem.sighting(Kind::Account, "CORP\\j.doe", t("2026-10-30T00:00:00Z"), t("2026-11-27T00:00:00Z")).await.expect("search").expect("active user");
+    assert!(acct.hits > 3);
+}
+
+#[tokio::test]
+async fn hostile_values_find_nothing_and_unknown_indicators_are_no_result() {
+    if !lab() {
+        return;
+    }
+    let siem = Elastic::new(&config("http://127.0.0.1:9200")).expect("client");
+    let (a, b) = (t("2026-10-30T00:00:00Z"), t("2026-11-27T00:00:00Z"));
+    for hostile in ["\" OR 1=1 | delete", "*", "203.0.113.7 OR *", "{\"match_all\":{}}"] {
+        assert!(siem.sighting(Kind::Domain, hostile, a, b).await.expect("search").is_none(), "{hostile:?}");
+    }
+    assert!(siem.sighting(Kind::Ipv4, "192.0.2.99", a, b).await.expect("search").is_none());
+}
+
+#[tokio::test]
+async fn server_errors_and_outages_are_clear_and_retryable() {
+    // A server that answers every request with HTTP 500.
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.expect("bind");
+    let port = listener.local_addr().expect("addr").port();
+    tokio::spawn(async move {
+        use tokio::io::{AsyncReadExt, AsyncWriteExt};
+        while let Ok((mut sock, _)) = listener.accept().await {
+            let mut buf = vec![0u8; 8192];
+            let _ = sock.read(&mut buf).await;
+            let _ = sock.write_all(b"HTTP/1.1 500 Internal Server Error\r\nContent-Length: 21\r\nConnection: close\r\n\r\n{\"error\":\"internal\"}\n").await;
+        }
+    });
+    let siem = Elastic::new(&config(&format!("http://127.0.0.1:{port}"))).expect("client");
+    let err = siem.sighting(Kind::Ipv4, "203.0.113.7", t("2026-11-01T00:00:00Z"), t("2026-11-02T00:00:00Z")).await.expect_err("500");
+    assert!(matches!(err, SiemError::Status { status: 500, .. }), "{err}");
+    assert!(err.is_transient());
+
+    let down = Elastic::new(&config("http://127.0.0.1:1")).expect("client");
+    let err = down.sighting(Kind::Ipv4, "203.0.113.7", t("2026-11-01T00:00:00Z"), t("2026-11-02T00:00:00Z")).await.expect_err("refused");
+    assert!(matches!(err, SiemError::Unreachable(..)) && err.is_transient(), "{err}");
+}

@@ -1,0 +1,137 @@
+//! `POST /services/search/jobs/export` with `output_mode=json`: the answer
+//! streams back as NDJSON. Preview rows are skipped, `messages` of type
+//! ERROR or FATAL are errors, values arrive as strings.
+
+use super::config::SplunkConfig;
+use super::query::{self, SplError};
+use crate::siem_elastic::Sighting;
+use drawbridge_model::Kind;
+use drawbridge_net::tls;
+use drawbridge_net::secrets;
+use chrono::{DateTime, Utc};
+use std::collections::HashMap;
+use std::time::Duration;
+
+#[derive(Debug, thiserror::Error)]
+pub enum SplunkError {
+    #[error("Splunk configuration: {0}")]
+    Config(String),
+    #[error(transparent)]
+    Query(#[from] SplError),
+    #[error("Splunk unreachable at {0}: {1}")]
+    Unreachable(String, String),
+    #[error("Splunk answered {status}: {message}")]
+    Status { status: u16, message: String },
+    #[error("Splunk reported: {0}")]
+    Search(String),
+    #[error("Splunk answer unreadable: {0}")]
+    Answer(String),
+    #[error(transparent)]
+    Secret(#[from] secrets::SecretError),
+}
+
+impl SplunkError {
+    pub fn is_transient(&self) -> bool {
+        match self {
+            SplunkError::Unreachable(..) => true,
+            SplunkError::Status { status, .. } => *status == 429 || *status >= 500,
+            _ => false,
+        }
+    }
+}
+
+#[derive(Clone)]
+pub struct Splunk {
+    http: reqwest::Client,
+    cfg: SplunkConfig,
+}
+
+/// The text of Splunk's `{"messages":[{"type","text"}]}` of the given severities.
+fn messages(v: &serde_json::Value, severities: &[&str]) -> Vec<String> {
+    v["messages"]
+        .as_array()
+        .map(|m| m.iter().filter(|x| x["type"].as_str().is_some_and(|t| severities.contains(&t))).filter_map(|x| x["text"].as_str().map(str::to_string)).collect())
+        .unwrap_or_default()
+}
+
+fn epoch(v: &serde_json::Value) -> Option<f64> {
+    v.as_str().and_then(|s| s.parse().ok()).or_else(|| v.as_f64())
+}
+
+impl Splunk {
+    pub fn new(cfg: &SplunkConfig) -> Result<Splunk, SplunkError> {
+        let http = tls::http_client(cfg.ca_file.as_deref(), cfg.allow_tls12, Duration::from_secs(cfg.timeout_seconds.max(1))).map_err(SplunkError::Config)?;
+        Ok(Splunk { http, cfg: cfg.clone() })
+    }
+
+    /// How often the indicator occurs in the window; `None` when never.
+    pub async fn sighting(&self, kind: Kind, value: &str, start: DateTime<Utc>, end: DateTime<Utc>) -> Result<Option<Sighting>, SplunkError> {
+        let Some(spl) = query::sighting(&self.cfg, kind, value)? else { return Ok(None) };
+        let (earliest, latest) = (start.timestamp().to_string(), end.timestamp().to_string());
+        let url = format!("{}/services/search/jobs/export", self.cfg.url.trim_end_matches('/'));
+        let mut req = self.http.post(&url).form(&[("search", spl.as_str()), ("earliest_time", &earliest), ("latest_time", &latest), ("output_mode", "json")]);
+        if let Some(secret) = &self.cfg.token_secret {
+            req = req.bearer_auth(secrets::resolve(secret)?);
+        } else if let (Some(user), Some(secret)) = (&self.cfg.username, &self.cfg.password_secret) {
+            req = req.basic_auth(user, Some(secrets::resolve(secret)?));
+        }
+        let resp = req.send().await.map_err(|e| SplunkError::Unreachable(self.cfg.url.clone(), e.to_string()))?;
+        let status = resp.status();
+        let text = resp.text().await.map_err(|e| SplunkError::Unreachable(self.cfg.url.clone(), e.to_string()))?;
+        if !status.is_success() {
+            let message = serde_json::from_str::<serde_json::Value>(&text)
+                .ok()
+                .map(|v| messages(&v, &["WARN", "ERROR", "FATAL"]).join("; "))
+                .filter(|m| !m.is_empty())
+                .unwrap_or_else(|| text.chars().take(300).collect());
+            return Err(SplunkError::Status { status: status.as_u16(), message });
+        }
+        let (mut hits, mut first, mut last) = (0u64, f64::MAX, f64::MIN);
+        let (mut hosts, mut users): (HashMap<String, u64>, HashMap<String, u64>) = Default::default();
+        for line in text.lines().map(str::trim).filter(|l| !l.is_empty()) {
+            let v: serde_json::Value = serde_json::from_str(line).map_err(|e| SplunkError::Answer(format!("{e} in {:?}", line.chars().take(80).collect::<String>())))?;
+            let errors = messages(&v, &["ERROR", "FATAL"]);
+            if !errors.is_empty() {
+                return Err(SplunkError::Search(errors.join("; ")));
+            }
+            if v["preview"].as_bool() == Some(true) {
+                continue;
+            }
+            let rows = v.get("result").map(|r| vec![r.clone()]).or_else(|| v["results"].as_array().cloned()).unwrap_or_default();
+            for r in rows {
+                let count = r["count"].as_str().and_then(|c| c.parse::<u64>().ok()).or_else(|| r["count"].as_u64()).unwrap_or(0);
+                hits += count;
+                if let Some(f) = epoch(&r["first_seen"]) {
+                    first = first.min(f);
+                }
+                if let Some(l) = epoch(&r["last_seen"]) {
+                    last = last.max(l);
+                }
+                for (field, tally) in [(&self.cfg.host_field, &mut hosts), (&self.cfg.user_field, &mut users)] {
+                    if let Some(name) = r[field.as_str()].as_str().filter(|n| !n.is_empty()) {
+                        *tally.entry(name.to_string()).or_default() += count;
+                    }
+                }
+            }
+        }
+        if hits == 0 {
+            return Ok(None);
+        }
+        let top = |m: HashMap<String, u64>| {
+            let mut v: Vec<(String, u64)> = m.into_iter().collect();
+            v.sort_by(|a, b| b.1.cmp(&a.1).then_with(|| a.0.cmp(&b.0)));
+            v.truncate(self.cfg.top);
+            v
+        };
+        let time = |t: f64| DateTime::from_timestamp(t as i64, 0).map(|d| d.to_rfc3339());
+        Ok(Some(Sighting {
+            hits,
+            first_seen: (first < f64::MAX).then(|| time(first)).flatten(),
+            last_seen: (last > f64::MIN).then(|| time(last)).flatten(),
+            top_hosts: top(hosts),
+            top_users: top(users),
+            window: (start.to_rfc3339(), end.to_rfc3339()),
+            query: serde_json::json!({ "search": spl, "earliest_time": earliest, "latest_time": latest }),
+        }))
+    }
+}

@@ -1,0 +1,79 @@
+//! The Splunk connector against the Splunk REST simulator in `drawbridge-lab`
+//! (documented requests and replies: Bearer token, form-encoded SPL on
+//! `search/jobs/export`, NDJSON with preview rows, string values, 401 and 400
+//! `messages` bodies), over the same lab company's events as the SIEM lab.
+
+use chrono::{DateTime, Utc};
+use super::{Splunk, SplunkConfig, SplunkError, query::SplError};
+use drawbridge_model::Kind;
+
+fn simulator() -> String {
+    let listener = std::net::TcpListener::bind("127.0.0.1:0").expect("bind");
+    let addr = listener.local_addr().expect("addr");
+    let events = drawbridge_lab::company(7).siem_events(7, 5_000);
+    std::thread::spawn(move || drawbridge_lab::splunk::serve(listener, drawbridge_lab::splunk::Simulator::from_bulk(&events, "sim-token")));
+    format!("http://{addr}")
+}
+
+fn splunk(url: &str, secret: &str) -> Splunk {
+    drawbridge_net::secrets::inject("splunk-good", "sim-token");
+    drawbridge_net::secrets::inject("splunk-bad", "nope");
+    let mut cfg = SplunkConfig::cim(url, "*");
+    cfg.token_secret = Some(secret.into());
+    Splunk::new(&cfg).expect("client")
+}
+
+fn t(s: &str) -> DateTime<Utc> {
+    DateTime::parse_from_rfc3339(s).expect("date").with_timezone(&Utc)
+}
+
+const NOV: (&str, &str) = ("2026-10-30T00:00:00Z", "2026-11-27T00:00:00Z");
+
+#[tokio::test]
+async fn the_bad_ip_is_found_with_first_and_last_seen_and_its_host() {
+    let s = splunk(&simulator(), "splunk-good");
+    let found = s.sighting(Kind::Ipv4, drawbridge_lab::BAD_IP, t(NOV.0), t(NOV.1)).await.expect("search").expect("hits");
+    assert_eq!(found.hits, 3, "three incident sessions; preview rows were not counted");
+    assert_eq!(found.top_hosts, vec![("WKS-FIN-042".to_string(), 3)]);
+    assert_eq!(found.top_users, vec![("j.doe".to_string(), 3)]);
+    assert_eq!(found.first_seen.as_deref(), Some("2026-11-19T02:00:00+00:00"));
+    assert_eq!(found.last_seen.as_deref(), Some("2026-11-24T02:00:00+00:00"));
+    assert!(found.query["search"].as_str().is_some_and(|q| q.starts_with("search index=* (src_ip=\"203.0.113.7\"")), "{}", found.query);
+
+    let domain = s.sighting(Kind::Domain, drawbridge_lab::BAD_DOMAIN, t(NOV.0), t(NOV.1)).await.expect("search").expect("hits");
+    assert_eq!(domain.hits, 2);
+    assert_eq!(domain.top_hosts.len(), 2);
+    let hash = s.sighting(Kind::Sha256, drawbridge_lab::BAD_SHA256, t(NOV.0), t(NOV.1)).await.expect("search").expect("hits");
+    assert_eq!(hash.top_hosts, vec![("WKS-FIN-042".to_string(), 1)]);
+}
+
+#[tokio::test]
+async fn the_window_bounds_the_search_and_absent_values_are_no_result() {
+    let s = splunk(&simulator(), "splunk-good");
+    assert!(s.sighting(Kind::Ipv4, drawbridge_lab::BAD_IP, t("2026-10-30T00:00:00Z"), t("2026-11-19T00:00:00Z")).await.expect("search").is_none());
+    assert!(s.sighting(Kind::Ipv4, "192.0.2.250", t(NOV.0), t(NOV.1)).await.expect("search").is_none());
+}
+
+#[tokio::test]
+async fn hostile_values_stay_values_and_wildcards_are_refused() {
+    let s = splunk(&simulator(), "splunk-good");
+    // Quoted and escaped: a search for the literal text, which occurs nowhere.
+    for hostile in [r#"" OR 1=1 | delete"#, r#"203.0.113.7" OR src_ip="10.20.1.42"#, r"\"] {
+        assert!(s.sighting(Kind::Ipv4, hostile, t(NOV.0), t(NOV.1)).await.expect("searched literally").is_none(), "{hostile}");
+    }
+    let err = s.sighting(Kind::Ipv4, "10.*", t(NOV.0), t(NOV.1)).await.expect_err("refused");
+    assert!(matches!(err, SplunkError::Query(SplError::Wildcard(_))), "{err}");
+}
+
+#[tokio::test]
+async fn a_bad_token_and_an_absent_server_are_clear() {
+    let url = simulator();
+    let err = splunk(&url, "splunk-bad").sighting(Kind::Ipv4, "203.0.113.7", t(NOV.0), t(NOV.1)).await.expect_err("401");
+    assert!(matches!(err, SplunkError::Status { status: 401, ref message } if message.contains("call not properly authenticated")), "{err}");
+    assert!(!err.is_transient());
+    let listener = std::net::TcpListener::bind("127.0.0.1:0").expect("bind");
+    let dead = format!("http://{}", listener.local_addr().expect("addr"));
+    drop(listener);
+    let err = splunk(&dead, "splunk-good").sighting(Kind::Ipv4, "203.0.113.7", t(NOV.0), t(NOV.1)).await.expect_err("down");
+    assert!(err.is_transient(), "{err}");
+}

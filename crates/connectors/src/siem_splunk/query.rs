@@ -1,0 +1,83 @@
+//! Building SPL. Values go inside double quotes with `\` and `"` escaped;
+//! `*` cannot be escaped in a search term, so a value containing it is
+//! refused; field and index names come from the configuration and must be
+//! plain names.
+
+use super::config::SplunkConfig;
+use drawbridge_model::Kind;
+
+#[derive(Debug, thiserror::Error, PartialEq)]
+pub enum SplError {
+    #[error("{0:?} contains `*`, which SPL always treats as a wildcard; refusing to search for it")]
+    Wildcard(String),
+    #[error("{0:?} contains a control character")]
+    Control(String),
+    #[error("{0:?} is not a plain Splunk field or index name")]
+    Name(String),
+}
+
+/// `"value"` with `\` and `"` escaped, for a search term.
+pub fn quote(value: &str) -> Result<String, SplError> {
+    if value.contains('*') {
+        return Err(SplError::Wildcard(value.into()));
+    }
+    if value.chars().any(char::is_control) {
+        return Err(SplError::Control(value.into()));
+    }
+    let mut out = String::with_capacity(value.len() + 2);
+    out.push('"');
+    for c in value.chars() {
+        match c {
+            '\\' => out.push_str("\\\\"),
+            '"' => out.push_str("\\\""),
+            c => out.push(c),
+        }
+    }
+    out.push('"');
+    Ok(out)
+}
+
+fn name(n: &str, wildcard_ok: bool) -> Result<&str, SplError> {
+    let ok = !n.is_empty() && n.chars().all(|c| c.is_ascii_alphanumeric() || "_.:-".contains(c) || (wildcard_ok && c == '*'));
+    if ok { Ok(n) } else { Err(SplError::Name(n.into())) }
+}
+
+/// The SPL of a sighting search; `Ok(None)` when no field is mapped for the kind.
+pub fn sighting(cfg: &SplunkConfig, kind: Kind, value: &str) -> Result<Option<String>, SplError> {
+    let Some(fields) = cfg.fields.get(&kind).filter(|f| !f.is_empty()) else { return Ok(None) };
+    let v = quote(value)?;
+    let terms: Vec<String> = fields.iter().map(|f| Ok(format!("{}={v}", name(f, false)?))).collect::<Result<_, SplError>>()?;
+    let (host, user) = (name(&cfg.host_field, false)?, name(&cfg.user_field, false)?);
+    Ok(Some(format!(
+        "search index={} ({}) | fillnull value=\"\" {host} {user} | stats count, min(_time) AS first_seen, max(_time) AS last_seen by {host}, {user}",
+        // Checked to be a plain name; written bare so that a pattern like `sec*` works.
+        name(&cfg.index, true)?,
+        terms.join(" OR "),
+    )))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn values_are_quoted_and_escaped_backslash_first() {
+        assert_eq!(quote(r#"CORP\j.doe"#).as_deref(), Ok(r#""CORP\\j.doe""#));
+        assert_eq!(quote(r#"" OR 1=1 | delete"#).as_deref(), Ok(r#""\" OR 1=1 | delete""#));
+        assert_eq!(quote(r#"a\"b"#).as_deref(), Ok(r#""a\\\"b""#));
+        assert!(matches!(quote("evil*"), Err(SplError::Wildcard(_))));
+        assert!(matches!(quote("a\r\nb"), Err(SplError::Control(_))));
+    }
+
+    #[test]
+    fn configured_names_must_be_plain() {
+        let mut cfg: SplunkConfig = toml::from_str("url = \"https://s:8089\"\nindex = \"sec*\"").expect("config");
+        let spl = sighting(&cfg, Kind::Ipv4, "203.0.113.7").expect("spl").expect("mapped");
+        assert_eq!(
+            spl,
+            r#"search index=sec* (src_ip="203.0.113.7" OR dest_ip="203.0.113.7" OR src="203.0.113.7" OR dest="203.0.113.7") | fillnull value="" host user | stats count, min(_time) AS first_seen, max(_time) AS last_seen by host, user"#
+        );
+        cfg.host_field = "host | delete".into();
+        assert!(matches!(sighting(&cfg, Kind::Ipv4, "203.0.113.7"), Err(SplError::Name(_))));
+    }
+}

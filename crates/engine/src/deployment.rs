@@ -1,0 +1,52 @@
+//! What a running engine loads once from its configuration: the connector
+//! registry (built-in connectors and the HTTP connector files in
+//! `<playbooks_dir>/connectors/`), the playbooks and the report templates,
+//! the last two reloaded when their files change. The CLI, `drawbridge
+//! serve` and the app each hold one.
+
+use crate::config::Config;
+use crate::connectors::http::HttpConnector;
+use crate::connectors::{Registry, RegistryError};
+use crate::playbook::{Playbook, PlaybookError};
+use crate::reload::Reloading;
+use crate::report::{RenderError, Templates};
+use std::sync::Arc;
+
+#[derive(Debug, thiserror::Error)]
+pub enum SetupError {
+    #[error("HTTP connectors: {0}")]
+    HttpConnectors(#[from] crate::connectors::http::definition::DefinitionError),
+    #[error(transparent)]
+    Connectors(#[from] RegistryError),
+}
+
+pub struct Deployment {
+    pub config: Config,
+    pub connectors: Arc<Registry>,
+    playbooks: Reloading<Vec<Playbook>, PlaybookError>,
+    templates: Reloading<Templates, RenderError>,
+}
+
+impl Deployment {
+    pub fn new(config: Config) -> Result<Deployment, SetupError> {
+        let dir = config.playbooks_dir();
+        let http = HttpConnector::load_dir(&dir.join("connectors"))?;
+        let connectors = Arc::new(Registry::build(&config.connectors, &http)?);
+        let registry = connectors.clone();
+        let playbooks_dir = dir.clone();
+        let playbooks = Reloading::new(vec![dir], move || crate::playbook::load_dir(&playbooks_dir, &registry));
+        let templates_dir = config.report.templates_dir.clone();
+        let templates = Reloading::new(templates_dir.iter().cloned().collect(), move || Templates::load(templates_dir.as_deref()));
+        Ok(Deployment { config, connectors, playbooks, templates })
+    }
+
+    /// The playbooks as the files are now.
+    pub fn playbooks(&self) -> Result<Arc<Vec<Playbook>>, PlaybookError> {
+        self.playbooks.get()
+    }
+
+    /// The report templates as the files are now.
+    pub fn templates(&self) -> Result<Arc<Templates>, RenderError> {
+        self.templates.get()
+    }
+}

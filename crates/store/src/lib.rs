@@ -1,0 +1,361 @@
+//! The store beneath everything: requests, raw messages, indicators and intake
+//! cursors. Callers use [`Store`] only; the backend (SQLite today, PostgreSQL
+//! later) is chosen when it is opened.
+
+mod review;
+mod sqlite;
+
+pub use review::{Approval, AuditEntry, NewAudit, NewOutbox, OutboxItem, ReportRow, ReviewState, audit_hash};
+
+use drawbridge_model::ParsedMessage;
+use drawbridge_model::SenderVerdict;
+use drawbridge_model::{Indicator, Kind, RequestStatus, RunStatus};
+pub use drawbridge_model::{PlaybookRun, StepResult};
+use serde::Serialize;
+use std::path::Path;
+
+#[derive(Debug, thiserror::Error)]
+pub enum StoreError {
+    #[error("database error: {0}")]
+    Db(#[from] sqlx::Error),
+    #[error("database migration failed: {0}")]
+    Migrate(#[from] sqlx::migrate::MigrateError),
+    #[error("cannot create the database folder {path}: {source}")]
+    Folder { path: String, source: std::io::Error },
+    #[error("stored JSON is unreadable: {0}")]
+    Json(#[from] serde_json::Error),
+    #[error("no request with id {0}")]
+    NotFound(i64),
+    #[error("{0}")]
+    Conflict(String),
+    #[error("the database holds a value this version does not know: {0}")]
+    Unknown(#[from] drawbridge_model::status::UnknownStatus),
+}
+
+impl StoreError {
+    /// How a user interface should present this error.
+    pub fn kind(&self) -> drawbridge_model::ErrorKind {
+        use drawbridge_model::ErrorKind;
+        match self {
+            StoreError::NotFound(_) => ErrorKind::NotFound,
+            StoreError::Conflict(_) => ErrorKind::Conflict,
+            _ => ErrorKind::Internal,
+        }
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Source {
+    Imap,
+    DropFolder,
+    File,
+}
+
+impl Source {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Source::Imap => "imap",
+            Source::DropFolder => "drop_folder",
+            Source::File => "file",
+        }
+    }
+}
+
+/// Where the IMAP watcher stands after ingesting a message.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ImapCursor {
+    pub account: String,
+    pub mailbox: String,
+    pub uidvalidity: u32,
+    pub last_uid: u32,
+}
+
+/// Everything known about one arrived message, ready to commit.
+#[derive(Debug)]
+pub struct NewRequest<'a> {
+    pub raw: &'a [u8],
+    pub raw_sha256: String,
+    pub source: Source,
+    pub source_ref: String,
+    pub parsed: Option<&'a ParsedMessage>,
+    pub verdict: &'a SenderVerdict,
+    pub quarantine_reason: Option<String>,
+    pub indicators: &'a [Indicator],
+    /// The triage decision, logged with the request (none for quarantined ones).
+    pub classification: Option<&'a drawbridge_model::Classification>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct IngestOutcome {
+    pub request_id: i64,
+    /// The same raw message was already stored; nothing new was created.
+    pub duplicate: bool,
+    pub quarantined: bool,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct RequestSummary {
+    pub id: i64,
+    pub received_at: String,
+    /// The task this request belongs to, once its playbook has run.
+    pub task_id: Option<i64>,
+    /// The report's review state (`draft`, `approved`, `queued`, `sent`, `rejected`), once drafted.
+    pub review_state: Option<ReviewState>,
+    pub sender: Option<String>,
+    pub subject: Option<String>,
+    pub status: RequestStatus,
+    pub quarantine_reason: Option<String>,
+    pub sender_allowed: bool,
+    pub sender_verdict: SenderVerdict,
+    pub indicator_count: i64,
+    pub source: String,
+    /// The current request type: predicted, or corrected by an analyst.
+    pub request_type: Option<String>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct StoredIndicator {
+    pub kind: Kind,
+    pub value: String,
+    pub occurrences: i64,
+    pub defanged: bool,
+    pub source: String,
+    /// Earlier requests that mentioned the same indicator, newest first.
+    pub seen_before: Vec<Sighting>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct Sighting {
+    pub request_id: i64,
+    pub received_at: String,
+    pub sender: Option<String>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct RequestDetail {
+    #[serde(flatten)]
+    pub summary: RequestSummary,
+    pub source_ref: String,
+    pub message_id: Option<String>,
+    pub raw_sha256: String,
+    pub parsed: Option<serde_json::Value>,
+    pub indicators: Vec<StoredIndicator>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct IndicatorHistory {
+    pub kind: Kind,
+    pub value: String,
+    pub first_seen: String,
+    pub last_seen: String,
+    pub requests: Vec<Sighting>,
+}
+
+/// One prediction and what became of it, for the learning-loop report.
+#[derive(Debug, Clone, Serialize)]
+pub struct PredictionRecord {
+    pub request_id: i64,
+    pub label: String,
+    pub confidence: f64,
+    pub method: String,
+    pub model_version: String,
+    pub created_at: String,
+    /// The analyst's correction, if any (the latest).
+    pub corrected_to: Option<String>,
+    pub subject: Option<String>,
+    pub text: Option<String>,
+}
+
+/// A request whose type an analyst set, for retraining.
+#[derive(Debug, Clone)]
+pub struct CorrectedExample {
+    pub request_id: i64,
+    pub label: String,
+    pub subject: String,
+    pub text: String,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct Correction {
+    pub id: i64,
+    pub request_id: i64,
+    pub from_label: String,
+    pub to_label: String,
+    pub actor: String,
+    pub created_at: String,
+}
+
+/// An earlier request that asked about one of this request's indicators.
+#[derive(Debug, Clone, Serialize)]
+pub struct PriorAsk {
+    pub kind: Kind,
+    pub value: String,
+    pub request_id: i64,
+    pub received_at: String,
+    pub sender: Option<String>,
+    pub subject: Option<String>,
+    pub task_id: Option<i64>,
+}
+
+/// The task a request was put in, and why.
+#[derive(Debug, Clone, Serialize)]
+pub struct TaskLink {
+    pub task_id: i64,
+    /// True when the request joined an earlier request's task.
+    pub reused: bool,
+    /// Earlier requests within the window that named the same indicators, newest first.
+    pub asked_before: Vec<PriorAsk>,
+}
+
+#[derive(Clone, Debug)]
+pub struct Store {
+    backend: sqlite::Sqlite,
+}
+
+impl Store {
+    /// Opens (creating if needed) the SQLite database at `path` and migrates it.
+    pub async fn open_sqlite(path: &Path) -> Result<Store, StoreError> {
+        Ok(Store { backend: sqlite::Sqlite::open(path).await? })
+    }
+
+    /// A private in-memory database, for tests and dry runs.
+    pub async fn in_memory() -> Result<Store, StoreError> {
+        Ok(Store { backend: sqlite::Sqlite::in_memory().await? })
+    }
+
+    /// Commits a request, its raw bytes, its indicators and (for IMAP) the
+    /// mailbox cursor in one transaction. The same raw message twice, or the
+    /// same Message-ID from the same sender, is a no-op (reported as duplicate).
+    pub async fn insert_request(&self, req: &NewRequest<'_>, cursor: Option<&ImapCursor>) -> Result<IngestOutcome, StoreError> {
+        self.backend.insert_request(req, cursor).await
+    }
+
+    pub async fn list_requests(&self, limit: i64) -> Result<Vec<RequestSummary>, StoreError> {
+        self.backend.list_requests(limit).await
+    }
+
+    pub async fn request(&self, id: i64) -> Result<RequestDetail, StoreError> {
+        self.backend.request(id).await
+    }
+
+    /// The exact bytes that arrived for a request.
+    pub async fn raw_message(&self, request_id: i64) -> Result<Vec<u8>, StoreError> {
+        self.backend.raw_message(request_id).await
+    }
+
+    pub async fn indicator_history(&self, kind: Kind, value: &str) -> Result<Option<IndicatorHistory>, StoreError> {
+        self.backend.indicator_history(kind, value).await
+    }
+
+    pub async fn imap_cursor(&self, account: &str, mailbox: &str) -> Result<Option<ImapCursor>, StoreError> {
+        self.backend.imap_cursor(account, mailbox).await
+    }
+
+    pub async fn set_imap_cursor(&self, cursor: &ImapCursor) -> Result<(), StoreError> {
+        self.backend.set_imap_cursor(cursor).await
+    }
+
+    /// An analyst's correction: stored beside the prediction, with who and
+    /// when; the request's current type becomes `to_label`.
+    pub async fn correct_type(&self, request_id: i64, to_label: &str, actor: &str, reason: Option<&str>) -> Result<Correction, StoreError> {
+        self.backend.correct_type(request_id, to_label, actor, reason).await
+    }
+
+    /// Predictions made in `[from, to)` (RFC 3339 bounds), with their corrections.
+    pub async fn predictions_between(&self, from: &str, to: &str) -> Result<Vec<PredictionRecord>, StoreError> {
+        self.backend.predictions_between(from, to).await
+    }
+
+    /// Every corrected request with its final type and text.
+    pub async fn corrected_examples(&self) -> Result<Vec<CorrectedExample>, StoreError> {
+        self.backend.corrected_examples().await
+    }
+
+    /// The unfinished run of `playbook` for a request, or a new one.
+    /// Puts a request in a task: the task of the latest earlier request
+    /// (within `window_days`) that named one of its indicators, else a new
+    /// one. Idempotent: a request keeps its task.
+    pub async fn assign_task(&self, request_id: i64, window_days: u32) -> Result<TaskLink, StoreError> {
+        self.backend.assign_task(request_id, window_days).await
+    }
+
+    pub async fn open_run(&self, request_id: i64, playbook: &str) -> Result<i64, StoreError> {
+        self.backend.open_run(request_id, playbook).await
+    }
+
+    pub async fn record_step(&self, run_id: i64, r: &StepResult) -> Result<(), StoreError> {
+        self.backend.record_step(run_id, r).await
+    }
+
+    pub async fn finish_run(&self, run_id: i64, status: RunStatus) -> Result<(), StoreError> {
+        self.backend.finish_run(run_id, status).await
+    }
+
+    pub async fn run(&self, run_id: i64) -> Result<PlaybookRun, StoreError> {
+        self.backend.run(run_id).await
+    }
+
+    /// Requests (not quarantined) without a finished playbook run, oldest first.
+    pub async fn requests_awaiting_run(&self, limit: i64) -> Result<Vec<i64>, StoreError> {
+        self.backend.requests_awaiting_run(limit).await
+    }
+
+    /// The request's most recent playbook run, if any.
+    pub async fn latest_run(&self, request_id: i64) -> Result<Option<PlaybookRun>, StoreError> {
+        match self.backend.latest_run_id(request_id).await? {
+            Some(id) => Ok(Some(self.backend.run(id).await?)),
+            None => Ok(None),
+        }
+    }
+
+    pub async fn report_row(&self, request_id: i64) -> Result<Option<ReportRow>, StoreError> {
+        self.backend.report_row(request_id).await
+    }
+
+    /// Writes a report change, its audit entry and optionally its outbox
+    /// message in one transaction (see `store::review`).
+    pub async fn save_report(
+        &self,
+        row: &ReportRow,
+        expected_digest: Option<&str>,
+        audit: &NewAudit,
+        enqueue: Option<&NewOutbox>,
+        cancel_queued: bool,
+    ) -> Result<(), StoreError> {
+        self.backend.save_report(row, expected_digest, audit, enqueue, cancel_queued).await
+    }
+
+    /// Queues a message that needs no approval (the automatic receipt).
+    pub async fn enqueue(&self, message: &NewOutbox, audit: &NewAudit) -> Result<(), StoreError> {
+        self.backend.enqueue(message, audit).await
+    }
+
+    pub async fn audit_log(&self, request_id: Option<i64>) -> Result<Vec<AuditEntry>, StoreError> {
+        self.backend.audit_log(request_id).await
+    }
+
+    pub async fn outbox(&self, request_id: Option<i64>) -> Result<Vec<OutboxItem>, StoreError> {
+        self.backend.outbox(request_id).await
+    }
+
+    pub async fn due_outbox(&self, now: &str) -> Result<Vec<OutboxItem>, StoreError> {
+        self.backend.due_outbox(now).await
+    }
+
+    pub async fn claim_outbox(&self, id: i64) -> Result<bool, StoreError> {
+        self.backend.claim_outbox(id).await
+    }
+
+    pub async fn outbox_sent(&self, id: i64, response: &str, audit: &NewAudit) -> Result<(), StoreError> {
+        self.backend.outbox_sent(id, response, audit).await
+    }
+
+    pub async fn outbox_retry(&self, id: i64, error: &str, next_attempt_at: &str) -> Result<(), StoreError> {
+        self.backend.outbox_retry(id, error, next_attempt_at).await
+    }
+
+    pub async fn count_requests(&self) -> Result<i64, StoreError> {
+        self.backend.count_requests().await
+    }
+}

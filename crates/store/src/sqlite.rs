@@ -1,0 +1,631 @@
+//! SQLite backend (the embedded default).
+
+use super::*;
+use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePool, SqlitePoolOptions, SqliteSynchronous};
+use sqlx::{Row, Sqlite as Db, Transaction};
+use std::str::FromStr;
+use std::time::Duration;
+
+static MIGRATOR: sqlx::migrate::Migrator = sqlx::migrate!("./migrations/sqlite");
+
+#[derive(Clone, Debug)]
+pub(super) struct Sqlite {
+    pub(super) pool: SqlitePool,
+}
+
+fn now() -> String {
+    chrono::Utc::now().to_rfc3339_opts(chrono::SecondsFormat::Millis, true)
+}
+
+impl Sqlite {
+    pub(super) async fn open(path: &Path) -> Result<Sqlite, StoreError> {
+        if let Some(parent) = path.parent().filter(|p| !p.as_os_str().is_empty()) {
+            std::fs::create_dir_all(parent).map_err(|source| StoreError::Folder { path: parent.display().to_string(), source })?;
+        }
+        let options = SqliteConnectOptions::new()
+            .filename(path)
+            .create_if_missing(true)
+            .journal_mode(SqliteJournalMode::Wal)
+            .synchronous(SqliteSynchronous::Normal)
+            .foreign_keys(true)
+            .busy_timeout(Duration::from_secs(10));
+        let pool = SqlitePoolOptions::new().max_connections(4).connect_with(options).await?;
+        MIGRATOR.run(&pool).await?;
+        Ok(Sqlite { pool })
+    }
+
+    pub(super) async fn in_memory() -> Result<Sqlite, StoreError> {
+        let options = SqliteConnectOptions::from_str("sqlite::memory:")?.foreign_keys(true);
+        // One connection: every connection to :memory: is a different database.
+        let pool = SqlitePoolOptions::new().max_connections(1).connect_with(options).await?;
+        MIGRATOR.run(&pool).await?;
+        Ok(Sqlite { pool })
+    }
+
+    pub(super) async fn insert_request(&self, req: &NewRequest<'_>, cursor: Option<&ImapCursor>) -> Result<IngestOutcome, StoreError> {
+        let mut tx = self.pool.begin().await?;
+        let mut existing: Option<(i64, String)> =
+            sqlx::query_as("SELECT id, status FROM requests WHERE raw_sha256 = ?").bind(&req.raw_sha256).fetch_optional(&mut *tx).await?;
+        // Mail delivery is at-least-once: a message redelivered after an
+        // interrupted delivery differs only in its trace headers. The same
+        // Message-ID from the same sender is the same request.
+        if let (None, Some(p)) = (&existing, req.parsed)
+            && let (Some(mid), Some(from)) = (&p.message_id, &p.from)
+        {
+            existing = sqlx::query_as("SELECT id, status FROM requests WHERE message_id = ? AND sender = ? LIMIT 1")
+                .bind(mid)
+                .bind(&from.address)
+                .fetch_optional(&mut *tx)
+                .await?;
+        }
+        if let Some((id, status)) = existing {
+            if let Some(c) = cursor {
+                upsert_cursor(&mut tx, c).await?;
+            }
+            tx.commit().await?;
+            return Ok(IngestOutcome { request_id: id, duplicate: true, quarantined: status == "quarantined" });
+        }
+        let now = now();
+        sqlx::query("INSERT OR IGNORE INTO raw_messages (sha256, size, bytes, stored_at) VALUES (?, ?, ?, ?)")
+            .bind(&req.raw_sha256)
+            .bind(req.raw.len() as i64)
+            .bind(req.raw)
+            .bind(&now)
+            .execute(&mut *tx)
+            .await?;
+        let parsed_json = req.parsed.map(serde_json::to_string).transpose()?;
+        let status = if req.quarantine_reason.is_some() { RequestStatus::Quarantined } else { RequestStatus::New };
+        let p = req.parsed;
+        let id: i64 = sqlx::query(
+            "INSERT INTO requests (raw_sha256, source, source_ref, received_at, message_id, sender, subject, sent_at, status,
+                                   quarantine_reason, sender_allowed, sender_verdict, parsed, indicator_count)
+             VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id",
+        )
+        .bind(&req.raw_sha256)
+        .bind(req.source.as_str())
+        .bind(&req.source_ref)
+        .bind(&now)
+        .bind(p.and_then(|p| p.message_id.clone()))
+        .bind(p.and_then(|p| p.from.as_ref().map(|f| f.address.clone())))
+        .bind(p.and_then(|p| p.subject.clone()))
+        .bind(p.and_then(|p| p.date.clone()))
+        .bind(status.as_str())
+        .bind(&req.quarantine_reason)
+        .bind(req.verdict.allowed)
+        .bind(serde_json::to_string(req.verdict)?)
+        .bind(parsed_json)
+        .bind(req.indicators.len() as i64)
+        .fetch_one(&mut *tx)
+        .await?
+        .try_get(0)?;
+        for (position, ind) in req.indicators.iter().enumerate() {
+            let indicator_id: i64 = sqlx::query(
+                "INSERT INTO indicators (kind, value, first_seen, last_seen) VALUES (?, ?, ?, ?)
+                 ON CONFLICT (kind, value) DO UPDATE SET last_seen = excluded.last_seen RETURNING id",
+            )
+            .bind(ind.kind.as_str())
+            .bind(&ind.value)
+            .bind(&now)
+            .bind(&now)
+            .fetch_one(&mut *tx)
+            .await?
+            .try_get(0)?;
+            sqlx::query(
+                "INSERT INTO request_indicators (request_id, indicator_id, position, occurrences, defanged, source)
+                 VALUES (?, ?, ?, ?, ?, ?)",
+            )
+            .bind(id)
+            .bind(indicator_id)
+            .bind(position as i64)
+            .bind(ind.occurrences as i64)
+            .bind(ind.defanged)
+            .bind(&ind.source)
+            .execute(&mut *tx)
+            .await?;
+        }
+        if let Some(c) = req.classification {
+            insert_classification(&mut tx, id, c).await?;
+        }
+        if let Some(c) = cursor {
+            upsert_cursor(&mut tx, c).await?;
+        }
+        tx.commit().await?;
+        Ok(IngestOutcome { request_id: id, duplicate: false, quarantined: req.quarantine_reason.is_some() })
+    }
+
+    pub(super) async fn list_requests(&self, limit: i64) -> Result<Vec<RequestSummary>, StoreError> {
+        let rows = sqlx::query(&format!("{SUMMARY_SELECT} ORDER BY id DESC LIMIT ?")).bind(limit).fetch_all(&self.pool).await?;
+        rows.iter().map(summary_from_row).collect()
+    }
+
+    pub(super) async fn request(&self, id: i64) -> Result<RequestDetail, StoreError> {
+        let row = sqlx::query(&format!("{SUMMARY_SELECT} WHERE id = ?")).bind(id).fetch_optional(&self.pool).await?.ok_or(StoreError::NotFound(id))?;
+        let summary = summary_from_row(&row)?;
+        let parsed: Option<String> = row.try_get("parsed")?;
+        let parsed = parsed.map(|p| serde_json::from_str(&p)).transpose()?;
+        let ind_rows = sqlx::query(
+            "SELECT i.id, i.kind, i.value, ri.occurrences, ri.defanged, ri.source
+             FROM request_indicators ri JOIN indicators i ON i.id = ri.indicator_id
+             WHERE ri.request_id = ? ORDER BY ri.position",
+        )
+        .bind(id)
+        .fetch_all(&self.pool)
+        .await?;
+        let mut indicators = Vec::with_capacity(ind_rows.len());
+        for r in &ind_rows {
+            let kind: String = r.try_get("kind")?;
+            let Some(kind) = Kind::parse(&kind) else { continue };
+            let indicator_id: i64 = r.try_get("id")?;
+            let seen_before = self.sightings(indicator_id, Some(id)).await?;
+            indicators.push(StoredIndicator {
+                kind,
+                value: r.try_get("value")?,
+                occurrences: r.try_get("occurrences")?,
+                defanged: r.try_get("defanged")?,
+                source: r.try_get("source")?,
+                seen_before,
+            });
+        }
+        Ok(RequestDetail {
+            summary,
+            source_ref: row.try_get("source_ref")?,
+            message_id: row.try_get("message_id")?,
+            raw_sha256: row.try_get("raw_sha256")?,
+            parsed,
+            indicators,
+        })
+    }
+
+    async fn sightings(&self, indicator_id: i64, before: Option<i64>) -> Result<Vec<Sighting>, StoreError> {
+        let rows = sqlx::query(
+            "SELECT r.id, r.received_at, r.sender FROM request_indicators ri JOIN requests r ON r.id = ri.request_id
+             WHERE ri.indicator_id = ? AND r.id < ? ORDER BY r.id DESC",
+        )
+        .bind(indicator_id)
+        .bind(before.unwrap_or(i64::MAX))
+        .fetch_all(&self.pool)
+        .await?;
+        rows.iter().map(|r| Ok(Sighting { request_id: r.try_get("id")?, received_at: r.try_get("received_at")?, sender: r.try_get("sender")? })).collect()
+    }
+
+    pub(super) async fn raw_message(&self, request_id: i64) -> Result<Vec<u8>, StoreError> {
+        let row: Option<(Vec<u8>,)> = sqlx::query_as("SELECT m.bytes FROM requests r JOIN raw_messages m ON m.sha256 = r.raw_sha256 WHERE r.id = ?")
+            .bind(request_id)
+            .fetch_optional(&self.pool)
+            .await?;
+        row.map(|r| r.0).ok_or(StoreError::NotFound(request_id))
+    }
+
+    pub(super) async fn indicator_history(&self, kind: Kind, value: &str) -> Result<Option<IndicatorHistory>, StoreError> {
+        let row = sqlx::query("SELECT id, first_seen, last_seen FROM indicators WHERE kind = ? AND value = ?")
+            .bind(kind.as_str())
+            .bind(value)
+            .fetch_optional(&self.pool)
+            .await?;
+        let Some(row) = row else { return Ok(None) };
+        let id: i64 = row.try_get("id")?;
+        Ok(Some(IndicatorHistory {
+            kind,
+            value: value.to_string(),
+            first_seen: row.try_get("first_seen")?,
+            last_seen: row.try_get("last_seen")?,
+            requests: self.sightings(id, None).await?,
+        }))
+    }
+
+    pub(super) async fn imap_cursor(&self, account: &str, mailbox: &str) -> Result<Option<ImapCursor>, StoreError> {
+        let row: Option<(i64, i64)> = sqlx::query_as("SELECT uidvalidity, last_uid FROM imap_cursors WHERE account = ? AND mailbox = ?")
+            .bind(account)
+            .bind(mailbox)
+            .fetch_optional(&self.pool)
+            .await?;
+        Ok(row.map(|(v, u)| ImapCursor { account: account.into(), mailbox: mailbox.into(), uidvalidity: v as u32, last_uid: u as u32 }))
+    }
+
+    pub(super) async fn set_imap_cursor(&self, cursor: &ImapCursor) -> Result<(), StoreError> {
+        let mut tx = self.pool.begin().await?;
+        upsert_cursor(&mut tx, cursor).await?;
+        tx.commit().await?;
+        Ok(())
+    }
+
+    pub(super) async fn correct_type(&self, request_id: i64, to_label: &str, actor: &str, reason: Option<&str>) -> Result<Correction, StoreError> {
+        let mut tx = self.pool.begin().await?;
+        let current: Option<(Option<String>,)> =
+            sqlx::query_as("SELECT request_type FROM requests WHERE id = ?").bind(request_id).fetch_optional(&mut *tx).await?;
+        let Some((from,)) = current else { return Err(StoreError::NotFound(request_id)) };
+        let from = from.unwrap_or_else(|| "none".into());
+        let classification: Option<(i64,)> =
+            sqlx::query_as("SELECT id FROM classifications WHERE request_id = ? ORDER BY id DESC LIMIT 1").bind(request_id).fetch_optional(&mut *tx).await?;
+        let created_at = now();
+        let id: i64 = sqlx::query(
+            "INSERT INTO corrections (request_id, classification_id, from_label, to_label, actor, reason, created_at)
+             VALUES (?, ?, ?, ?, ?, ?, ?) RETURNING id",
+        )
+        .bind(request_id)
+        .bind(classification.map(|c| c.0))
+        .bind(&from)
+        .bind(to_label)
+        .bind(actor)
+        .bind(reason)
+        .bind(&created_at)
+        .fetch_one(&mut *tx)
+        .await?
+        .try_get(0)?;
+        sqlx::query("UPDATE requests SET request_type = ? WHERE id = ?").bind(to_label).bind(request_id).execute(&mut *tx).await?;
+        tx.commit().await?;
+        Ok(Correction { id, request_id, from_label: from, to_label: to_label.into(), actor: actor.into(), created_at })
+    }
+
+    pub(super) async fn predictions_between(&self, from: &str, to: &str) -> Result<Vec<PredictionRecord>, StoreError> {
+        let rows = sqlx::query(
+            "SELECT c.request_id, c.label, c.confidence, c.method, c.model_version, c.created_at, r.parsed,
+                    (SELECT k.to_label FROM corrections k WHERE k.request_id = c.request_id ORDER BY k.id DESC LIMIT 1) AS corrected_to
+             FROM classifications c JOIN requests r ON r.id = c.request_id
+             WHERE c.created_at >= ? AND c.created_at < ? ORDER BY c.id",
+        )
+        .bind(from)
+        .bind(to)
+        .fetch_all(&self.pool)
+        .await?;
+        rows.iter()
+            .map(|r| {
+                let (subject, text) = subject_and_text(r.try_get("parsed")?);
+                Ok(PredictionRecord {
+                    request_id: r.try_get("request_id")?,
+                    label: r.try_get("label")?,
+                    confidence: r.try_get("confidence")?,
+                    method: r.try_get("method")?,
+                    model_version: r.try_get("model_version")?,
+                    created_at: r.try_get("created_at")?,
+                    corrected_to: r.try_get("corrected_to")?,
+                    subject,
+                    text,
+                })
+            })
+            .collect()
+    }
+
+    pub(super) async fn corrected_examples(&self) -> Result<Vec<CorrectedExample>, StoreError> {
+        let rows = sqlx::query(
+            "SELECT r.id, r.request_type, r.parsed FROM requests r
+             WHERE EXISTS (SELECT 1 FROM corrections k WHERE k.request_id = r.id) ORDER BY r.id",
+        )
+        .fetch_all(&self.pool)
+        .await?;
+        let mut out = Vec::new();
+        for r in &rows {
+            let label: Option<String> = r.try_get("request_type")?;
+            let (subject, text) = subject_and_text(r.try_get("parsed")?);
+            if let Some(label) = label {
+                out.push(CorrectedExample { request_id: r.try_get("id")?, label, subject: subject.unwrap_or_default(), text: text.unwrap_or_default() });
+            }
+        }
+        Ok(out)
+    }
+
+    pub(super) async fn assign_task(&self, request_id: i64, window_days: u32) -> Result<TaskLink, StoreError> {
+        let mut tx = self.pool.begin().await?;
+        let row: Option<(String, Option<i64>)> =
+            sqlx::query_as("SELECT received_at, task_id FROM requests WHERE id = ?").bind(request_id).fetch_optional(&mut *tx).await?;
+        let Some((received_at, current)) = row else { return Err(StoreError::NotFound(request_id)) };
+        let since = chrono::DateTime::parse_from_rfc3339(&received_at)
+            .map(|d| (d.with_timezone(&chrono::Utc) - chrono::Duration::days(window_days.into())).to_rfc3339_opts(chrono::SecondsFormat::Millis, true))
+            .unwrap_or_else(|_| received_at.clone());
+        let rows = sqlx::query(
+            "SELECT i.kind, i.value, r.id, r.received_at, r.sender, r.subject, r.task_id
+             FROM request_indicators mine
+             JOIN request_indicators theirs ON theirs.indicator_id = mine.indicator_id AND theirs.request_id < mine.request_id
+             JOIN indicators i ON i.id = mine.indicator_id
+             JOIN requests r ON r.id = theirs.request_id
+             WHERE mine.request_id = ? AND r.received_at >= ? AND r.status != 'quarantined'
+             ORDER BY r.id DESC, i.kind, i.value",
+        )
+        .bind(request_id)
+        .bind(&since)
+        .fetch_all(&mut *tx)
+        .await?;
+        let mut asked_before = Vec::with_capacity(rows.len());
+        for r in &rows {
+            let kind: String = r.try_get("kind")?;
+            let Some(kind) = Kind::parse(&kind) else { continue };
+            asked_before.push(PriorAsk {
+                kind,
+                value: r.try_get("value")?,
+                request_id: r.try_get("id")?,
+                received_at: r.try_get("received_at")?,
+                sender: r.try_get("sender")?,
+                subject: r.try_get("subject")?,
+                task_id: r.try_get("task_id")?,
+            });
+        }
+        let (task_id, reused) = match current {
+            Some(t) => (t, asked_before.iter().any(|a| a.task_id == Some(t))),
+            None => match asked_before.iter().find_map(|a| a.task_id) {
+                Some(t) => (t, true),
+                None => {
+                    let t: i64 = sqlx::query("INSERT INTO tasks (opened_by_request, created_at) VALUES (?, ?) RETURNING id")
+                        .bind(request_id)
+                        .bind(now())
+                        .fetch_one(&mut *tx)
+                        .await?
+                        .try_get(0)?;
+                    (t, false)
+                }
+            },
+        };
+        sqlx::query("UPDATE requests SET task_id = ? WHERE id = ?").bind(task_id).bind(request_id).execute(&mut *tx).await?;
+        tx.commit().await?;
+        Ok(TaskLink { task_id, reused, asked_before })
+    }
+
+    pub(super) async fn open_run(&self, request_id: i64, playbook: &str) -> Result<i64, StoreError> {
+        let mut tx = self.pool.begin().await?;
+        let open: Option<(i64,)> =
+            sqlx::query_as("SELECT id FROM playbook_runs WHERE request_id = ? AND playbook = ? AND status = 'running' ORDER BY id DESC LIMIT 1")
+                .bind(request_id)
+                .bind(playbook)
+                .fetch_optional(&mut *tx)
+                .await?;
+        let id = match open {
+            Some((id,)) => id,
+            None => sqlx::query("INSERT INTO playbook_runs (request_id, playbook, status, started_at) VALUES (?, ?, 'running', ?) RETURNING id")
+                .bind(request_id)
+                .bind(playbook)
+                .bind(now())
+                .fetch_one(&mut *tx)
+                .await?
+                .try_get(0)?,
+        };
+        tx.commit().await?;
+        Ok(id)
+    }
+
+    pub(super) async fn record_step(&self, run_id: i64, r: &StepResult) -> Result<(), StoreError> {
+        sqlx::query(
+            "INSERT INTO step_results (run_id, step, item, action, input, status, output, error, error_kind, attempts, duration_ms, finished_at)
+             VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+             ON CONFLICT (run_id, step, item) DO UPDATE SET status = excluded.status, output = excluded.output, error = excluded.error, error_kind = excluded.error_kind,
+                 attempts = excluded.attempts, duration_ms = excluded.duration_ms, finished_at = excluded.finished_at",
+        )
+        .bind(run_id)
+        .bind(&r.step)
+        .bind(&r.item)
+        .bind(&r.action)
+        .bind(r.input.to_string())
+        .bind(r.status.as_str())
+        .bind(r.output.as_ref().map(|o| o.to_string()))
+        .bind(&r.error)
+        .bind(r.error_kind.map(|k| k.as_str()))
+        .bind(r.attempts)
+        .bind(r.duration_ms)
+        .bind(&r.finished_at)
+        .execute(&self.pool)
+        .await?;
+        Ok(())
+    }
+
+    pub(super) async fn finish_run(&self, run_id: i64, status: RunStatus) -> Result<(), StoreError> {
+        sqlx::query("UPDATE playbook_runs SET status = ?, finished_at = ? WHERE id = ?")
+            .bind(status.as_str())
+            .bind(now())
+            .bind(run_id)
+            .execute(&self.pool)
+            .await?;
+        Ok(())
+    }
+
+    pub(super) async fn requests_awaiting_run(&self, limit: i64) -> Result<Vec<i64>, StoreError> {
+        let rows: Vec<(i64,)> = sqlx::query_as(
+            "SELECT r.id FROM requests r WHERE r.status != 'quarantined'
+             AND NOT EXISTS (SELECT 1 FROM playbook_runs p WHERE p.request_id = r.id AND p.status != 'running') ORDER BY r.id LIMIT ?",
+        )
+        .bind(limit)
+        .fetch_all(&self.pool)
+        .await?;
+        Ok(rows.into_iter().map(|r| r.0).collect())
+    }
+
+    pub(super) async fn latest_run_id(&self, request_id: i64) -> Result<Option<i64>, StoreError> {
+        let row: Option<(i64,)> =
+            sqlx::query_as("SELECT id FROM playbook_runs WHERE request_id = ? ORDER BY id DESC LIMIT 1").bind(request_id).fetch_optional(&self.pool).await?;
+        Ok(row.map(|r| r.0))
+    }
+
+    pub(super) async fn run(&self, run_id: i64) -> Result<PlaybookRun, StoreError> {
+        let row = sqlx::query("SELECT id, request_id, playbook, status, started_at, finished_at FROM playbook_runs WHERE id = ?")
+            .bind(run_id)
+            .fetch_optional(&self.pool)
+            .await?
+            .ok_or(StoreError::NotFound(run_id))?;
+        let steps = sqlx::query("SELECT step, item, action, input, status, output, error, error_kind, attempts, duration_ms, finished_at FROM step_results WHERE run_id = ? ORDER BY id")
+            .bind(run_id)
+            .fetch_all(&self.pool)
+            .await?
+            .iter()
+            .map(|r| {
+                let input: String = r.try_get("input")?;
+                let output: Option<String> = r.try_get("output")?;
+                Ok(StepResult {
+                    step: r.try_get("step")?,
+                    item: r.try_get("item")?,
+                    action: r.try_get("action")?,
+                    input: serde_json::from_str(&input)?,
+                    status: text(r, "status")?,
+                    output: output.map(|o| serde_json::from_str(&o)).transpose()?,
+                    error: r.try_get("error")?,
+                    error_kind: optional_error_kind(r)?,
+                    attempts: r.try_get("attempts")?,
+                    duration_ms: r.try_get("duration_ms")?,
+                    finished_at: r.try_get("finished_at")?,
+                })
+            })
+            .collect::<Result<Vec<_>, StoreError>>()?;
+        Ok(PlaybookRun {
+            id: row.try_get("id")?,
+            request_id: row.try_get("request_id")?,
+            playbook: row.try_get("playbook")?,
+            status: text(&row, "status")?,
+            started_at: row.try_get("started_at")?,
+            finished_at: row.try_get("finished_at")?,
+            steps,
+        })
+    }
+
+    pub(super) async fn count_requests(&self) -> Result<i64, StoreError> {
+        let (n,): (i64,) = sqlx::query_as("SELECT COUNT(*) FROM requests").fetch_one(&self.pool).await?;
+        Ok(n)
+    }
+}
+
+const SUMMARY_SELECT: &str = "SELECT id, received_at, sender, subject, status, quarantine_reason, sender_allowed, sender_verdict,
+    indicator_count, source, source_ref, message_id, raw_sha256, parsed, request_type, task_id,
+    (SELECT state FROM reports WHERE reports.request_id = requests.id) AS review_state FROM requests";
+
+fn summary_from_row(row: &sqlx::sqlite::SqliteRow) -> Result<RequestSummary, StoreError> {
+    let verdict: String = row.try_get("sender_verdict")?;
+    Ok(RequestSummary {
+        id: row.try_get("id")?,
+        received_at: row.try_get("received_at")?,
+        task_id: row.try_get("task_id")?,
+        review_state: optional_text(row, "review_state")?,
+        sender: row.try_get("sender")?,
+        subject: row.try_get("subject")?,
+        status: text(row, "status")?,
+        quarantine_reason: row.try_get("quarantine_reason")?,
+        sender_allowed: row.try_get("sender_allowed")?,
+        sender_verdict: serde_json::from_str(&verdict)?,
+        indicator_count: row.try_get("indicator_count")?,
+        source: row.try_get("source")?,
+        request_type: row.try_get("request_type")?,
+    })
+}
+
+/// Subject and body text from the stored parsed message.
+fn subject_and_text(parsed: Option<String>) -> (Option<String>, Option<String>) {
+    let Some(v) = parsed.and_then(|p| serde_json::from_str::<serde_json::Value>(&p).ok()) else { return (None, None) };
+    (v["subject"].as_str().map(str::to_string), v["text"].as_str().map(str::to_string))
+}
+
+async fn insert_classification(tx: &mut Transaction<'_, Db>, request_id: i64, c: &drawbridge_model::Classification) -> Result<i64, StoreError> {
+    let id: i64 = sqlx::query(
+        "INSERT INTO classifications (request_id, label, confidence, method, model_version, reason, created_at)
+         VALUES (?, ?, ?, ?, ?, ?, ?) RETURNING id",
+    )
+    .bind(request_id)
+    .bind(&c.label)
+    .bind(c.confidence as f64)
+    .bind(c.method.as_str())
+    .bind(&c.model)
+    .bind(&c.reason)
+    .bind(now())
+    .fetch_one(&mut **tx)
+    .await?
+    .try_get(0)?;
+    let updated = sqlx::query("UPDATE requests SET request_type = ? WHERE id = ?").bind(&c.label).bind(request_id).execute(&mut **tx).await?;
+    if updated.rows_affected() == 0 {
+        return Err(StoreError::NotFound(request_id));
+    }
+    Ok(id)
+}
+
+async fn upsert_cursor(tx: &mut Transaction<'_, Db>, c: &ImapCursor) -> Result<(), StoreError> {
+    sqlx::query(
+        "INSERT INTO imap_cursors (account, mailbox, uidvalidity, last_uid) VALUES (?, ?, ?, ?)
+         ON CONFLICT (account, mailbox) DO UPDATE SET uidvalidity = excluded.uidvalidity,
+             last_uid = MAX(CASE WHEN imap_cursors.uidvalidity = excluded.uidvalidity THEN imap_cursors.last_uid ELSE 0 END, excluded.last_uid)",
+    )
+    .bind(&c.account)
+    .bind(&c.mailbox)
+    .bind(c.uidvalidity as i64)
+    .bind(c.last_uid as i64)
+    .execute(&mut **tx)
+    .await?;
+    Ok(())
+}
+
+/// A column holding one of a closed set of spellings, as its enum.
+pub(super) fn text<T>(row: &sqlx::sqlite::SqliteRow, column: &str) -> Result<T, StoreError>
+where
+    T: FromStr<Err = drawbridge_model::status::UnknownStatus>,
+{
+    let value: String = row.try_get(column)?;
+    Ok(value.parse()?)
+}
+
+pub(super) fn optional_text<T>(row: &sqlx::sqlite::SqliteRow, column: &str) -> Result<Option<T>, StoreError>
+where
+    T: FromStr<Err = drawbridge_model::status::UnknownStatus>,
+{
+    let value: Option<String> = row.try_get(column)?;
+    Ok(value.map(|v| v.parse()).transpose()?)
+}
+
+fn optional_error_kind(row: &sqlx::sqlite::SqliteRow) -> Result<Option<drawbridge_model::ErrorKind>, StoreError> {
+    let value: Option<String> = row.try_get("error_kind")?;
+    value
+        .map(|v| drawbridge_model::ErrorKind::parse(&v).ok_or(StoreError::Unknown(drawbridge_model::status::UnknownStatus { kind: "ErrorKind", text: v })))
+        .transpose()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use drawbridge_model::{ErrorKind, RequestStatus, ReviewState, RunStatus, StepStatus};
+
+    const MIGRATION: &str = include_str!("../migrations/sqlite/0006_typed_status.sql");
+
+    /// `NOT IN ('a', 'b')` for a closed set of spellings.
+    fn not_in(spellings: &[&str]) -> String {
+        format!("NOT IN ({})", spellings.iter().map(|s| format!("'{s}'")).collect::<Vec<_>>().join(", "))
+    }
+
+    #[test]
+    fn the_database_knows_exactly_the_enums_spellings() {
+        let cases: [(&str, Vec<&str>); 4] = [
+            ("requests.status", RequestStatus::ALL.iter().map(|s| s.as_str()).collect()),
+            ("playbook_runs.status", RunStatus::ALL.iter().map(|s| s.as_str()).collect()),
+            ("step_results.status", StepStatus::ALL.iter().map(|s| s.as_str()).collect()),
+            ("reports.state", ReviewState::ALL.iter().map(|s| s.as_str()).collect()),
+        ];
+        for (column, spellings) in cases {
+            let guard = not_in(&spellings);
+            let checks = MIGRATION.lines().filter(|l| l.contains(&guard)).count();
+            assert_eq!(checks, 2, "{column}: the insert and update triggers list {guard}");
+        }
+        let kinds = [
+            ErrorKind::NotConfigured,
+            ErrorKind::Unavailable,
+            ErrorKind::Refused,
+            ErrorKind::NotFound,
+            ErrorKind::InvalidInput,
+            ErrorKind::Conflict,
+            ErrorKind::Internal,
+        ];
+        let listed = kinds.iter().map(|k| format!("'{}'", k.as_str())).collect::<Vec<_>>().join(", ");
+        assert!(MIGRATION.contains(&format!("CHECK (error_kind IN ({listed}))")), "error_kind's CHECK lists every ErrorKind");
+    }
+
+    #[tokio::test]
+    async fn an_unknown_status_is_refused_on_write_and_on_read() {
+        let db = Sqlite::in_memory().await.expect("store");
+        sqlx::query("INSERT INTO raw_messages (sha256, size, bytes, stored_at) VALUES ('x', 0, x'', '2026-01-01T00:00:00Z')")
+            .execute(&db.pool)
+            .await
+            .expect("raw");
+        sqlx::query(
+            "INSERT INTO requests (raw_sha256, source, source_ref, received_at, status, sender_allowed, sender_verdict, indicator_count)
+             VALUES ('x', 'file', 'f', '2026-01-01T00:00:00Z', 'new', 1, '{}', 0)",
+        )
+        .execute(&db.pool)
+        .await
+        .expect("a known status is stored");
+        let err = sqlx::query("UPDATE requests SET status = 'maybe'").execute(&db.pool).await.expect_err("refused");
+        assert!(err.to_string().contains("not a known status"), "{err}");
+        // A value that slipped in behind the triggers' back is an error when read, never a default.
+        sqlx::query("DROP TRIGGER requests_status_update").execute(&db.pool).await.expect("drop");
+        sqlx::query("UPDATE requests SET status = 'maybe'").execute(&db.pool).await.expect("tampered");
+        let read = db.list_requests(10).await.expect_err("unknown status");
+        assert!(matches!(read, StoreError::Unknown(_)), "{read}");
+    }
+}

@@ -1,0 +1,133 @@
+//! The mail lab (Dovecot + Postfix, `tests/lab/mail.sh`): sending as the
+//! MSSP, reading mailboxes over IMAPS, and stopping servers for outage tests.
+
+use std::path::{Path, PathBuf};
+use std::time::Duration;
+
+/// The MSSP analyst's lab account.
+pub const MSSP: (&str, &str) = ("analyst@mssp.example.net", "analyst-pw");
+
+/// Sends raw bytes through Postfix submission (STARTTLS, TLS 1.3, AUTH).
+pub async fn submit(lab: &Path, to: &str, raw: &[u8]) {
+    send(lab, to, raw, 10587, true).await
+}
+
+/// Sends raw bytes to Postfix's SMTP port, as another MTA would (STARTTLS, no
+/// AUTH): works while Dovecot, which does submission AUTH, is down.
+pub async fn relay(lab: &Path, to: &str, raw: &[u8]) {
+    send(lab, to, raw, 10025, false).await
+}
+
+async fn send(lab: &Path, to: &str, raw: &[u8], port: u16, auth: bool) {
+    use lettre::address::Envelope;
+    use lettre::transport::smtp::authentication::Credentials;
+    use lettre::transport::smtp::client::{Certificate, Tls, TlsParameters};
+    use lettre::{AsyncSmtpTransport, AsyncTransport, Tokio1Executor};
+    let pem = std::fs::read(lab.join("tls/ca.pem")).expect("lab CA");
+    let tls = TlsParameters::builder("127.0.0.1".into()).add_root_certificate(Certificate::from_pem(&pem).expect("pem")).build_rustls().expect("tls params");
+    let mut builder = AsyncSmtpTransport::<Tokio1Executor>::builder_dangerous("127.0.0.1").port(port).tls(Tls::Required(tls));
+    if auth {
+        builder = builder.credentials(Credentials::new(MSSP.0.into(), MSSP.1.into()));
+    }
+    let mailer = builder.build();
+    let envelope = Envelope::new(Some(MSSP.0.parse().expect("from")), vec![to.parse().expect("to")]).expect("envelope");
+    // 4xx means "try again" (for instance while Postfix reconnects to
+    // Dovecot's auth service after a restart): retry as an MTA would.
+    for attempt in 1.. {
+        match mailer.send_raw(&envelope, raw).await {
+            Ok(_) => return,
+            Err(e) if e.is_transient() && attempt < 20 => tokio::time::sleep(Duration::from_millis(500)).await,
+            Err(e) => panic!("Postfix refused the message after {attempt} attempt(s): {e}"),
+        }
+    }
+}
+
+/// Every message in one folder of a lab account, raw (empty when the folder does not exist).
+pub async fn mailbox(lab: &Path, user: &str, password: &str, folder: &str) -> Vec<Vec<u8>> {
+    use futures::TryStreamExt;
+    let cfg = drawbridge_engine::intake::tls::client_config(Some(&lab.join("tls/ca.pem")), false).expect("tls");
+    let tcp = tokio::net::TcpStream::connect("127.0.0.1:10993").await.expect("connect");
+    let name = tokio_rustls::rustls::pki_types::ServerName::try_from("127.0.0.1").expect("name");
+    let stream = tokio_rustls::TlsConnector::from(cfg).connect(name, tcp).await.expect("tls");
+    let mut client = async_imap::Client::new(stream);
+    client.read_response().await.expect("greeting");
+    let mut session = client.login(user, password).await.map_err(|(e, _)| e).expect("login");
+    let Ok(mailbox) = session.select(folder).await else { return Vec::new() };
+    let mut out = Vec::new();
+    if mailbox.exists > 0 {
+        let fetches: Vec<_> = session.fetch("1:*", "BODY.PEEK[]").await.expect("fetch").try_collect().await.expect("messages");
+        out = fetches.iter().filter_map(|f| f.body().map(<[u8]>::to_vec)).collect();
+    }
+    session.logout().await.ok();
+    out
+}
+
+/// Puts raw bytes straight into a lab account's INBOX (IMAP APPEND), as no
+/// MTA would pass them on. The password is `<local part>-pw`.
+pub async fn append(lab: &Path, user: &str, raw: &[u8]) {
+    let cfg = drawbridge_engine::intake::tls::client_config(Some(&lab.join("tls/ca.pem")), false).expect("tls");
+    let tcp = tokio::net::TcpStream::connect("127.0.0.1:10993").await.expect("connect");
+    let name = tokio_rustls::rustls::pki_types::ServerName::try_from("127.0.0.1").expect("name");
+    let stream = tokio_rustls::TlsConnector::from(cfg).connect(name, tcp).await.expect("tls");
+    let mut client = async_imap::Client::new(stream);
+    client.read_response().await.expect("greeting");
+    let local = user.split('@').next().unwrap_or(user);
+    let mut session = client.login(user, format!("{local}-pw")).await.map_err(|(e, _)| e).expect("login");
+    session.append("INBOX", None, None, raw).await.expect("append");
+    session.logout().await.ok();
+}
+
+/// Every message in the MSSP analyst's inbox, raw.
+pub async fn mssp_inbox(lab: &Path) -> Vec<Vec<u8>> {
+    mailbox(lab, MSSP.0, MSSP.1, "INBOX").await
+}
+
+pub fn lab_script() -> PathBuf {
+    crate::repo_root().join("tests/lab/mail.sh")
+}
+
+/// Runs `mail.sh ACTION LAB` (stop-dovecot, start-postfix, …) and asserts it worked.
+pub fn lab_action(action: &str, lab: &Path) {
+    let status = std::process::Command::new("bash").arg(lab_script()).arg(action).arg(lab).status().expect("mail.sh runs");
+    assert!(status.success(), "mail.sh {action} failed");
+}
+
+/// The lab tests of one binary share one Dovecot, and some restart it: they
+/// take turns (an async lock: each test holds it across its awaits).
+pub async fn lab_turn() -> tokio::sync::MutexGuard<'static, ()> {
+    static LOCK: tokio::sync::Mutex<()> = tokio::sync::Mutex::const_new(());
+    LOCK.lock().await
+}
+
+/// Starts Dovecot again when dropped, so a failing test does not leave the
+/// lab broken for the next one.
+pub struct DovecotDown(PathBuf);
+
+impl DovecotDown {
+    pub fn stop(lab: &Path) -> DovecotDown {
+        lab_action("stop-dovecot", lab);
+        DovecotDown(lab.to_path_buf())
+    }
+}
+
+impl Drop for DovecotDown {
+    fn drop(&mut self) {
+        let _ = std::process::Command::new("bash").arg(lab_script()).arg("start-dovecot").arg(&self.0).status();
+    }
+}
+
+/// Starts Postfix again when dropped.
+pub struct PostfixDown(PathBuf);
+
+impl PostfixDown {
+    pub fn stop(lab: &Path) -> PostfixDown {
+        lab_action("stop-postfix", lab);
+        PostfixDown(lab.to_path_buf())
+    }
+}
+
+impl Drop for PostfixDown {
+    fn drop(&mut self) {
+        let _ = std::process::Command::new("bash").arg(lab_script()).arg("start-postfix").arg(&self.0).status();
+    }
+}
