@@ -32,6 +32,7 @@ macro_rules! connectors {
 connectors! {
     active_directory,
     asset_inventory,
+    firewall_panos,
     siem_elastic,
     siem_splunk,
 }
