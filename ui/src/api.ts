@@ -72,6 +72,39 @@ export interface ReviewScreen {
   run_status: string | null;
 }
 
+/** How an engine error crosses into the window (`drawbridge_model::Failure`). */
+export type ErrorKind = "not_configured" | "unavailable" | "refused" | "not_found" | "invalid_input" | "conflict" | "internal";
+
+export interface Failure {
+  kind: ErrorKind;
+  message: string;
+}
+
+const KIND_LABEL: Record<ErrorKind, string> = {
+  not_configured: "Not set up",
+  unavailable: "Source unavailable",
+  refused: "Not allowed",
+  not_found: "Not found",
+  invalid_input: "Invalid input",
+  conflict: "Changed meanwhile",
+  internal: "Something went wrong",
+};
+
+/** Anything thrown by a command, as a kind and a message a person can act on. */
+export function toFailure(e: unknown): Failure {
+  if (e && typeof e === "object" && "kind" in e && "message" in e) {
+    const f = e as { kind: unknown; message: unknown };
+    if (typeof f.kind === "string" && f.kind in KIND_LABEL) return { kind: f.kind as ErrorKind, message: String(f.message) };
+  }
+  return { kind: "internal", message: e instanceof Error ? e.message : String(e) };
+}
+
+/** One line for an error banner: "Not allowed: …". */
+export function describeError(e: unknown): string {
+  const f = toFailure(e);
+  return `${KIND_LABEL[f.kind]}: ${f.message}`;
+}
+
 export function listRequests(limit = 200): Promise<RequestSummary[]> {
   return invoke<RequestSummary[]>("list_requests", { limit });
 }
