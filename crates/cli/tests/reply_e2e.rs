@@ -8,7 +8,7 @@
 
 use drawbridge_testkit::emails::request as request_to;
 use drawbridge_testkit::labs;
-use drawbridge_testkit::mail::{PostfixDown, mailbox, mssp_inbox};
+use drawbridge_testkit::mail::{mailbox, mssp_inbox, stop_postfix};
 use mail_parser::MimeHeaders;
 use std::path::Path;
 use std::process::{Child, Command, Stdio};
@@ -240,7 +240,7 @@ password_secret = "e2e-smtp"
         .then_some(())
     })
     .expect("second playbook ran");
-    let down = PostfixDown::stop(&lab);
+    let down = stop_postfix(&lab);
     drawbridge(&config, &["review", "approve", &id2.to_string(), "--as", "alice"]);
     let waiting = eventually(Duration::from_secs(20), || {
         let out = drawbridge(&config, &["outbox", "list"]);

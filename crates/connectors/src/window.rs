@@ -32,3 +32,11 @@ pub fn read(input: &Input) -> Result<Window<'_>, ConnectorError> {
 pub fn get<'a>(input: &'a Input, name: &str) -> &'a str {
     input.get(name).map(String::as_str).unwrap_or("")
 }
+
+/// What `test_connection` searches for: a documentation address (RFC 5737)
+/// over the last hour, a harmless question that proves TLS, authentication
+/// and the query.
+pub fn probe() -> Window<'static> {
+    let end = Utc::now();
+    Window { kind: Kind::Ipv4, value: "192.0.2.1", start: end - chrono::Duration::hours(1), end }
+}

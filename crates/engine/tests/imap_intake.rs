@@ -6,7 +6,7 @@ use drawbridge_engine::intake::imap::TlsMode;
 use drawbridge_engine::sources::imap;
 use drawbridge_testkit::configs::imap as imap_config;
 use drawbridge_testkit::emails::{request_email, unique};
-use drawbridge_testkit::mail::{DovecotDown, append, lab_turn, relay, submit};
+use drawbridge_testkit::mail::{append, lab_turn, relay, stop_dovecot, submit};
 use drawbridge_testkit::{eventually, labs};
 use std::time::{Duration, Instant};
 
@@ -71,7 +71,7 @@ async fn a_server_restart_mid_stream_loses_and_duplicates_nothing() {
         submit(&lab, "gw2@corp.example", &request_email("gw2@corp.example", &format!("batch {tag} #{i}"), "host WKS-HR-001")).await;
     }
     // Dovecot goes away while mail keeps arriving (Postfix queues it).
-    let down = DovecotDown::stop(&lab);
+    let down = stop_dovecot(&lab);
     for i in 3..6 {
         relay(&lab, "gw2@corp.example", &request_email("gw2@corp.example", &format!("batch {tag} #{i}"), "host WKS-HR-002")).await;
     }

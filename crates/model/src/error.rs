@@ -27,6 +27,16 @@ pub enum ErrorKind {
 }
 
 impl ErrorKind {
+    pub const ALL: &'static [ErrorKind] = &[
+        ErrorKind::NotConfigured,
+        ErrorKind::Unavailable,
+        ErrorKind::Refused,
+        ErrorKind::NotFound,
+        ErrorKind::InvalidInput,
+        ErrorKind::Conflict,
+        ErrorKind::Internal,
+    ];
+
     pub fn as_str(self) -> &'static str {
         match self {
             ErrorKind::NotConfigured => "not_configured",
@@ -40,17 +50,7 @@ impl ErrorKind {
     }
 
     pub fn parse(text: &str) -> Option<ErrorKind> {
-        [
-            ErrorKind::NotConfigured,
-            ErrorKind::Unavailable,
-            ErrorKind::Refused,
-            ErrorKind::NotFound,
-            ErrorKind::InvalidInput,
-            ErrorKind::Conflict,
-            ErrorKind::Internal,
-        ]
-        .into_iter()
-        .find(|k| k.as_str() == text)
+        ErrorKind::ALL.iter().copied().find(|k| k.as_str() == text)
     }
 }
 

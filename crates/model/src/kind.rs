@@ -43,6 +43,7 @@ impl Kind {
         Kind::Account,
     ];
 
+    #[inline]
     pub fn as_str(self) -> &'static str {
         match self {
             Kind::Ipv4 => "ipv4",
@@ -62,6 +63,7 @@ impl Kind {
         }
     }
 
+    #[inline]
     pub fn parse(name: &str) -> Option<Kind> {
         Kind::ALL.into_iter().find(|k| k.as_str() == name)
     }

@@ -15,6 +15,7 @@ macro_rules! text_enum {
         impl $name {
             pub const ALL: &'static [$name] = &[$($name::$variant),+];
 
+            #[inline]
             pub fn as_str(self) -> &'static str {
                 match self {
                     $($name::$variant => $text),+

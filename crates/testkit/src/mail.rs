@@ -99,35 +99,32 @@ pub async fn lab_turn() -> tokio::sync::MutexGuard<'static, ()> {
     LOCK.lock().await
 }
 
-/// Starts Dovecot again when dropped, so a failing test does not leave the
-/// lab broken for the next one.
-pub struct DovecotDown(PathBuf);
+/// A lab server stopped for an outage test, started again when dropped, so
+/// a failing test does not leave the lab broken for the next one.
+pub struct ServerDown {
+    lab: PathBuf,
+    server: &'static str,
+}
 
-impl DovecotDown {
-    pub fn stop(lab: &Path) -> DovecotDown {
-        lab_action("stop-dovecot", lab);
-        DovecotDown(lab.to_path_buf())
+impl ServerDown {
+    fn stop(lab: &Path, server: &'static str) -> ServerDown {
+        lab_action(&format!("stop-{server}"), lab);
+        ServerDown { lab: lab.to_path_buf(), server }
     }
 }
 
-impl Drop for DovecotDown {
+impl Drop for ServerDown {
     fn drop(&mut self) {
-        let _ = std::process::Command::new("bash").arg(lab_script()).arg("start-dovecot").arg(&self.0).status();
+        let _ = std::process::Command::new("bash").arg(lab_script()).arg(format!("start-{}", self.server)).arg(&self.lab).status();
     }
 }
 
-/// Starts Postfix again when dropped.
-pub struct PostfixDown(PathBuf);
-
-impl PostfixDown {
-    pub fn stop(lab: &Path) -> PostfixDown {
-        lab_action("stop-postfix", lab);
-        PostfixDown(lab.to_path_buf())
-    }
+/// Stops Dovecot until the guard is dropped.
+pub fn stop_dovecot(lab: &Path) -> ServerDown {
+    ServerDown::stop(lab, "dovecot")
 }
 
-impl Drop for PostfixDown {
-    fn drop(&mut self) {
-        let _ = std::process::Command::new("bash").arg(lab_script()).arg("start-postfix").arg(&self.0).status();
-    }
+/// Stops Postfix until the guard is dropped.
+pub fn stop_postfix(lab: &Path) -> ServerDown {
+    ServerDown::stop(lab, "postfix")
 }

@@ -4,7 +4,7 @@ use super::{PanOs, PanOsConfig, PanOsError, Sessions, query};
 use crate::error::ConnectorError;
 use crate::registry::{ActionSpec, Connector, Input, output};
 use crate::window::{self, INPUTS};
-use drawbridge_model::{ErrorKind, Kind};
+use drawbridge_model::ErrorKind;
 use futures::future::BoxFuture;
 use serde_json::Value;
 use std::sync::Arc;
@@ -66,8 +66,8 @@ impl Connector for Firewall {
 
     fn test_connection(&self) -> BoxFuture<'_, Result<String, ConnectorError>> {
         Box::pin(async move {
-            let end = chrono::Utc::now();
-            let found = self.client.sessions(Kind::Ipv4, "192.0.2.1", end - chrono::Duration::hours(1), end).await.map_err(error)?;
+            let w = window::probe();
+            let found = self.client.sessions(w.kind, w.value, w.start, w.end).await.map_err(error)?;
             Ok(format!("TLS and API key accepted; a log query for the last hour finished ({} sessions)", found.map_or(0, |s| s.count)))
         })
     }

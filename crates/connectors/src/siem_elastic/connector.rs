@@ -5,7 +5,7 @@ use super::{Elastic, ElasticConfig, SiemError, Sighting, query};
 use crate::error::ConnectorError;
 use crate::registry::{ActionSpec, Connector, Input, output};
 use crate::window::{self, INPUTS};
-use drawbridge_model::{ErrorKind, Kind};
+use drawbridge_model::ErrorKind;
 use futures::future::BoxFuture;
 use serde_json::Value;
 use std::sync::Arc;
@@ -62,11 +62,16 @@ impl Connector for Siem {
 
     fn test_connection(&self) -> BoxFuture<'_, Result<String, ConnectorError>> {
         Box::pin(async move {
-            let end = chrono::Utc::now();
-            let found = self.client.sighting(Kind::Ipv4, "192.0.2.1", end - chrono::Duration::hours(1), end).await.map_err(error)?;
-            Ok(format!("TLS and authentication accepted; a search of {} answered ({} hits)", self.config.index, found.map_or(0, |s| s.hits)))
+            let w = window::probe();
+            let found = self.client.sighting(w.kind, w.value, w.start, w.end).await.map_err(error)?;
+            Ok(probe_answered(&self.config.index, found.as_ref()))
         })
     }
+}
+
+/// The verdict of a SIEM's connection test.
+pub(crate) fn probe_answered(index: &str, found: Option<&Sighting>) -> String {
+    format!("TLS and authentication accepted; a search of {index} answered ({} hits)", found.map_or(0, |s| s.hits))
 }
 
 fn error(e: SiemError) -> ConnectorError {

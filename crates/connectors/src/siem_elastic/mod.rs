@@ -5,7 +5,7 @@
 
 mod client;
 mod config;
-mod connector;
+pub(crate) mod connector;
 pub mod query;
 
 pub use client::{Elastic, SiemError, Sighting};
