@@ -87,3 +87,63 @@ async fn look_alike_sender_domains_are_refused_even_with_dmarc_pass() {
         assert!(v.reasons.iter().any(|r| r.contains("not on the allowlist")), "{from}: {v:?}");
     }
 }
+
+/// The gateway's header as it would echo an envelope sender the attacker chose.
+fn echoed(envelope_local_part: &str, dmarc: &str) -> String {
+    let quoted = envelope_local_part.replace('\\', "\\\\").replace('"', "\\\"");
+    format!("Authentication-Results: mx1.corp.example; spf=pass smtp.mailfrom=\"{quoted}\"@evil.test; {dmarc}\r\n")
+}
+
+#[tokio::test]
+async fn an_envelope_sender_echoed_by_the_gateway_cannot_turn_a_failed_dmarc_into_a_pass() {
+    let spoof = echoed("a;dmarc=pass header.from=mssp.example.net b", "dmarc=fail header.from=mssp.example.net");
+    let v = verdict(&message("analyst@mssp.example.net", &spoof), DnsSource::Fixed(Default::default())).await;
+    assert!(!v.allowed, "{v:?}");
+    let v =
+        verdict(&message("analyst@mssp.example.net", &echoed("a;dmarc=pass header.from=mssp.example.net b", "spf=none")), DnsSource::Fixed(Default::default()))
+            .await;
+    assert!(!v.allowed, "no dmarc result, only a quoted look-alike: {v:?}");
+}
+
+#[tokio::test]
+async fn a_dmarc_pass_needs_its_header_from_and_it_must_be_the_from_domain() {
+    for header in [
+        "Authentication-Results: mx1.corp.example; dmarc=pass\r\n",
+        "Authentication-Results: mx1.corp.example; dmarc=pass header.from=evil.test\r\n",
+        "Authentication-Results: mx1.corp.example; dmarc=pass header.from=mssp.example.net; dmarc=fail header.from=mssp.example.net\r\n",
+        "Authentication-Results: mx1.corp.example; dmarc=pass (unclosed header.from=mssp.example.net\r\n",
+    ] {
+        let v = verdict(&message("analyst@mssp.example.net", header), DnsSource::Fixed(Default::default())).await;
+        assert!(!v.allowed, "{header}: {v:?}");
+    }
+    let good = "Authentication-Results: mx1.corp.example; dmarc=pass header.from=MSSP.example.net\r\n";
+    assert!(verdict(&message("analyst@mssp.example.net", good), DnsSource::Fixed(Default::default())).await.allowed, "case does not matter");
+}
+
+mod properties {
+    use super::*;
+    use proptest::prelude::*;
+
+    proptest! {
+        #![proptest_config(ProptestConfig { cases: 256, ..ProptestConfig::default() })]
+
+        /// Whatever the attacker puts in the echoed envelope sender, a failed DMARC stays failed.
+        #[test]
+        fn no_envelope_sender_turns_a_fail_into_a_pass(local in "[ -~]{0,80}") {
+            let rt = tokio::runtime::Builder::new_current_thread().build().expect("rt");
+            let header = echoed(&local, "dmarc=fail header.from=mssp.example.net");
+            let raw = message("analyst@mssp.example.net", &header);
+            if let Ok(parsed) = mime::parse(&raw) {
+                let v = rt.block_on(policy(DnsSource::Fixed(Default::default())).evaluate(&parsed, &raw));
+                prop_assert!(!v.allowed, "{header}: {v:?}");
+            }
+        }
+
+        /// Any header text is read without panicking, and never as a pass it does not spell out.
+        #[test]
+        fn arbitrary_headers_never_panic(value in "[ -~]{0,200}") {
+            let header = format!("mx1.corp.example; {value}");
+            let _ = drawbridge_engine::sender::authentication_results::trusted_verdict(&[header], &["mx1.corp.example".into()]);
+        }
+    }
+}

@@ -34,24 +34,33 @@ impl SenderPolicy {
             Ok(r) => ok.push(r),
             Err(r) => failures.push(r),
         }
-        let from_domain = from.rsplit_once('@').map(|(_, d)| d.to_string()).unwrap_or_default();
+        let from_domain = from.rsplit_once('@').map(|(_, d)| d.to_ascii_lowercase()).unwrap_or_default();
 
         let mut dmarc = None;
         if self.cfg.require_dmarc {
             let gateway = authentication_results::trusted_verdict(&message.authentication_results, &self.cfg.trusted_authserv_ids);
             match gateway {
-                Some(g) if g.dmarc.as_deref() == Some("pass") && g.dmarc_header_from.as_deref().is_none_or(|d| d == from_domain) => {
+                // A pass counts only with the `header.from` it was computed for, and only when that is this From.
+                Some(Ok(g)) if g.dmarc.as_deref() == Some("pass") && g.dmarc_header_from.as_deref() == Some(from_domain.as_str()) => {
                     ok.push(format!("DMARC pass reported by trusted gateway {}", g.authserv_id));
                     dmarc = Some(format!("pass ({})", g.authserv_id));
                 }
-                Some(g) if g.dmarc.is_some() => {
+                Some(Ok(g)) if g.dmarc.is_some() => {
                     let result = g.dmarc.clone().unwrap_or_default();
-                    failures.push(format!(
-                        "DMARC {result} reported by trusted gateway {} for header.from={}",
-                        g.authserv_id,
-                        g.dmarc_header_from.as_deref().unwrap_or("?")
-                    ));
-                    dmarc = Some(format!("{result} ({})", g.authserv_id));
+                    let reason = match g.dmarc_header_from.as_deref() {
+                        None => format!("DMARC {result} reported by trusted gateway {} without header.from", g.authserv_id),
+                        Some(d) if result == "pass" => {
+                            format!("DMARC pass reported by trusted gateway {} for header.from={d}, not the From domain {from_domain}", g.authserv_id)
+                        }
+                        Some(d) => format!("DMARC {result} reported by trusted gateway {} for header.from={d}", g.authserv_id),
+                    };
+                    failures.push(reason);
+                    dmarc = Some(format!("{} ({})", if result == "pass" { "unaligned" } else { result.as_str() }, g.authserv_id));
+                }
+                // The trusted gateway wrote something ambiguous: no verdict, and no second opinion either.
+                Some(Err(e)) => {
+                    failures.push(e.to_string());
+                    dmarc = Some("unreadable (trusted gateway)".into());
                 }
                 _ if self.cfg.verify_dkim => {
                     let own = dns::verify(raw, &self.dns).await;
