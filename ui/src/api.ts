@@ -70,6 +70,8 @@ export interface ReviewScreen {
   outbox: { id: number; state: string; attempts: number; last_error: string | null; smtp_response: string | null; sent_at: string | null }[];
   analyst: string;
   run_status: string | null;
+  /** What failed sources said: for the analyst, never in the reply. */
+  source_errors: { step: string; item: string; action: string; kind: ErrorKind | null; error: string }[];
 }
 
 /** How an engine error crosses into the window (`drawbridge_model::Failure`). */

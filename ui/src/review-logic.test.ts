@@ -17,6 +17,7 @@ function review(over: Partial<ReviewScreen> = {}): ReviewScreen {
     outbox: [],
     analyst: "alice",
     run_status: "completed",
+    source_errors: [],
     ...over,
   };
 }

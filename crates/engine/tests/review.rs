@@ -115,6 +115,12 @@ async fn the_draft_keeps_outcomes_apart_applies_the_policy_and_escapes_html() {
     assert!(!r.text.contains("10.20.1.42") && !r.json.contains("10.20.1.42"));
     assert!(r.html.contains("&lt;script&gt;alert(") && !r.html.contains("<script>"), "HTML escapes values from outside");
     assert!(r.text.contains("no result") && r.text.contains("source unavailable") && r.text.contains("not asked"));
+    // The SIEM's own error text stays with the analyst; the MSSP reads a neutral reason.
+    for part in [&r.text, &r.html, &r.json] {
+        assert!(!part.contains("boom") && !part.contains("answered 500"), "connector error text left in the reply");
+    }
+    assert!(r.text.contains("the source did not answer"), "{}", r.text);
+    assert!(view.source_errors.iter().any(|e| e.step == "siem_sightings" && e.error.contains("boom")), "{:?}", view.source_errors);
     let json: serde_json::Value = serde_json::from_str(&r.json).expect("JSON attachment");
     assert_eq!(json["schema"], "drawbridge-report/1");
     assert_eq!(view.recipients, vec!["analyst@mssp.example.net".to_string()]);

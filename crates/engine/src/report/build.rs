@@ -132,9 +132,11 @@ pub fn build(i: &Inputs<'_>) -> Report {
                         finding.queried_at = None;
                         finding.note = Some(format!("{} is not connected", finding.source));
                     }
+                    // What went wrong stays with the analyst (the review's
+                    // `source_errors`); the MSSP reads only a neutral class.
                     StepStatus::Failed => {
                         finding.status = FindingStatus::Unavailable;
-                        finding.note = r.error.clone();
+                        finding.note = Some(unavailable_reason(r.error_kind).into());
                     }
                 },
             }
@@ -201,6 +203,18 @@ fn apply_override(fact: &mut Fact, choice: Option<&Override>, output: Option<&Va
             fact.reason = Some("shared by the analyst".into());
         }
         None => {}
+    }
+}
+
+/// The neutral reason a source could not answer, as the MSSP may read it:
+/// never the connector's own error text (URLs, bodies, secret names).
+pub fn unavailable_reason(kind: Option<ErrorKind>) -> &'static str {
+    match kind {
+        Some(ErrorKind::Refused) => "the source refused the query",
+        Some(ErrorKind::InvalidInput) => "the value could not be queried",
+        Some(ErrorKind::NotConfigured) => "the source is not set up",
+        Some(ErrorKind::Unavailable) | None => "the source did not answer",
+        Some(ErrorKind::NotFound | ErrorKind::Conflict | ErrorKind::Internal) => "an internal error",
     }
 }
 

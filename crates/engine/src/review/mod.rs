@@ -68,6 +68,19 @@ pub struct ReviewView {
     pub outbox: Vec<OutboxItem>,
     /// The playbook run behind the draft: `running`, `completed`, `failed`, or none yet.
     pub run_status: Option<RunStatus>,
+    /// What each failed source said, for the analyst only: the report
+    /// itself carries a neutral reason, never this text.
+    pub source_errors: Vec<SourceError>,
+}
+
+/// One failed call of the run, as the analyst sees it.
+#[derive(Debug, Clone, Serialize)]
+pub struct SourceError {
+    pub step: String,
+    pub item: String,
+    pub action: String,
+    pub kind: Option<crate::model::ErrorKind>,
+    pub error: String,
 }
 
 pub struct Reviewer<'a> {
@@ -156,7 +169,21 @@ impl<'a> Reviewer<'a> {
             ),
             _ => (ReviewState::Draft, rendered.text.clone(), Vec::new(), None),
         };
+        let source_errors = snap
+            .run
+            .iter()
+            .flat_map(|r| &r.steps)
+            .filter(|s| s.status == crate::model::StepStatus::Failed)
+            .map(|s| SourceError {
+                step: s.step.clone(),
+                item: s.item.clone(),
+                action: s.action.clone(),
+                kind: s.error_kind,
+                error: s.error.clone().unwrap_or_default(),
+            })
+            .collect();
         Ok(ReviewView {
+            source_errors,
             run_status: snap.run.as_ref().map(|r| r.status),
             state,
             diff: diff::lines(&generated_text, &rendered.text),
