@@ -147,3 +147,15 @@ fn invalid_definitions_name_their_problems() {
         assert!(matches!(Registry::build(&ConnectorsConfig::default(), &[def]), Err(RegistryError::NameTaken(_))), "{name}");
     }
 }
+
+#[tokio::test]
+async fn dot_segments_never_reach_the_tool_in_any_encoding() {
+    let c = client(&simulator(1000), "snipeit-good");
+    for tag in ["..", ".", "%2e%2e", ".%2E", "%2E.", "%252e%252e"] {
+        let err = c.call("by_tag", &input("tag", tag)).await.expect_err("refused");
+        assert!(matches!(err, HttpError::Config(..)) && err.to_string().contains("would leave the API's path"), "{tag}: {err}");
+        assert!(!err.is_transient(), "{tag}: not worth retrying");
+    }
+    // Dots inside a value are fine: they are not a segment of their own.
+    assert!(c.call("by_tag", &input("tag", "A.B..C")).await.is_ok());
+}

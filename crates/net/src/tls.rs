@@ -40,8 +40,16 @@ pub fn client_config(ca_file: Option<&Path>, allow_tls12: bool) -> Result<Arc<Cl
 }
 
 /// An HTTP client for connectors: our rustls configuration (TLS 1.3 unless
-/// allowed, the configured CA) and a whole-request timeout.
+/// allowed, the configured CA), a whole-request timeout, and no redirects:
+/// a connector's credentials (API keys, tokens, basic auth) must never
+/// follow a `Location` to another host. A redirect is an answer the
+/// connector reports as an error.
 pub fn http_client(ca_file: Option<&Path>, allow_tls12: bool, timeout: std::time::Duration) -> Result<reqwest::Client, String> {
     let tls = client_config(ca_file, allow_tls12).map_err(|e| e.to_string())?;
-    reqwest::Client::builder().timeout(timeout).use_preconfigured_tls((*tls).clone()).build().map_err(|e| e.to_string())
+    reqwest::Client::builder()
+        .timeout(timeout)
+        .redirect(reqwest::redirect::Policy::none())
+        .use_preconfigured_tls((*tls).clone())
+        .build()
+        .map_err(|e| e.to_string())
 }

@@ -86,12 +86,32 @@ impl std::fmt::Display for PreparedRequest {
     }
 }
 
+/// `.` or `..`, also when percent-encoded (`%2e`, `.%2E`, `%252e%252e`…):
+/// a segment that a server or proxy could resolve as "here" or "up".
+fn is_dot_segment(segment: &str) -> bool {
+    let mut s = segment.to_string();
+    for _ in 0..4 {
+        if s == "." || s == ".." {
+            return true;
+        }
+        let decoded = percent_encoding::percent_decode_str(&s).decode_utf8_lossy().into_owned();
+        if decoded == s {
+            return false;
+        }
+        s = decoded;
+    }
+    false
+}
+
 /// Renders an action's request from its inputs.
 pub fn prepare(base_url: &str, action: &HttpAction, input: &BTreeMap<String, String>) -> Result<PreparedRequest, String> {
     let env = drawbridge_net::template::environment();
     let raw = json!({ "input": input });
     let encoded: BTreeMap<&String, String> = input.iter().map(|(k, v)| (k, utf8_percent_encode(v, SEGMENT).to_string())).collect();
     let path = drawbridge_net::template::render(&env, &action.path, &json!({ "input": encoded })).map_err(|e| format!("path: {e}"))?;
+    if let Some(segment) = path.split('/').find(|seg| is_dot_segment(seg)) {
+        return Err(format!("path: the segment {segment:?} would leave the API's path; refused"));
+    }
     let mut query = Vec::new();
     for (k, t) in &action.query {
         query.push((k.clone(), drawbridge_net::template::render(&env, t, &raw).map_err(|e| format!("query {k}: {e}"))?));

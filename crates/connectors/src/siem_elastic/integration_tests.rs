@@ -78,3 +78,38 @@ async fn server_errors_and_outages_are_clear_and_retryable() {
     let err = down.sighting(Kind::Ipv4, "203.0.113.7", t("2026-11-01T00:00:00Z"), t("2026-11-02T00:00:00Z")).await.expect_err("refused");
     assert!(matches!(err, SiemError::Unreachable(..)) && err.is_transient(), "{err}");
 }
+
+#[tokio::test]
+async fn a_redirect_is_an_error_and_the_credentials_do_not_follow_it() {
+    use std::sync::Arc;
+    use std::sync::atomic::{AtomicUsize, Ordering};
+    use tokio::io::{AsyncReadExt, AsyncWriteExt};
+    // Where the redirect points: it counts the requests that reach it.
+    let elsewhere = tokio::net::TcpListener::bind("127.0.0.1:0").await.expect("bind");
+    let elsewhere_port = elsewhere.local_addr().expect("addr").port();
+    let reached = Arc::new(AtomicUsize::new(0));
+    let counter = reached.clone();
+    tokio::spawn(async move {
+        while let Ok((mut sock, _)) = elsewhere.accept().await {
+            counter.fetch_add(1, Ordering::SeqCst);
+            let _ = sock.write_all(b"HTTP/1.1 200 OK\r\nContent-Length: 2\r\nConnection: close\r\n\r\n{}").await;
+        }
+    });
+    let siem_listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.expect("bind");
+    let port = siem_listener.local_addr().expect("addr").port();
+    tokio::spawn(async move {
+        while let Ok((mut sock, _)) = siem_listener.accept().await {
+            let mut buf = vec![0u8; 8192];
+            let _ = sock.read(&mut buf).await;
+            let reply = format!("HTTP/1.1 307 Temporary Redirect\r\nLocation: http://127.0.0.1:{elsewhere_port}/steal\r\nContent-Length: 0\r\nConnection: close\r\n\r\n");
+            let _ = sock.write_all(reply.as_bytes()).await;
+        }
+    });
+    drawbridge_net::secrets::inject("siem-redirect-key", "secret-api-key");
+    let mut cfg = config(&format!("http://127.0.0.1:{port}"));
+    cfg.api_key_secret = Some("siem-redirect-key".into());
+    let siem = Elastic::new(&cfg).expect("client");
+    let err = siem.sighting(Kind::Ipv4, "203.0.113.7", t("2026-11-01T00:00:00Z"), t("2026-11-02T00:00:00Z")).await.expect_err("a redirect is not an answer");
+    assert!(matches!(err, SiemError::Status { status: 307, .. }), "{err}");
+    assert_eq!(reached.load(Ordering::SeqCst), 0, "the request (and its API key) did not follow the redirect");
+}
