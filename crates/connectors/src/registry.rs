@@ -20,7 +20,7 @@ use serde::de::DeserializeOwned;
 use serde_json::Value;
 use std::collections::BTreeMap;
 use std::marker::PhantomData;
-use std::sync::Arc;
+use std::sync::{Arc, OnceLock};
 
 /// The inputs of one call: rendered template values by name.
 pub type Input = BTreeMap<String, String>;
@@ -169,13 +169,43 @@ pub struct ConnectorInfo {
 
 struct Entry {
     title: String,
-    source: &'static str,
+    origin: Origin,
     actions: Vec<ActionSpec>,
-    config_schema: Value,
     /// Built from the deployment's settings.
     built: Option<Result<Arc<dyn Connector>, String>>,
-    /// Built from the example settings, for previews where `built` is absent.
-    example: Option<Arc<dyn Connector>>,
+    /// Built from the example settings on first need: previews where `built` is absent.
+    example: OnceLock<Option<Arc<dyn Connector>>>,
+}
+
+/// Where a connector comes from: what its schema and example settings are made from.
+enum Origin {
+    Builtin(Box<dyn Kind>),
+    Http(Box<HttpConnector>),
+}
+
+impl Entry {
+    fn source(&self) -> &'static str {
+        match self.origin {
+            Origin::Builtin(_) => "builtin",
+            Origin::Http(_) => "http",
+        }
+    }
+
+    fn example(&self) -> Option<&Arc<dyn Connector>> {
+        self.example
+            .get_or_init(|| match &self.origin {
+                Origin::Builtin(kind) => kind.example().ok(),
+                Origin::Http(def) => HttpClient::new(def, None).ok().map(|c| Arc::new(c) as Arc<dyn Connector>),
+            })
+            .as_ref()
+    }
+
+    fn config_schema(&self) -> Value {
+        match &self.origin {
+            Origin::Builtin(kind) => kind.config_schema(),
+            Origin::Http(_) => serde_json::to_value(schemars::schema_for!(crate::http::HttpDeployment)).unwrap_or(Value::Null),
+        }
+    }
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -202,23 +232,14 @@ impl Registry {
     pub fn build(cfg: &ConnectorsConfig, http: &[HttpConnector]) -> Result<Registry, RegistryError> {
         let mut entries = BTreeMap::new();
         let mut actions = BTreeMap::new();
-        let kinds = crate::builtin();
-        for kind in &kinds {
+        for kind in crate::builtin() {
             let specs = kind.actions();
             for a in &specs {
                 actions.insert(a.name.clone(), a.clone());
             }
-            entries.insert(
-                kind.name().to_string(),
-                Entry {
-                    title: kind.title().to_string(),
-                    source: "builtin",
-                    actions: specs,
-                    config_schema: kind.config_schema(),
-                    built: cfg.sections.get(kind.name()).map(|section| kind.build(section)),
-                    example: kind.example().ok(),
-                },
-            );
+            let built = cfg.sections.get(kind.name()).map(|section| kind.build(section));
+            let (name, title) = (kind.name().to_string(), kind.title().to_string());
+            entries.insert(name, Entry { title, origin: Origin::Builtin(kind), actions: specs, built, example: OnceLock::new() });
         }
         if let Some(unknown) = cfg.sections.keys().find(|k| !entries.contains_key(*k)) {
             return Err(RegistryError::Unknown(unknown.clone(), entries.keys().cloned().collect::<Vec<_>>().join(", ")));
@@ -243,16 +264,14 @@ impl Registry {
                 .http
                 .get(&def.name)
                 .map(|deployment| HttpClient::new(def, Some(deployment)).map(|c| Arc::new(c) as Arc<dyn Connector>).map_err(|e| e.to_string()));
-            let example = HttpClient::new(def, None).ok().map(|c| Arc::new(c) as Arc<dyn Connector>);
             entries.insert(
                 def.name.clone(),
                 Entry {
                     title: if def.description.is_empty() { def.name.clone() } else { def.description.clone() },
-                    source: "http",
+                    origin: Origin::Http(Box::new(def.clone())),
                     actions: specs,
-                    config_schema: serde_json::to_value(schemars::schema_for!(crate::http::HttpDeployment)).unwrap_or(Value::Null),
                     built,
-                    example,
+                    example: OnceLock::new(),
                 },
             );
         }
@@ -281,7 +300,7 @@ impl Registry {
             .map(|(name, e)| ConnectorInfo {
                 name: name.clone(),
                 title: e.title.clone(),
-                source: e.source,
+                source: e.source(),
                 availability: availability(e),
                 actions: e.actions.iter().map(|a| a.name.clone()).collect(),
             })
@@ -289,8 +308,8 @@ impl Registry {
     }
 
     /// The JSON Schema of a connector's settings (for docs and the app's form).
-    pub fn config_schema(&self, connector: &str) -> Option<&Value> {
-        self.entries.get(connector).map(|e| &e.config_schema)
+    pub fn config_schema(&self, connector: &str) -> Option<Value> {
+        self.entries.get(connector).map(Entry::config_schema)
     }
 
     pub fn availability(&self, connector: &str) -> Option<Availability> {
@@ -318,10 +337,13 @@ impl Registry {
             Ok(found) => found,
             Err(e) => return format!("({e})"),
         };
-        let connector = match (&entry.built, &entry.example) {
-            (Some(Ok(c)), _) | (_, Some(c)) => c,
-            (Some(Err(e)), None) => return format!("({e})"),
-            (None, None) => return format!("({} has no example settings)", spec.connector),
+        let connector = match &entry.built {
+            Some(Ok(c)) => c,
+            other => match (entry.example(), other) {
+                (Some(c), _) => c,
+                (None, Some(Err(e))) => return format!("({e})"),
+                (None, _) => return format!("({} has no example settings)", spec.connector),
+            },
         };
         match connector.preview(&spec.name, input) {
             Ok(q) => q,

@@ -456,7 +456,7 @@ impl Sqlite {
                     status: text(r, "status")?,
                     output: output.map(|o| serde_json::from_str(&o)).transpose()?,
                     error: r.try_get("error")?,
-                    error_kind: optional_error_kind(r)?,
+                    error_kind: optional_text(r, "error_kind")?,
                     attempts: r.try_get("attempts")?,
                     duration_ms: r.try_get("duration_ms")?,
                     finished_at: r.try_get("finished_at")?,
@@ -561,13 +561,6 @@ where
 {
     let value: Option<String> = row.try_get(column)?;
     Ok(value.map(|v| v.parse()).transpose()?)
-}
-
-fn optional_error_kind(row: &sqlx::sqlite::SqliteRow) -> Result<Option<drawbridge_model::ErrorKind>, StoreError> {
-    let value: Option<String> = row.try_get("error_kind")?;
-    value
-        .map(|v| drawbridge_model::ErrorKind::parse(&v).ok_or(StoreError::Unknown(drawbridge_model::status::UnknownStatus { kind: "ErrorKind", text: v })))
-        .transpose()
 }
 
 #[cfg(test)]

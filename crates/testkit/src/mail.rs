@@ -42,16 +42,23 @@ async fn send(lab: &Path, to: &str, raw: &[u8], port: u16, auth: bool) {
     }
 }
 
-/// Every message in one folder of a lab account, raw (empty when the folder does not exist).
-pub async fn mailbox(lab: &Path, user: &str, password: &str, folder: &str) -> Vec<Vec<u8>> {
-    use futures::TryStreamExt;
+type Session = async_imap::Session<tokio_rustls::client::TlsStream<tokio::net::TcpStream>>;
+
+/// A logged-in IMAPS session with the lab's Dovecot, trusting the lab CA.
+async fn session(lab: &Path, user: &str, password: &str) -> Session {
     let cfg = drawbridge_engine::intake::tls::client_config(Some(&lab.join("tls/ca.pem")), false).expect("tls");
     let tcp = tokio::net::TcpStream::connect("127.0.0.1:10993").await.expect("connect");
     let name = tokio_rustls::rustls::pki_types::ServerName::try_from("127.0.0.1").expect("name");
     let stream = tokio_rustls::TlsConnector::from(cfg).connect(name, tcp).await.expect("tls");
     let mut client = async_imap::Client::new(stream);
     client.read_response().await.expect("greeting");
-    let mut session = client.login(user, password).await.map_err(|(e, _)| e).expect("login");
+    client.login(user, password).await.map_err(|(e, _)| e).expect("login")
+}
+
+/// Every message in one folder of a lab account, raw (empty when the folder does not exist).
+pub async fn mailbox(lab: &Path, user: &str, password: &str, folder: &str) -> Vec<Vec<u8>> {
+    use futures::TryStreamExt;
+    let mut session = session(lab, user, password).await;
     let Ok(mailbox) = session.select(folder).await else { return Vec::new() };
     let mut out = Vec::new();
     if mailbox.exists > 0 {
@@ -65,14 +72,8 @@ pub async fn mailbox(lab: &Path, user: &str, password: &str, folder: &str) -> Ve
 /// Puts raw bytes straight into a lab account's INBOX (IMAP APPEND), as no
 /// MTA would pass them on. The password is `<local part>-pw`.
 pub async fn append(lab: &Path, user: &str, raw: &[u8]) {
-    let cfg = drawbridge_engine::intake::tls::client_config(Some(&lab.join("tls/ca.pem")), false).expect("tls");
-    let tcp = tokio::net::TcpStream::connect("127.0.0.1:10993").await.expect("connect");
-    let name = tokio_rustls::rustls::pki_types::ServerName::try_from("127.0.0.1").expect("name");
-    let stream = tokio_rustls::TlsConnector::from(cfg).connect(name, tcp).await.expect("tls");
-    let mut client = async_imap::Client::new(stream);
-    client.read_response().await.expect("greeting");
     let local = user.split('@').next().unwrap_or(user);
-    let mut session = client.login(user, format!("{local}-pw")).await.map_err(|(e, _)| e).expect("login");
+    let mut session = session(lab, user, &format!("{local}-pw")).await;
     session.append("INBOX", None, None, raw).await.expect("append");
     session.logout().await.ok();
 }

@@ -29,6 +29,6 @@ pub async fn run(ctx: &Ctx, cmd: ConnectorsCommand) -> Result<()> {
                 bail!("{name}: {} ({})", e.message, e.kind)
             }
         },
-        ConnectorsCommand::Schema { name } => print_json(registry.config_schema(&name).with_context(|| format!("no connector is called {name}"))?),
+        ConnectorsCommand::Schema { name } => print_json(&registry.config_schema(&name).with_context(|| format!("no connector is called {name}"))?),
     }
 }
