@@ -32,7 +32,13 @@ pub enum SetupError {
 /// be loaded is reported in every classification (keyword rules still run);
 /// broken keyword rules are an error, since an admin just edited them.
 pub fn classifier(config: &Config) -> Result<Classifier, SetupError> {
-    classifier_with(config, Extractor::new(&config.indicators)?)
+    classifier_with(config, extractor(config)?)
+}
+
+/// The indicator extractor of a deployment: `[indicators]`, with the sender
+/// checks' trusted gateways as context hosts.
+pub fn extractor(config: &Config) -> Result<Extractor, PatternError> {
+    Ok(Extractor::new(&config.indicators)?.with_context_hosts(&config.senders.trusted_authserv_ids))
 }
 
 /// As [`classifier`], reusing an extractor already compiled from `config.indicators`.
@@ -61,7 +67,7 @@ pub struct Origin {
 
 impl Ingestor {
     pub fn new(config: &Config, store: Store, dns: DnsSource) -> Result<Ingestor, SetupError> {
-        let extractor = Extractor::new(&config.indicators)?;
+        let extractor = extractor(config)?;
         Ok(Ingestor {
             store,
             classifier: std::sync::Arc::new(classifier_with(config, extractor.clone())?),
@@ -105,10 +111,12 @@ impl Ingestor {
                     quarantine_reason = Some(format!("unreadable message: {e}"));
                     verdict = unchecked("message was not parsed");
                 }
-                Ok(message) => {
+                Ok(mut message) => {
                     verdict = self.policy.evaluate(&message, raw).await;
                     if verdict.allowed {
-                        indicators = self.extractor.extract_message(&message);
+                        let extraction = self.extractor.extract_message_all(&message);
+                        indicators = extraction.indicators;
+                        message.reference_links = extraction.references;
                         classification = Some(self.classifier.classify(message.subject.as_deref().unwrap_or(""), &message.text));
                         quarantine_reason = None;
                     } else {

@@ -200,3 +200,98 @@ fn half_bracket_defangs_and_ip_literal_emails() {
     has("host 192[.168.1.1 seen", Kind::Ipv4, "192.168.1.1");
     has("contact a@127.0.0.1", Kind::Email, "a@127.0.0.1");
 }
+
+#[test]
+fn special_use_and_internal_suffixes_are_domains() {
+    for name in
+        ["fileshare01.corp.local", "jump.internal", "c2.redteam.test", "wpad.lan", "printer.home.arpa", "portal.contoso-login.invalid", "build01.dev.corp"]
+    {
+        has(&format!("please check {name} today"), Kind::Domain, name);
+    }
+    has("mail hr@contoso-login.invalid now", Kind::Email, "hr@contoso-login.invalid");
+    lacks("the suffix .test alone", "test");
+    let cfg = IndicatorsConfig { extra_suffixes: vec!["acme".into()], ..IndicatorsConfig::default() };
+    let site = Extractor::new(&cfg).expect("config");
+    assert!(site.extract("host build.eu.acme").iter().any(|i| i.kind == Kind::Domain && i.value == "build.eu.acme"));
+    lacks("host build.eu.acme", "build.eu.acme");
+}
+
+#[test]
+fn version_numbers_are_not_addresses() {
+    lacks("The sensor reports version 7.11.0.18 today", "7.11.0.18");
+    lacks("the rest of the fleet runs 7.14.0.4", "7.14.0.4");
+    lacks("build: 10.0.1.2", "10.0.1.2");
+    has("traffic from 10.0.1.2 at noon", Kind::Ipv4, "10.0.1.2");
+    has("version 7[.]11.0.18 was defanged on purpose", Kind::Ipv4, "7.11.0.18");
+}
+
+#[test]
+fn csv_rows_end_urls_at_the_comma() {
+    let text = "indicator,type,first_seen,action\nhttps://cdn-update.example/payload.bin,url,2026-11-24,block\n";
+    has(text, Kind::Url, "https://cdn-update.example/payload.bin");
+    has("see https://x.example/a?ids=1,2,3 now", Kind::Url, "https://x.example/a?ids=1,2,3");
+}
+
+#[test]
+fn reference_links_are_references_but_values_inside_them_are_indicators() {
+    let text = "VT: https://www.virustotal.com/gui/file/2d711642b726b04401627ca9fbac32f5c8530fb1903cc4db02258717921a4881/detection \
+                see https://attack.mitre.org/techniques/T1566/002/ and https://nvd.nist.gov/vuln/detail/CVE-2024-3400 (TLP https://www.first.org/tlp/)";
+    let f = found(text);
+    assert!(f.iter().all(|(k, _)| *k != Kind::Url && *k != Kind::Domain), "{f:?}");
+    has(text, Kind::Sha256, "2d711642b726b04401627ca9fbac32f5c8530fb1903cc4db02258717921a4881");
+    has(text, Kind::Cve, "CVE-2024-3400");
+    lacks("github.com/advisories is a reference, github.com/evil/repo is not", "github.com");
+    has("payload at https://github.com/evil/repo/raw/x.ps1", Kind::Url, "https://github.com/evil/repo/raw/x.ps1");
+}
+
+#[test]
+fn defangs_with_a_missing_bracket_or_a_stray_space() {
+    has("check 192[.168.1.1 now", Kind::Ipv4, "192.168.1.1");
+    has("and malware-drop[dotcom too", Kind::Domain, "malware-drop.com");
+    has("hxxp://paypal-resolution[.] com/case", Kind::Url, "http://paypal-resolution.com/case");
+    lacks("hxxp://paypal-resolution[.] com/case", "http://paypal-resolution");
+    lacks("lure at http://example .com/x", "http://example");
+    has("the intranet http://intranet/wiki", Kind::Url, "http://intranet/wiki");
+}
+
+#[test]
+fn injection_looking_addresses_are_kept_whole() {
+    has("user name \"x'or'1'='1@corp.example\" was tried", Kind::Email, "x'or'1'='1@corp.example");
+    lacks("user name \"x'or'1'='1@corp.example\" was tried", "1@corp.example");
+    has("write to 'john@evil.com' please", Kind::Email, "john@evil.com");
+}
+
+fn message(raw: &str) -> mime::ParsedMessage {
+    mime::parse(raw.replace('\n', "\r\n").as_bytes()).expect("valid message")
+}
+
+#[test]
+fn gateways_message_ids_and_the_requesters_own_addresses_are_context() {
+    let m = message(
+        "From: Priya <priya@shieldwatch-mdr.net>\nTo: mssp-requests@corp.example\nSubject: FW: phish\n\n\
+         Message-ID: <CAKx9f2Lq8mZ7pQ@mail.dhl-notice.com>\n\
+         Received: from mail.dhl-notice.com (unknown [198.51.100.23])\n        by mx1.corp.example (Postfix)\n\
+         Authentication-Results: mx9.corp.example; spf=fail smtp.mailfrom=dhl-notice.com\n\n\
+         Priya\npriya@shieldwatch-mdr.net | https://www.shieldwatch-mdr.net | soc@shieldwatch-mdr.net\n",
+    );
+    let ex = extractor().with_context_hosts(&["mx1.corp.example".to_string()]);
+    let got: Vec<String> = ex.extract_message(&m).into_iter().map(|i| i.value).collect();
+    assert!(got.contains(&"198.51.100.23".to_string()) && got.contains(&"mail.dhl-notice.com".to_string()), "{got:?}");
+    for context in ["cakx9f2lq8mz7pq@mail.dhl-notice.com", "mx1.corp.example", "mx9.corp.example", "priya@shieldwatch-mdr.net", "soc@shieldwatch-mdr.net"] {
+        assert!(!got.iter().any(|g| g == context), "{context} is context: {got:?}");
+    }
+    assert!(!got.iter().any(|g| g.contains("shieldwatch")), "{got:?}");
+    // A customer user forwarding a phish: colleagues' addresses are indicators.
+    let m = message("From: anna.weber@corp.example\nTo: mssp-requests@corp.example\nSubject: phish\n\nalso sent to j.doe@corp.example\n");
+    assert!(ex.extract_message(&m).iter().any(|i| i.value == "j.doe@corp.example"));
+}
+
+#[test]
+fn quoted_history_of_drawbridges_own_reply_is_not_a_new_question() {
+    let m = message(
+        "From: soc@shieldwatch-mdr.net\nTo: mssp-requests@corp.example\nSubject: Re: findings\n\n\
+         One more: 45.142.212.61?\n\nOn Tue, 24 Nov 2026 at 10:02, Drawbridge <mssp-requests@corp.example> wrote:\n> Findings for 203.0.113.7\n",
+    );
+    let got: Vec<String> = extractor().extract_message(&m).into_iter().map(|i| i.value).collect();
+    assert_eq!(got, vec!["45.142.212.61".to_string()]);
+}

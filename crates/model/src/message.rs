@@ -60,6 +60,10 @@ pub struct ParsedMessage {
     /// Headers of a forwarded message that may carry indicators (empty for the outer message).
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub headers: Vec<HeaderLine>,
+    /// Links to reference sites the message cites (advisories, ATT&CK,
+    /// sandboxes): recorded by extraction, not indicators themselves.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub reference_links: Vec<String>,
     /// Things a person should know about how this message was read.
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub warnings: Vec<String>,

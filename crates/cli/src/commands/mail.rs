@@ -2,7 +2,6 @@
 
 use crate::context::{Ctx, print_json, read_input};
 use anyhow::{Context, Result, bail};
-use drawbridge_engine::indicators::Extractor;
 use drawbridge_engine::ingest::{self, Origin};
 use drawbridge_engine::intake::mime;
 use drawbridge_engine::sender::{DnsSource, SenderPolicy};
@@ -23,7 +22,7 @@ pub async fn parse(ctx: &Ctx, file: &Path) -> Result<()> {
 
 pub fn extract(ctx: &Ctx, file: Option<&Path>) -> Result<()> {
     let raw = read_input(file)?;
-    let extractor = Extractor::new(&ctx.config.indicators)?;
+    let extractor = drawbridge_engine::ingest::extractor(&ctx.config)?;
     let indicators = match mime::parse(&raw) {
         Ok(message) => extractor.extract_message(&message),
         Err(_) => extractor.extract(&String::from_utf8_lossy(&raw)),

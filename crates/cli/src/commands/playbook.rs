@@ -3,7 +3,6 @@
 use crate::context::{Ctx, print_json};
 use anyhow::{Context, Result, bail};
 use clap::Subcommand;
-use drawbridge_engine::indicators::Extractor;
 use drawbridge_engine::intake::mime;
 use drawbridge_engine::{enrich, ingest, playbook};
 use std::path::PathBuf;
@@ -52,7 +51,7 @@ pub async fn run(ctx: &Ctx, cmd: PlaybookCommand) -> Result<()> {
             let raw = std::fs::read(&request).with_context(|| format!("cannot read {}", request.display()))?;
             let message = mime::parse(&raw).map_err(|e| anyhow::anyhow!("{}: {e}", request.display()))?;
             let triage = ingest::classifier(&ctx.config)?.classify(message.subject.as_deref().unwrap_or(""), &message.text);
-            let indicators = Extractor::new(&ctx.config.indicators)?.extract_message(&message);
+            let indicators = drawbridge_engine::ingest::extractor(&ctx.config)?.extract_message(&message);
             let context = playbook::context_of_message(&message, &triage.label, indicators);
             print_json(&playbook::plan::plan_with(&pb, &context, &deployment.connectors).map_err(|e| anyhow::anyhow!("{e}"))?)
         }

@@ -8,7 +8,6 @@ use drawbridge_engine::classify::dataset::Dataset;
 use drawbridge_engine::classify::learning::{self, PredictionReport};
 use drawbridge_engine::classify::training::{self, TrainJob};
 use drawbridge_engine::classify::{Normalizer, Steps, TrainParams, TriageModel};
-use drawbridge_engine::indicators::Extractor;
 use drawbridge_engine::paths::{local_models_dir, shipped_models_dir};
 use std::path::Path;
 
@@ -47,7 +46,7 @@ pub enum ModelCommand {
 }
 
 pub fn corpus(ctx: &Ctx, seed: u64, count: usize, heldout_share: f64, out: &Path, ablation: bool) -> Result<()> {
-    let extractor = Extractor::new(&ctx.config.indicators)?;
+    let extractor = drawbridge_engine::ingest::extractor(&ctx.config)?;
     if ablation {
         // Hand-written emails in other styles, normalised the same way: the
         // synthetic held-out split alone says little about generalisation.

@@ -1,5 +1,6 @@
 //! Domain-name validity against the public suffix list (compiled into the
-//! `psl` crate, so it works offline), and the file-name heuristic.
+//! `psl` crate, so it works offline) and the special-use and internal
+//! suffixes that list leaves out, and the file-name heuristic.
 
 /// Top-level domains that are also common file extensions. A bare two-label
 /// name ending in one of these (`setup.py`, `notes.md`, `invoice.zip`) is read
@@ -56,6 +57,18 @@ pub fn is_public_domain(name: &str) -> bool {
     }
 }
 
+/// Suffixes that are not on the public suffix list but name real hosts in
+/// MSSP mail: RFC 6761 special-use names (used in exercises and red-team
+/// tests), RFC 8375 `home.arpa`, ICANN's `internal`, and the internal suffixes
+/// companies commonly use. A site adds its own with `[indicators] extra_suffixes`.
+pub const SPECIAL_USE_SUFFIXES: &[&str] =
+    &["test", "example", "invalid", "localhost", "local", "internal", "lan", "corp", "home.arpa", "intranet", "private", "localdomain"];
+
+/// A name under one of `suffixes` (lower case), with at least one label in front.
+pub fn is_under_suffix(name: &str, suffixes: &[String]) -> bool {
+    is_hostname_syntax(name) && suffixes.iter().any(|s| name.len() > s.len() && is_under(name, s))
+}
+
 /// `readme.md`, `setup.py`: two labels ending in a file-extension TLD.
 pub fn looks_like_file_name(name: &str) -> bool {
     let mut parts = name.rsplitn(2, '.');
@@ -86,6 +99,17 @@ mod tests {
         assert!(!is_public_domain("1.2.3.4"));
         assert!(!is_public_domain("invoice.pdf"));
         assert!(!is_public_domain("v1.2"));
+    }
+
+    #[test]
+    fn special_use_names_need_a_label_in_front() {
+        let s: Vec<String> = SPECIAL_USE_SUFFIXES.iter().map(|s| s.to_string()).collect();
+        for name in ["c2.redteam.test", "jump.internal", "printer.home.arpa", "nas.office.lan", "build01.dev.corp", "portal.contoso.invalid"] {
+            assert!(is_under_suffix(name, &s), "{name}");
+        }
+        for name in ["test", "home.arpa", "internal", "x..test", "-a.test"] {
+            assert!(!is_under_suffix(name, &s), "{name}");
+        }
     }
 
     #[test]

@@ -5,7 +5,8 @@
 //! so ordinary prose costs little more than a pass over its bytes.
 
 use super::config::IndicatorsConfig;
-use super::domain::{is_hostname_syntax, is_public_domain, is_under, looks_like_file_name};
+use super::context::{ContextScan, preceded_by_version_word};
+use super::domain::{SPECIAL_USE_SUFFIXES, is_hostname_syntax, is_public_domain, is_under, is_under_suffix, looks_like_file_name};
 use super::refang::{Refanged, refang};
 pub use drawbridge_model::Indicator;
 use drawbridge_model::Kind;
@@ -25,6 +26,12 @@ pub struct Extractor {
     netbios_domains: Vec<String>,
     exclude_domains: Vec<String>,
     exclude_addresses: Vec<String>,
+    /// Special-use suffixes and the site's `extra_suffixes`.
+    suffixes: Vec<String>,
+    /// Mail gateways: context in forwarded headers, never indicators.
+    context_hosts: Vec<String>,
+    /// Reference sites as (host, path prefix).
+    reference_sites: Vec<(String, String)>,
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -45,14 +52,40 @@ struct Hit {
 }
 
 /// Collects indicators over several texts (the parts of one email), keeping the
-/// order of first appearance and merging duplicates.
+/// order of first appearance and merging duplicates, and the reference links
+/// seen on the way.
 #[derive(Debug, Default)]
 pub struct Collector {
     found: Vec<Indicator>,
     index: HashMap<(Kind, String), usize>,
+    references: Vec<String>,
+}
+
+/// What one email yields: its indicators and the reference links it cites.
+#[derive(Debug, Default, Clone, PartialEq, Eq)]
+pub struct Extraction {
+    pub indicators: Vec<Indicator>,
+    /// Links to reference sites (advisories, frameworks, sandboxes), in order.
+    pub references: Vec<String>,
 }
 
 impl Collector {
+    fn reference(&mut self, url: String) {
+        if !self.references.contains(&url) {
+            self.references.push(url);
+        }
+    }
+
+    /// Drops the indicators `drop` says are context, not indicators.
+    pub(super) fn retain(&mut self, keep: impl Fn(&Indicator) -> bool) {
+        self.found.retain(|i| keep(i));
+        self.index = self.found.iter().enumerate().map(|(n, i)| ((i.kind, i.value.clone()), n)).collect();
+    }
+
+    pub fn finish_all(self) -> Extraction {
+        Extraction { indicators: self.found, references: self.references }
+    }
+
     fn add(&mut self, kind: Kind, value: String, defanged: bool, source: &str) {
         if let Some(&i) = self.index.get(&(kind, value.clone())) {
             let ind = &mut self.found[i];
@@ -90,7 +123,46 @@ impl Extractor {
             netbios_domains: cfg.netbios_domains.iter().map(|s| s.to_ascii_uppercase()).collect(),
             exclude_domains: lower(&cfg.exclude_domains),
             exclude_addresses: lower(&cfg.exclude_addresses),
+            suffixes: SPECIAL_USE_SUFFIXES
+                .iter()
+                .map(|s| s.to_string())
+                .chain(lower(&cfg.extra_suffixes).into_iter().map(|s: String| s.trim_start_matches('.').to_string()))
+                .collect(),
+            context_hosts: lower(&cfg.mail_gateways),
+            reference_sites: lower(&cfg.reference_sites)
+                .into_iter()
+                .map(|s: String| match s.split_once('/') {
+                    Some((host, path)) => (host.to_string(), format!("/{}", path.trim_matches('/'))),
+                    None => (s, String::new()),
+                })
+                .collect(),
         })
+    }
+
+    /// Adds host names that are context, not indicators: the mail gateways
+    /// (the sender checks' trusted `authserv-id`s).
+    pub fn with_context_hosts(mut self, hosts: &[String]) -> Self {
+        self.context_hosts.extend(hosts.iter().map(|h| h.trim().trim_end_matches('.').to_ascii_lowercase()));
+        self
+    }
+
+    /// A domain name: a known public suffix, or a special-use or site suffix.
+    fn is_domain(&self, host: &str) -> bool {
+        is_public_domain(host) || is_under_suffix(host, &self.suffixes)
+    }
+
+    /// Whether `text` (lower case) contains an address that is never an indicator.
+    pub(super) fn names_excluded_address(&self, text: &str) -> bool {
+        self.exclude_addresses.iter().any(|a| text.contains(a.as_str()))
+    }
+
+    pub(super) fn internal_or_excluded(&self, domain: &str) -> bool {
+        self.internal_domain(domain).is_some() || self.excluded_domain(domain)
+    }
+
+    /// Whether `host` and `path` (from `/`) are a reference site's.
+    fn is_reference(&self, host: &str, path: &str) -> bool {
+        self.reference_sites.iter().any(|(h, prefix)| is_under(host, h) && path.starts_with(prefix.as_str()))
     }
 
     /// Extracts the distinct indicators of one text, in order of first appearance.
@@ -103,16 +175,30 @@ impl Extractor {
     /// Adds the indicators of `text` to `out`, tagging new ones with `source`.
     pub fn extract_into(&self, text: &str, source: &str, out: &mut Collector) {
         let r = refang(text);
-        for hit in self.hits(&r) {
+        let mut references = Vec::new();
+        for hit in self.hits(&r, &mut references) {
             out.add(hit.kind, hit.value, hit.defanged, source);
+        }
+        for url in references {
+            out.reference(url);
         }
     }
 
-    /// Every indicator occurrence in the refanged text, in order.
-    fn hits(&self, r: &Refanged<'_>) -> Vec<Hit> {
+    /// Every indicator occurrence in the refanged text, in order, without
+    /// the context: header lines that only identify messages, the gateways'
+    /// own names, version numbers that look like addresses.
+    fn hits(&self, r: &Refanged<'_>, references: &mut Vec<String>) -> Vec<Hit> {
         let mut found = Vec::new();
-        let urls = self.find_urls(r, &mut found);
+        let urls = self.find_urls(r, &mut found, references);
         self.scan_tokens(r, &urls, &mut found);
+        let context = ContextScan::of(&r.text);
+        let text = r.text.as_bytes();
+        found.retain(|h| {
+            !context.skips(h.start)
+                && !(matches!(h.kind, Kind::Hostname | Kind::Domain)
+                    && (self.context_hosts.contains(&h.value.to_ascii_lowercase()) || context.is_context_host(&h.value)))
+                && !(h.kind == Kind::Ipv4 && !h.defanged && preceded_by_version_word(text, h.start))
+        });
         found.sort_by_key(|h| h.start);
         found
     }
@@ -122,7 +208,7 @@ impl Extractor {
     /// triage model, which should learn from words, not from values.
     pub fn mask(&self, text: &str) -> String {
         let r = refang(text);
-        let hits = self.hits(&r);
+        let hits = self.hits(&r, &mut Vec::new());
         let mut out = String::with_capacity(r.text.len());
         let mut last = 0;
         for h in hits {
@@ -148,7 +234,7 @@ impl Extractor {
     }
 
     /// Finds `scheme://…` URLs; returns their spans so the token pass skips them.
-    fn find_urls(&self, r: &Refanged<'_>, found: &mut Vec<Hit>) -> Vec<(usize, usize)> {
+    fn find_urls(&self, r: &Refanged<'_>, found: &mut Vec<Hit>, references: &mut Vec<String>) -> Vec<(usize, usize)> {
         let text = r.text.as_bytes();
         let mut spans = Vec::new();
         let mut from = 0;
@@ -168,12 +254,17 @@ impl Extractor {
             }
             let mut end = sep + 3;
             let mut open_bracket = false;
+            let mut query = false;
             while end < text.len() && url_byte(text[end]) {
                 match text[end] {
                     b'[' => open_bracket = true,
                     // `[text](url)` (Markdown) and other closing brackets end a URL
                     // unless it opened one itself (`http://[2001:db8::1]/`).
                     b']' if !open_bracket => break,
+                    b'?' | b'#' => query = true,
+                    // A comma before the query ends the URL: a CSV row
+                    // (`https://x.test/a,url,2026-02-24,block`) or a list.
+                    b',' if !query => break,
                     _ => {}
                 }
                 end += 1;
@@ -183,21 +274,42 @@ impl Extractor {
                 continue;
             }
             from = end.max(from);
-            let Some(value) = self.normalise_url(&r.text[start..end], sep - start) else {
-                spans.push((start, end));
+            spans.push((start, end));
+            // `http://example .com/x`: a space cut the host; what follows the
+            // space continues it, so the part before is no URL of its own.
+            let mut next = end;
+            while next < text.len() && text[next] == b' ' && next < end + 3 {
+                next += 1;
+            }
+            let cut = next > end && matches!(text.get(next), Some(b'.' | b'[' | b'('));
+            let Some((host, path_at, value)) = self.normalise_url(&r.text[start..end], sep - start, cut) else {
                 continue;
             };
-            spans.push((start, end));
-            if let Some(value) = value {
-                found.push(Hit { start, end, kind: Kind::Url, value, defanged: r.touches(start, end) });
+            let defanged = r.touches(start, end);
+            let Some(value) = value else { continue };
+            if self.is_reference(&host, &value[path_at..]) {
+                // A link to an advisory or a sandbox: a reference. A hash, an
+                // address or a CVE in its path is still an indicator.
+                let mut offset = start + path_at;
+                for piece in r.text[start + path_at..end].split(['/', '?', '&', '=', '#', ';']) {
+                    let (o, p) = trim_token(piece);
+                    if p.len() >= 3 {
+                        self.classify(p, offset + o, defanged, found, 1);
+                    }
+                    offset += piece.len() + 1;
+                }
+                references.push(value);
+                continue;
             }
+            found.push(Hit { start, end, kind: Kind::Url, value, defanged });
         }
         spans
     }
 
-    /// `Some(Some(url))` to report, `Some(None)` for a URL that is excluded
-    /// (the MSSP's own), `None` when the host is not plausible.
-    fn normalise_url(&self, url: &str, scheme_len: usize) -> Option<Option<String>> {
+    /// `Some((host, where the path starts, Some(url)))` to report,
+    /// `Some((host, _, None))` for a URL that is excluded (the MSSP's own),
+    /// `None` when the host is not plausible.
+    fn normalise_url(&self, url: &str, scheme_len: usize, cut: bool) -> Option<(String, usize, Option<String>)> {
         let scheme = url[..scheme_len].to_ascii_lowercase();
         let rest = &url[scheme_len + 3..];
         let auth_end = rest.find(['/', '?', '#']).unwrap_or(rest.len());
@@ -215,18 +327,18 @@ impl Extractor {
             let h = h.trim_end_matches('.').to_ascii_lowercase();
             // An explicit scheme is strong evidence: any well-formed host name
             // will do, and a single-label host (`http://intranet/`) after a
-            // network scheme.
+            // network scheme, unless a space cut it (`http://example .com`).
             let plausible = h.parse::<Ipv4Addr>().is_ok()
                 || (is_hostname_syntax(&h) && !h.rsplit('.').next().unwrap_or("").bytes().all(|b| b.is_ascii_digit()))
                 || self.matches_hostname_pattern(&h)
-                || (NETWORK_SCHEMES.contains(&scheme.as_str()) && is_label(&h));
+                || (NETWORK_SCHEMES.contains(&scheme.as_str()) && is_label(&h) && !(cut && auth_end == rest.len()));
             if !plausible {
                 return None;
             }
             h
         };
-        if self.excluded_domain(&host) {
-            return Some(None);
+        if self.excluded_domain(&host) || self.context_hosts.contains(&host) {
+            return Some((host, 0, None));
         }
         // Lower-case scheme and host, keep path and query as written.
         let host_start = scheme_len + 3 + (authority.len() - hostport.len());
@@ -235,8 +347,9 @@ impl Extractor {
         out.push_str("://");
         out.push_str(&url[scheme_len + 3..host_start]);
         out.push_str(&url[host_start..host_start + hostport.len()].to_ascii_lowercase());
+        let path_at = out.len();
         out.push_str(&rest[auth_end..]);
-        Some(Some(out))
+        Some((host, path_at, Some(out)))
     }
 
     fn matches_hostname_pattern(&self, token: &str) -> bool {
@@ -275,6 +388,25 @@ impl Extractor {
             }
             let pos = start + offset;
             let defanged = r.touches(pos, pos + token.len());
+            // `x'or'1'='1@corp.example`: an apostrophe split the local part of
+            // an address; take it whole, literally.
+            if offset == 0 && start > 0 && text[start - 1] == b'\'' && token.contains('@') {
+                let mut s = start;
+                while s > 0 && (is_atext(text[s - 1]) || text[s - 1] == b'\'') {
+                    s -= 1;
+                }
+                while s < start && text[s] == b'\'' {
+                    s += 1;
+                }
+                if s < start
+                    && let Some(value) = self.literal_email(&r.text[s..i])
+                {
+                    if let Some(value) = value {
+                        found.push(Hit { start: s, end: i, kind: Kind::Email, value, defanged });
+                    }
+                    continue;
+                }
+            }
             self.classify(token, pos, defanged, found, 0);
         }
     }
@@ -347,7 +479,7 @@ impl Extractor {
             }
             // Scheme-less URL: `evil.com/path`.
             let host = addr.to_ascii_lowercase();
-            if !prefix.is_empty() && is_public_domain(&host) && !looks_like_file_name(&host) {
+            if !prefix.is_empty() && self.is_domain(&host) && !looks_like_file_name(&host) {
                 if self.excluded_domain(&host) {
                     return;
                 }
@@ -367,8 +499,8 @@ impl Extractor {
                 }
                 return;
             }
-            if is_public_domain(&host) {
-                if self.excluded_domain(&host) || (!defanged && looks_like_file_name(&host)) {
+            if self.is_domain(&host) {
+                if self.excluded_domain(&host) || self.is_reference(&host, "/") || (!defanged && looks_like_file_name(&host)) {
                     return;
                 }
                 return emit(Kind::Domain, host);
@@ -401,13 +533,31 @@ impl Extractor {
 
     /// `Some(Some(v))` an email to report, `Some(None)` an excluded one, `None` not an email.
     fn email(&self, token: &str) -> Option<Option<String>> {
-        let (local, domain) = token.rsplit_once('@')?;
+        let (local, _) = token.rsplit_once('@')?;
         let local = local.trim_start_matches(|c: char| !c.is_ascii_alphanumeric());
-        let domain = domain.trim_end_matches('.').to_ascii_lowercase();
-        if local.is_empty() || local.len() > 64 || local.starts_with('.') || !local.bytes().all(|c| c.is_ascii_alphanumeric() || b"._%+-'".contains(&c)) {
+        if !local.bytes().all(|c| c.is_ascii_alphanumeric() || b"._%+-'".contains(&c)) {
             return None;
         }
-        let valid = is_public_domain(&domain) || (is_hostname_syntax(&domain) && self.internal_domain(&domain).is_some()) || domain.parse::<Ipv4Addr>().is_ok();
+        self.address(local, token.rsplit_once('@')?.1)
+    }
+
+    /// An address whose local part is any RFC 5322 `atext` (`x'or'1'='1`),
+    /// taken literally: it was written as one quoted value.
+    fn literal_email(&self, token: &str) -> Option<Option<String>> {
+        let (local, domain) = token.rsplit_once('@')?;
+        let domain = domain.trim_end_matches(|c: char| !c.is_ascii_alphanumeric());
+        if !local.bytes().all(|c| is_atext(c) || c == b'.') {
+            return None;
+        }
+        self.address(local, domain)
+    }
+
+    fn address(&self, local: &str, domain: &str) -> Option<Option<String>> {
+        let domain = domain.trim_end_matches('.').to_ascii_lowercase();
+        if local.is_empty() || local.len() > 64 || local.starts_with('.') {
+            return None;
+        }
+        let valid = self.is_domain(&domain) || (is_hostname_syntax(&domain) && self.internal_domain(&domain).is_some()) || domain.parse::<Ipv4Addr>().is_ok();
         if !valid {
             return None;
         }
@@ -480,6 +630,11 @@ static TRIM: [bool; 256] = byte_table(b".:=/\\#~-_?&%+@", false, false);
 #[inline]
 fn is_delimiter(c: u8) -> bool {
     DELIMITER[c as usize]
+}
+
+/// RFC 5322 `atext`: the characters of an unquoted local part.
+fn is_atext(c: u8) -> bool {
+    c.is_ascii_alphanumeric() || b"!#$%&'*+-/=?^_`{|}~".contains(&c)
 }
 
 #[inline]

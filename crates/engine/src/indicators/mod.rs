@@ -5,6 +5,7 @@
 //! exclude) comes from [`IndicatorsConfig`], the `[indicators]` section.
 
 mod config;
+mod context;
 mod domain;
 mod extract;
 mod from_message;
@@ -13,5 +14,5 @@ mod refang;
 pub use config::IndicatorsConfig;
 pub use domain::is_under;
 pub use drawbridge_model::Kind;
-pub use extract::{Collector, Extractor, Indicator, PatternError};
+pub use extract::{Collector, Extraction, Extractor, Indicator, PatternError};
 pub use refang::{Refanged, refang};

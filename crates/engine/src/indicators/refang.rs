@@ -27,6 +27,12 @@ const FORMS: &[(&str, &str)] = &[
     // Half-bracketed forms (`example[.com`, `192[.168.1.1`, `10.10.]10`).
     ("[.", "."),
     (".]", "."),
+    // `example[dotcom`, `example(dot]com`: taken only between two letters or
+    // digits (see `HALF_WORD_FORMS`).
+    ("[dot", "."),
+    ("dot]", "."),
+    ("(dot", "."),
+    ("dot)", "."),
     ("[:]", ":"),
     ("(:)", ":"),
     ("[://]", "://"),
@@ -146,19 +152,34 @@ fn shift(pos: usize, edits: &[Edit]) -> usize {
     (pos as isize + delta).max(0) as usize
 }
 
+/// Half-bracketed word forms, taken only between two letters or digits, so
+/// that "[dotnet]" or "(dot)" in prose stays prose.
+const HALF_WORD_FORMS: &[&str] = &["[dot", "dot]", "(dot", "dot)"];
+
 pub fn refang(input: &str) -> Refanged<'_> {
     let bytes = input.as_bytes();
+    let alnum_at = |i: usize| bytes.get(i).is_some_and(|c| c.is_ascii_alphanumeric());
     let edits: Vec<Edit> = MATCHER
         .find_iter(input)
-        .map(|m| {
-            let with = FORMS[m.pattern().as_usize()].1;
+        .filter_map(|m| {
+            let (from, with) = FORMS[m.pattern().as_usize()];
             let (mut start, mut end) = (m.start(), m.end());
-            // `bad [at] evil.com`: a spaced `@` or `.` takes its spaces with it.
+            if HALF_WORD_FORMS.contains(&from) && !(start > 0 && alnum_at(start - 1) && alnum_at(end)) {
+                return None;
+            }
+            let bracketed = from.len() > 1 && from != "\\.";
             if (with == "@" || with == ".") && start > 0 && bytes[start - 1] == b' ' && bytes.get(end) == Some(&b' ') {
+                // `bad [at] evil.com`: a spaced `@` or `.` takes its spaces with it.
                 start -= 1;
                 end += 1;
+            } else if with == "." && bracketed && start > 1 && bytes[start - 1] == b' ' && alnum_at(start - 2) && alnum_at(end) {
+                // `secure-update [.]net`: one stray space before a bracketed dot.
+                start -= 1;
+            } else if with == "." && bracketed && start > 0 && alnum_at(start - 1) && bytes.get(end) == Some(&b' ') && alnum_at(end + 1) {
+                // `paypal-resolution[.] com`: one stray space after it.
+                end += 1;
             }
-            Edit { start, end, with: with.to_string() }
+            Some(Edit { start, end, with: with.to_string() })
         })
         .collect();
     let mut result = if edits.is_empty() {
@@ -256,6 +277,21 @@ mod tests {
             assert_eq!(r.text, format!("a{plain}b"), "form {form:?}");
             assert!(r.touches(1, 1 + plain.len()), "form {form:?} not marked");
         }
+    }
+
+    #[test]
+    fn half_word_forms_need_letters_on_both_sides() {
+        assert_eq!(refang("malware-drop[dotcom").text, "malware-drop.com");
+        assert_eq!(refang("see [dotnet] docs").text, "see [dotnet] docs");
+        assert_eq!(refang("a (dot) b").text, "a.b");
+    }
+
+    #[test]
+    fn a_stray_space_beside_a_bracketed_dot_is_absorbed() {
+        assert_eq!(refang("hxxp://paypal-resolution[.] com/case").text, "http://paypal-resolution.com/case");
+        assert_eq!(refang("secure-update [.]net").text, "secure-update.net");
+        assert_eq!(refang("end of sentence [.] Next").text, "end of sentence.Next");
+        assert_eq!(refang("a. b").text, "a. b", "a plain dot is never joined");
     }
 
     #[test]

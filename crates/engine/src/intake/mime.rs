@@ -134,6 +134,7 @@ fn convert(message: &Message<'_>, depth: usize, nested: bool) -> ParsedMessage {
         attachments,
         nested: nested_messages,
         headers,
+        reference_links: Vec::new(),
         warnings,
         authentication_results,
     }
