@@ -63,8 +63,23 @@ up() {
   ldaps ldapsearch -s base -b '' dn >/dev/null 2>&1 || { echo "directory.sh: Samba did not answer on LDAPS" >&2; tail -20 "$S/log/samba.stdout" >&2; exit 1; }
   if [ -n "$LDIF" ]; then
     ldaps ldapadd -f "$LDIF" > "$R/ldapadd.log" 2>&1 || { echo "directory.sh: loading $LDIF failed:" >&2; tail -5 "$R/ldapadd.log" >&2; exit 1; }
+    lock_out t.locked 'Lab-Locked-Pw1!'
   fi
   echo "directory lab up in $R (LDAPS 127.0.0.1:636, CA $R/tls/ca.pem)"
+}
+
+# A real lockout, as AD computes it: give the account a password, set a
+# lockout threshold of 3 and fail 3 binds (msDS-User-Account-Control-Computed
+# then has UF_LOCKOUT and lockoutTime is set). Skipped when the LDIF has no such user.
+lock_out() {
+  local user=$1 pw=$2 conf=(-s "$S/etc/smb.conf" -H "$S/private/sam.ldb")
+  ldaps ldapsearch -b "DC=corp,DC=example,DC=test" "(sAMAccountName=$user)" dn | grep -q '^dn:' || return 0
+  samba-tool user setpassword "$user" --newpassword="$pw" "${conf[@]}" > "$R/lockout.log" 2>&1 &&
+    samba-tool domain passwordsettings set --account-lockout-threshold=3 "${conf[@]}" >> "$R/lockout.log" 2>&1 ||
+    { echo "directory.sh: cannot prepare the lockout of $user:" >&2; tail -5 "$R/lockout.log" >&2; exit 1; }
+  for _ in 1 2 3 4; do
+    LDAPTLS_CACERT=$R/tls/ca.pem ldapsearch -H ldaps://127.0.0.1 -x -D "$user@corp.example.test" -w 'wrong password' -s base -b '' dn >/dev/null 2>&1 || true
+  done
 }
 
 down() {

@@ -40,6 +40,10 @@ pub struct User {
     pub phone: String,
     pub manager: Option<String>,
     pub enabled: bool,
+    /// `accountExpires`, unix seconds; `None`: never.
+    pub expires: Option<i64>,
+    /// `lastLogonTimestamp`, unix seconds.
+    pub last_logon: i64,
 }
 
 #[derive(Debug, Clone)]
@@ -52,6 +56,35 @@ pub struct Computer {
     /// Unix seconds.
     pub last_logon: i64,
     pub ip: String,
+}
+
+impl Computer {
+    /// The network card's MAC address (derived from the name, so stable).
+    pub fn mac(&self) -> String {
+        let h = self.name.bytes().fold(0xcbf2_9ce4_8422_2325u64, |h, b| (h ^ u64::from(b)).wrapping_mul(0x100_0000_01b3));
+        format!("00:1a:4b:{:02x}:{:02x}:{:02x}", (h >> 16) as u8, (h >> 8) as u8, h as u8)
+    }
+
+    /// `operatingSystemVersion` as Windows writes it.
+    pub fn os_version(&self) -> &'static str {
+        match self.os {
+            "Windows 11 Enterprise" => "10.0 (22631)",
+            "Windows 10 Enterprise" => "10.0 (19045)",
+            "Windows Server 2022 Datacenter" => "10.0 (20348)",
+            _ => "10.0 (17763)",
+        }
+    }
+
+    pub fn fqdn(&self) -> String {
+        format!("{}.{DNS_SUFFIX}", self.name.to_lowercase())
+    }
+}
+
+impl User {
+    /// `description`: what the account is for.
+    pub fn description(&self) -> String {
+        format!("{}, {}", self.title, DEPARTMENTS[self.department].name)
+    }
 }
 
 #[derive(Debug, Clone)]
@@ -86,6 +119,8 @@ pub fn company(seed: u64) -> Company {
         phone: "+44 20 7946 0100".into(),
         manager: None,
         enabled: true,
+        expires: None,
+        last_logon: LAB_NOW - 26 * 3600,
     });
     users.push(User {
         sam: "j.doe".into(),
@@ -96,6 +131,8 @@ pub fn company(seed: u64) -> Company {
         phone: "+44 20 7946 0142".into(),
         manager: Some("m.schmidt".into()),
         enabled: true,
+        expires: None,
+        last_logon: LAB_NOW - 3 * 3600,
     });
     for (d, dept) in DEPARTMENTS.iter().enumerate().skip(1) {
         let head = format!("head.{}", dept.code.to_lowercase());
@@ -108,6 +145,8 @@ pub fn company(seed: u64) -> Company {
             phone: format!("+44 20 7946 0{}00", d + 1),
             manager: None,
             enabled: true,
+            expires: None,
+            last_logon: LAB_NOW - (d as i64 + 1) * 5 * 3600,
         });
     }
     let mut seen: std::collections::HashSet<String> = users.iter().map(|u| u.sam.clone()).collect();
@@ -132,6 +171,9 @@ pub fn company(seed: u64) -> Company {
             phone: format!("+44 20 7946 {:04}", 1000 + rng.below(9000)),
             manager: Some(manager),
             enabled: !rng.chance(0.05),
+            expires: None,
+            // Not from `rng`, so that the rest of the company stays as it was.
+            last_logon: LAB_NOW - ((users.len() as i64 * 7919) % (30 * 24)) * 3600,
         });
     }
     let mut computers = Vec::new();
@@ -181,8 +223,43 @@ pub fn company(seed: u64) -> Company {
             ip: format!("10.10.0.{}", i + 10),
         });
     }
+    // People the question bank asks about, added last so that nothing drawn
+    // from `rng` above changes: a contractor whose account has expired (with
+    // a laptop), one that expires in the future, and an account that
+    // `tests/lab/directory.sh` locks out with failed binds.
+    for (sam, given, surname, title, expires) in [
+        ("ext.kaiser", "Felix", "Kaiser", "External Auditor", Some(LAB_NOW - 10 * 86_400)),
+        ("ext.moreau", "Chloe", "Moreau", "External Consultant", Some(LAB_NOW + 3650 * 86_400)),
+        ("t.locked", "Theo", "Locke", "Finance Analyst", None),
+    ] {
+        users.push(User {
+            sam: sam.into(),
+            given: given.into(),
+            surname: surname.into(),
+            department: 0,
+            title: title.into(),
+            phone: "+44 20 7946 0999".into(),
+            manager: Some("m.schmidt".into()),
+            enabled: true,
+            expires,
+            last_logon: LAB_NOW - 12 * 86_400,
+        });
+    }
+    computers.push(Computer {
+        name: "LT-FIN-900".into(),
+        department: Some(0),
+        os: "Windows 11 Enterprise",
+        description: "Auditor laptop, loan pool".into(),
+        managed_by: Some("ext.kaiser".into()),
+        last_logon: LAB_NOW - 11 * 86_400,
+        ip: "10.20.1.250".into(),
+    });
     Company { users, computers }
 }
+
+/// The account `tests/lab/directory.sh` locks out, and its password.
+pub const LOCKED_USER: &str = "t.locked";
+pub const LOCKED_USER_PASSWORD: &str = "Lab-Locked-Pw1!";
 
 /// The lab's "malicious" indicators and where they really occur in the SIEM.
 pub const BAD_IP: &str = "203.0.113.7";
@@ -227,7 +304,7 @@ impl Company {
                 0..=5 => (
                     "proxy-lab",
                     format!(
-                        r#"{{"@timestamp":"{}","event":{{"category":"web","dataset":"proxy"}},"host":{{"name":"{}"}},"user":{{"name":"{}"}},"source":{{"ip":"{}"}},"url":{{"domain":"{}","original":"https://{}/{}"}}}}"#,
+                        r#"{{"@timestamp":"{}","event":{{"category":"web","dataset":"proxy","action":"allowed","outcome":"success"}},"host":{{"name":"{}"}},"user":{{"name":"{}"}},"source":{{"ip":"{}"}},"url":{{"domain":"{}","original":"https://{}/{}"}}}}"#,
                         iso(t),
                         c.name,
                         user,
@@ -240,7 +317,7 @@ impl Company {
                 6..=8 => (
                     "firewall-lab",
                     format!(
-                        r#"{{"@timestamp":"{}","event":{{"category":"network","dataset":"firewall","action":"allow"}},"host":{{"name":"{}"}},"source":{{"ip":"{}"}},"destination":{{"ip":"198.51.100.{}","port":443}}}}"#,
+                        r#"{{"@timestamp":"{}","event":{{"category":"network","dataset":"firewall","action":"allow","outcome":"success"}},"host":{{"name":"{}"}},"source":{{"ip":"{}"}},"destination":{{"ip":"198.51.100.{}","port":443}}}}"#,
                         iso(t),
                         c.name,
                         c.ip,
@@ -250,7 +327,7 @@ impl Company {
                 _ => (
                     "endpoint-lab",
                     format!(
-                        r#"{{"@timestamp":"{}","event":{{"category":"process","dataset":"edr"}},"host":{{"name":"{}"}},"user":{{"name":"{}"}},"process":{{"name":"chrome.exe","hash":{{"sha256":"{}"}}}}}}"#,
+                        r#"{{"@timestamp":"{}","event":{{"category":"process","dataset":"edr","action":"process_started","outcome":"success"}},"host":{{"name":"{}"}},"user":{{"name":"{}"}},"process":{{"name":"chrome.exe","hash":{{"sha256":"{}"}}}}}}"#,
                         iso(t),
                         c.name,
                         user,
@@ -261,25 +338,28 @@ impl Company {
             out.push_str(&format!("{{\"index\":{{\"_index\":\"{index}\"}}}}\n{doc}\n"));
         }
         // The lab's incident: WKS-FIN-042 (j.doe) talks to the bad IP on three
-        // days, two other hosts visit the phishing domain, and the bad hash
-        // runs on WKS-FIN-042 once.
+        // days (allowed twice on 8443, denied once on 443), two other hosts
+        // visit the phishing domain (one allowed, one blocked by the proxy),
+        // and the bad hash runs on WKS-FIN-042 once and is quarantined there.
         let day = |d: i64, h: i64| start + d * 86_400 + h * 3600;
-        for (d, h) in [(20, 2), (21, 3), (25, 2)] {
+        for (d, h, action, outcome, port) in [(20, 2, "allow", "success", 8443), (21, 3, "allow", "success", 8443), (25, 2, "deny", "failure", 443)] {
             out.push_str(&format!(
-                "{{\"index\":{{\"_index\":\"firewall-lab\"}}}}\n{{\"@timestamp\":\"{}\",\"event\":{{\"category\":\"network\",\"dataset\":\"firewall\",\"action\":\"allow\"}},\"host\":{{\"name\":\"WKS-FIN-042\"}},\"user\":{{\"name\":\"j.doe\"}},\"source\":{{\"ip\":\"10.20.1.42\"}},\"destination\":{{\"ip\":\"{BAD_IP}\",\"port\":8443}}}}\n",
+                "{{\"index\":{{\"_index\":\"firewall-lab\"}}}}\n{{\"@timestamp\":\"{}\",\"event\":{{\"category\":\"network\",\"dataset\":\"firewall\",\"action\":\"{action}\",\"outcome\":\"{outcome}\"}},\"host\":{{\"name\":\"WKS-FIN-042\"}},\"user\":{{\"name\":\"j.doe\"}},\"source\":{{\"ip\":\"10.20.1.42\"}},\"destination\":{{\"ip\":\"{BAD_IP}\",\"port\":{port}}}}}\n",
                 iso(day(d, h))
             ));
         }
-        for (host, user) in [("LT-SALES-101", "luis.costa"), ("WKS-HR-017", "anna.weber")] {
+        for (host, user, action, outcome) in [("LT-SALES-101", "luis.costa", "allowed", "success"), ("WKS-HR-017", "anna.weber", "blocked", "failure")] {
             out.push_str(&format!(
-                "{{\"index\":{{\"_index\":\"proxy-lab\"}}}}\n{{\"@timestamp\":\"{}\",\"event\":{{\"category\":\"web\",\"dataset\":\"proxy\"}},\"host\":{{\"name\":\"{host}\"}},\"user\":{{\"name\":\"{user}\"}},\"url\":{{\"domain\":\"{BAD_DOMAIN}\",\"original\":\"https://{BAD_DOMAIN}/login\"}}}}\n",
+                "{{\"index\":{{\"_index\":\"proxy-lab\"}}}}\n{{\"@timestamp\":\"{}\",\"event\":{{\"category\":\"web\",\"dataset\":\"proxy\",\"action\":\"{action}\",\"outcome\":\"{outcome}\"}},\"host\":{{\"name\":\"{host}\"}},\"user\":{{\"name\":\"{user}\"}},\"url\":{{\"domain\":\"{BAD_DOMAIN}\",\"original\":\"https://{BAD_DOMAIN}/login\"}}}}\n",
                 iso(day(24, 9))
             ));
         }
-        out.push_str(&format!(
-            "{{\"index\":{{\"_index\":\"endpoint-lab\"}}}}\n{{\"@timestamp\":\"{}\",\"event\":{{\"category\":\"process\",\"dataset\":\"edr\"}},\"host\":{{\"name\":\"WKS-FIN-042\"}},\"user\":{{\"name\":\"j.doe\"}},\"process\":{{\"name\":\"invoice.exe\",\"hash\":{{\"sha256\":\"{BAD_SHA256}\"}}}}}}\n",
-            iso(day(21, 4))
-        ));
+        for (minute, category, action) in [(0, "process", "process_started"), (2, "malware", "file_quarantined")] {
+            out.push_str(&format!(
+                "{{\"index\":{{\"_index\":\"endpoint-lab\"}}}}\n{{\"@timestamp\":\"{}\",\"event\":{{\"category\":\"{category}\",\"dataset\":\"edr\",\"action\":\"{action}\",\"outcome\":\"success\"}},\"host\":{{\"name\":\"WKS-FIN-042\"}},\"user\":{{\"name\":\"j.doe\"}},\"file\":{{\"name\":\"invoice.exe\",\"path\":\"C:\\\\Users\\\\j.doe\\\\Downloads\\\\invoice.exe\"}},\"process\":{{\"name\":\"invoice.exe\",\"hash\":{{\"sha256\":\"{BAD_SHA256}\"}}}}}}\n",
+                iso(day(21, 4) + minute * 60)
+            ));
+        }
         out
     }
 }
@@ -289,7 +369,7 @@ impl Company {
     pub fn assets_sql(&self, seed: u64) -> String {
         let mut rng = Rng::new(seed ^ 0xa55e7);
         let mut out = String::from(
-            "CREATE TABLE assets (\n  hostname text PRIMARY KEY,\n  serial text NOT NULL,\n  model text,\n  location text,\n  owner text,\n  department text,\n  ip text,\n  os text,\n  purchased date\n);\n",
+            "CREATE TABLE assets (\n  hostname text PRIMARY KEY,\n  fqdn text,\n  serial text NOT NULL,\n  model text,\n  location text,\n  owner text,\n  department text,\n  ip text,\n  mac text,\n  os text,\n  purchased date\n);\n",
         );
         let sites = ["London HQ, 2nd floor", "London HQ, 3rd floor", "Manchester office", "Remote", "Datacenter LON1, rack 12"];
         let models = ["Dell Latitude 7440", "Lenovo ThinkPad T14", "HP EliteDesk 800 G9", "Dell OptiPlex 7010", "Dell PowerEdge R650"];
@@ -306,14 +386,17 @@ impl Company {
                 (models[2 + rng.below(2)], sites[rng.below(3)])
             };
             out.push_str(&format!(
-                "INSERT INTO assets VALUES ({}, {}, {}, {}, {}, {}, {}, {}, DATE '{}-{:02}-{:02}');\n",
+                "INSERT INTO assets VALUES ({}, {}, {}, {}, {}, {}, {}, {}, {}, {}, DATE '{}-{:02}-{:02}');\n",
                 quote(&c.name),
+                quote(&c.fqdn()),
                 quote(&format!("SN{}", rng.hex(8).to_uppercase())),
                 quote(model),
                 quote(site),
                 quote(c.managed_by.as_deref().unwrap_or("")),
                 quote(dept),
                 quote(&c.ip),
+                // Inventories write MACs every way: upper case with dashes here.
+                quote(&c.mac().to_uppercase().replace(':', "-")),
                 quote(c.os),
                 2021 + rng.below(5),
                 1 + rng.below(12),
@@ -385,6 +468,9 @@ impl Company {
                 format!("telephoneNumber: {}", u.phone),
                 // NORMAL_ACCOUNT | PASSWD_NOTREQD, plus ACCOUNTDISABLE when disabled.
                 format!("userAccountControl: {}", if u.enabled { 544 } else { 546 }),
+                format!("description: {}", u.description()),
+                format!("lastLogonTimestamp: {}", filetime(u.last_logon)),
+                format!("accountExpires: {}", u.expires.map_or(0, filetime)),
             ];
             if let Some(m) = u.manager.as_ref().and_then(|m| self.user_dn(m)) {
                 l.push(format!("manager: {m}"));
@@ -402,6 +488,7 @@ impl Company {
                 format!("sAMAccountName: {}$", c.name),
                 format!("dNSHostName: {}.{DNS_SUFFIX}", c.name.to_lowercase()),
                 format!("operatingSystem: {}", c.os),
+                format!("operatingSystemVersion: {}", c.os_version()),
                 format!("description: {}", c.description),
                 // WORKSTATION_TRUST_ACCOUNT
                 "userAccountControl: 4096".into(),
@@ -457,8 +544,8 @@ mod tests {
     #[test]
     fn the_company_is_seeded_and_consistent() {
         let a = company(7);
-        assert_eq!(a.users.len(), 200);
-        assert_eq!(a.computers.len(), 300);
+        assert_eq!(a.users.len(), 203);
+        assert_eq!(a.computers.len(), 301);
         assert_eq!(company(7).ldif(), a.ldif());
         let sams: std::collections::HashSet<_> = a.users.iter().map(|u| &u.sam).collect();
         assert_eq!(sams.len(), a.users.len(), "unique sAMAccountNames");

@@ -33,10 +33,11 @@ pub struct ActiveDirectory {
     cfg: ActiveDirectoryConfig,
 }
 
-const COMPUTER_ATTRS: &[&str] = &["cn", "dNSHostName", "description", "operatingSystem", "managedBy", "lastLogonTimestamp", "userAccountControl"];
+const COMPUTER_ATTRS: &[&str] =
+    &["cn", "dNSHostName", "description", "operatingSystem", "operatingSystemVersion", "managedBy", "lastLogonTimestamp", "userAccountControl"];
 const USER_ATTRS: &[&str] = &[
-    "sAMAccountName", "userPrincipalName", "mail", "displayName", "department", "title", "telephoneNumber", "manager",
-    "userAccountControl", "lockoutTime", "accountExpires",
+    "sAMAccountName", "userPrincipalName", "mail", "displayName", "department", "title", "telephoneNumber", "manager", "description",
+    "userAccountControl", "msDS-User-Account-Control-Computed", "lockoutTime", "accountExpires", "lastLogonTimestamp", "pwdLastSet",
 ];
 const PERSON_ATTRS: &[&str] = &["displayName", "sAMAccountName", "mail", "department", "title"];
 
@@ -113,6 +114,7 @@ impl ActiveDirectory {
             dns_host_name: first(&a, "dNSHostName"),
             description: first(&a, "description"),
             operating_system: first(&a, "operatingSystem"),
+            operating_system_version: first(&a, "operatingSystemVersion"),
             ou: ou_path(&entry.dn),
             managed_by,
             last_logon: first(&a, "lastLogonTimestamp").and_then(|v| filetime(&v)),
@@ -133,6 +135,9 @@ impl ActiveDirectory {
             Some(dn) => Some(self.person(&dn).await),
             None => None,
         };
+        let groups = self.names(&filter::groups_of(&entry.dn)).await?;
+        let managed_computers = self.names(&filter::managed_by(&entry.dn)).await?;
+        let time = |name: &str| first(&a, name).and_then(|v| filetime(&v));
         Ok(Some(UserRecord {
             account: first(&a, "sAMAccountName").unwrap_or_default(),
             upn: first(&a, "userPrincipalName"),
@@ -141,27 +146,34 @@ impl ActiveDirectory {
             department: first(&a, "department"),
             title: first(&a, "title"),
             phone: first(&a, "telephoneNumber"),
+            description: first(&a, "description"),
             manager,
             enabled: !is_disabled(&a),
             locked: is_locked(&a),
             expired: is_expired(&a, chrono::Utc::now().timestamp()),
+            last_logon: time("lastLogonTimestamp"),
+            account_expires: time("accountExpires"),
+            password_last_set: time("pwdLastSet"),
+            lockout_time: time("lockoutTime"),
             ou: ou_path(&entry.dn),
+            groups,
+            managed_computers,
             dn: entry.dn,
         }))
+    }
+
+    /// The sorted `cn`s of the entries a filter finds.
+    async fn names(&mut self, filter: &str) -> Result<Vec<String>, AdError> {
+        let base = self.cfg.base_dn.clone();
+        let mut names: Vec<String> = self.search(&base, Scope::Subtree, filter, &["cn"]).await?.into_iter().filter_map(|e| first(&e.attrs, "cn")).collect();
+        names.sort();
+        Ok(names)
     }
 
     /// Every group the user belongs to, nested membership included.
     pub async fn groups(&mut self, identifier: &str) -> Result<Option<GroupMembership>, AdError> {
         let Some(user) = self.user(identifier).await? else { return Ok(None) };
-        let base = self.cfg.base_dn.clone();
-        let mut groups: Vec<String> = self
-            .search(&base, Scope::Subtree, &filter::groups_of(&user.dn), &["cn"])
-            .await?
-            .into_iter()
-            .filter_map(|e| first(&e.attrs, "cn"))
-            .collect();
-        groups.sort();
-        Ok(Some(GroupMembership { user: user.account, groups }))
+        Ok(Some(GroupMembership { user: user.account, groups: user.groups }))
     }
 
     /// `CORP\j.doe` → `j.doe` (refusing other domains); anything else as given.

@@ -51,6 +51,11 @@ pub fn user(identifier: &str) -> String {
     and(&["(objectCategory=person)".into(), "(objectClass=user)".into(), or(&alternatives)])
 }
 
+/// Computers whose owner (`managedBy`) is `owner_dn`.
+pub fn managed_by(owner_dn: &str) -> String {
+    and(&["(objectClass=computer)".into(), eq("managedBy", owner_dn)])
+}
+
 /// Groups that have `member_dn` as a member, directly or through nesting
 /// (LDAP_MATCHING_RULE_IN_CHAIN).
 pub fn groups_of(member_dn: &str) -> String {

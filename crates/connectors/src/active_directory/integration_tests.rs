@@ -14,6 +14,8 @@ async fn a_computer_resolves_to_its_owner_os_ou_and_last_logon() {
         let c = ad.computer(name).await.expect("search").unwrap_or_else(|| panic!("{name} found"));
         assert_eq!(c.name, "WKS-FIN-042");
         assert_eq!(c.operating_system.as_deref(), Some("Windows 11 Enterprise"));
+        assert_eq!(c.operating_system_version.as_deref(), Some("10.0 (22631)"));
+        assert_eq!(c.description.as_deref(), Some("Finance workstation, 2nd floor"));
         assert_eq!(c.ou, "Corp/Computers/Finance");
         assert_eq!(c.last_logon.as_deref(), Some("2026-11-26T21:00:00Z"));
         let owner = c.managed_by.expect("managedBy resolved");
@@ -32,6 +34,11 @@ async fn a_user_is_found_by_every_identifier_form() {
         assert_eq!((u.department.as_deref(), u.title.as_deref()), (Some("Finance"), Some("Accountant")));
         assert_eq!(u.manager.as_ref().and_then(|m| m.account.as_deref()), Some("m.schmidt"));
         assert!(u.enabled && !u.locked && !u.expired);
+        assert_eq!(u.description.as_deref(), Some("Accountant, Finance"));
+        assert_eq!(u.last_logon.as_deref(), Some("2026-11-26T21:00:00Z"));
+        assert_eq!((u.account_expires.as_deref(), u.lockout_time.as_deref()), (None, None));
+        assert!(u.groups.iter().any(|g| g == "GRP-VPN-Users"), "transitive groups for {id}: {:?}", u.groups);
+        assert!(u.managed_computers.iter().any(|c| c == "WKS-FIN-042"), "{:?}", u.managed_computers);
     }
     let err = ad.user("OTHER\\j.doe").await.expect_err("another domain");
     assert!(matches!(err, AdError::ForeignDomain(..)), "{err}");
@@ -45,6 +52,23 @@ async fn disabled_accounts_are_reported_as_such() {
     let mut ad = ActiveDirectory::connect(&config(&lab)).await.expect("connect");
     let u = ad.user(&disabled.sam).await.expect("search").expect("found");
     assert!(!u.enabled, "{} is disabled", disabled.sam);
+}
+
+#[tokio::test]
+async fn account_state_is_computed_as_ad_computes_it() {
+    let Some(lab) = lab() else { return };
+    let mut ad = ActiveDirectory::connect(&config(&lab)).await.expect("connect");
+    // Locked out by three failed binds (tests/lab/directory.sh).
+    let locked = ad.user(drawbridge_lab::LOCKED_USER).await.expect("search").expect("found");
+    assert!(locked.locked && locked.enabled && !locked.expired, "{locked:?}");
+    assert!(locked.lockout_time.is_some() && locked.password_last_set.is_some(), "{locked:?}");
+    // Expired ten days before the lab's "now"; the other contractor in ten years.
+    let expired = ad.user("ext.kaiser@corp.example").await.expect("search").expect("found");
+    assert!(expired.expired && !expired.locked, "{expired:?}");
+    assert_eq!(expired.account_expires.as_deref(), Some("2026-11-17T00:00:00Z"));
+    assert_eq!(expired.managed_computers, vec!["LT-FIN-900".to_string()]);
+    let later = ad.user("ext.moreau").await.expect("search").expect("found");
+    assert!(!later.expired && later.account_expires.as_deref().is_some_and(|d| d.starts_with("2036-")), "{later:?}");
 }
 
 #[tokio::test]

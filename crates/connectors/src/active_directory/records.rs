@@ -21,6 +21,8 @@ pub struct ComputerRecord {
     pub dns_host_name: Option<String>,
     pub description: Option<String>,
     pub operating_system: Option<String>,
+    /// `operatingSystemVersion`, e.g. `10.0 (22631)`.
+    pub operating_system_version: Option<String>,
     /// The OU path, e.g. `Corp/Computers/Finance`.
     pub ou: String,
     pub managed_by: Option<PersonRef>,
@@ -39,11 +41,28 @@ pub struct UserRecord {
     pub department: Option<String>,
     pub title: Option<String>,
     pub phone: Option<String>,
+    pub description: Option<String>,
     pub manager: Option<PersonRef>,
+    /// Account state as AD computes it: not disabled (`userAccountControl`).
     pub enabled: bool,
+    /// Locked out now (`msDS-User-Account-Control-Computed`, which accounts
+    /// for the lockout duration; `lockoutTime` where it is not readable).
     pub locked: bool,
+    /// `accountExpires` is in the past.
     pub expired: bool,
+    /// From `lastLogonTimestamp` (replicated, up to ~14 days behind), ISO 8601 UTC.
+    pub last_logon: Option<String>,
+    /// `accountExpires`, ISO 8601 UTC; `None`: never expires.
+    pub account_expires: Option<String>,
+    /// `pwdLastSet`, ISO 8601 UTC; `None`: must change at next logon or never set.
+    pub password_last_set: Option<String>,
+    /// `lockoutTime`, ISO 8601 UTC, when the account was last locked out.
+    pub lockout_time: Option<String>,
     pub ou: String,
+    /// Every group the user is in, directly or through nesting, by name.
+    pub groups: Vec<String>,
+    /// Computers whose `managedBy` is this user, by name.
+    pub managed_computers: Vec<String>,
 }
 
 #[derive(Debug, Clone, Serialize, schemars::JsonSchema)]
@@ -87,9 +106,15 @@ pub(super) fn is_disabled(attrs: &Attrs) -> bool {
     uac(attrs) & UF_ACCOUNTDISABLE != 0
 }
 
-/// Locked out: the UAC bit (rarely set by DCs) or a non-zero `lockoutTime`.
+/// Locked out now. AD computes this in `msDS-User-Account-Control-Computed`
+/// (UF_LOCKOUT clears itself when the lockout duration has passed, while
+/// `lockoutTime` stays set); only a directory that does not return it is
+/// read from the UAC bit and `lockoutTime`.
 pub(super) fn is_locked(attrs: &Attrs) -> bool {
-    uac(attrs) & UF_LOCKOUT != 0 || first(attrs, "lockoutTime").and_then(|v| v.parse::<i64>().ok()).is_some_and(|t| t > 0)
+    match first(attrs, "msDS-User-Account-Control-Computed").and_then(|v| v.parse::<i64>().ok()) {
+        Some(computed) => computed as u32 & UF_LOCKOUT != 0,
+        None => uac(attrs) & UF_LOCKOUT != 0 || first(attrs, "lockoutTime").and_then(|v| v.parse::<i64>().ok()).is_some_and(|t| t > 0),
+    }
 }
 
 /// Past its `accountExpires` date.
@@ -120,6 +145,11 @@ mod tests {
         a.insert("userAccountControl".into(), vec!["546".into()]);
         assert!(is_disabled(&a));
         a.insert("lockoutTime".into(), vec!["133000000000000000".into()]);
+        assert!(is_locked(&a));
+        // The computed attribute wins: the lockout has run out.
+        a.insert("msDS-User-Account-Control-Computed".into(), vec!["0".into()]);
+        assert!(!is_locked(&a));
+        a.insert("msDS-User-Account-Control-Computed".into(), vec!["16".into()]);
         assert!(is_locked(&a));
         a.insert("accountExpires".into(), vec!["116444736000000000".into()]); // 1970
         assert!(is_expired(&a, 1_000));
