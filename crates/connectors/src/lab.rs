@@ -3,7 +3,7 @@
 //! the `lab` feature, for `drawbridge-testkit`: one copy for every test.
 
 use crate::active_directory::ActiveDirectoryConfig;
-use crate::asset_inventory::{AssetInventoryConfig, default_query};
+use crate::asset_inventory::{AssetInventoryConfig, default_query, default_query_by_ip, default_query_by_mac};
 use crate::siem_elastic::{ElasticConfig, default_fields};
 use drawbridge_net::secrets;
 use std::path::Path;
@@ -58,5 +58,7 @@ pub fn inventory() -> AssetInventoryConfig {
         url: "postgres://drawbridge@127.0.0.1:54329/inventory".into(),
         password_secret: Some("inventory-lab".into()),
         query: default_query(),
+        query_by_ip: default_query_by_ip(),
+        query_by_mac: default_query_by_mac(),
     }
 }

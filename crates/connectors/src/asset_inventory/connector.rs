@@ -1,7 +1,7 @@
 //! The asset inventory in the registry: `asset.lookup`, against a CSV export
 //! (read on first use) or a PostgreSQL database (pool opened on first use).
 
-use super::{AssetError, AssetInventory, AssetInventoryConfig, default_query};
+use super::{AssetError, AssetInventory, AssetInventoryConfig, AssetKey, default_query, default_query_by_ip, default_query_by_mac};
 use crate::error::ConnectorError;
 use crate::registry::{ActionSpec, Connector, Input};
 use crate::window::get;
@@ -22,13 +22,19 @@ impl crate::registry::Definition for Definition {
         vec![ActionSpec::new::<serde_json::Map<String, Value>>(
             "asset.lookup",
             Self::NAME,
-            "The inventory record of a machine by host name or IP: serial, model, location, owner.",
-            &[("name", "the host name or IP")],
+            "The inventory record of a machine by host name (short or FQDN), IP or MAC: serial, model, location, owner.",
+            &[("name", "the host name, FQDN, IP or MAC address")],
         )]
     }
 
     fn example() -> AssetInventoryConfig {
-        AssetInventoryConfig::Sql { url: "postgres://drawbridge@inventory.corp.example/inventory".into(), password_secret: None, query: default_query() }
+        AssetInventoryConfig::Sql {
+            url: "postgres://drawbridge@inventory.corp.example/inventory".into(),
+            password_secret: None,
+            query: default_query(),
+            query_by_ip: default_query_by_ip(),
+            query_by_mac: default_query_by_mac(),
+        }
     }
 
     fn build(config: AssetInventoryConfig) -> Result<Arc<dyn Connector>, String> {
@@ -56,8 +62,16 @@ impl Inventory {
 impl Connector for Inventory {
     fn preview(&self, _action: &str, input: &Input) -> Result<String, ConnectorError> {
         Ok(match &self.config {
-            AssetInventoryConfig::Sql { query, .. } => format!("SQL {query} with $1 = {:?}", get(input, "name")),
-            AssetInventoryConfig::Csv { path } => format!("CSV {} where hostname or ip = {:?}", path.display(), get(input, "name")),
+            AssetInventoryConfig::Sql { query, query_by_ip, query_by_mac, .. } => {
+                let key = AssetKey::parse(get(input, "name"));
+                let (sql, params) = match &key {
+                    AssetKey::Name { given, short } => (query, format!("$1 = {given:?}, $2 = {short:?}")),
+                    AssetKey::Ip(ip) => (query_by_ip, format!("$1 = {:?}", ip.to_string())),
+                    AssetKey::Mac(digits) => (query_by_mac, format!("$1 = {digits:?}")),
+                };
+                format!("SQL {sql} with {params}")
+            }
+            AssetInventoryConfig::Csv { path } => format!("CSV {} where {} = {:?}", path.display(), AssetKey::parse(get(input, "name")).kind(), get(input, "name")),
         })
     }
 

@@ -1,9 +1,9 @@
 //! The asset inventory over real PostgreSQL (`tests/lab/postgres.sh`, started
 //! by `make test`): parameterised lookups, no result, and injection attempts.
 
-use super::{AssetInventory, AssetInventoryConfig, default_query};
+use super::AssetInventory;
 
-fn lab() -> Option<AssetInventoryConfig> {
+fn lab() -> Option<super::AssetInventoryConfig> {
     drawbridge_lab::require::postgres()?;
     Some(crate::lab::inventory())
 }
@@ -25,6 +25,22 @@ async fn a_machine_is_found_by_name_or_ip() {
 }
 
 #[tokio::test]
+async fn a_machine_is_found_by_fqdn_and_by_mac_in_any_spelling() {
+    let Some(cfg) = lab() else { return };
+    let inv = AssetInventory::open(&cfg).await.expect("connect");
+    let company = drawbridge_lab::company(7);
+    let c = company.computers.iter().find(|c| c.name == "WKS-FIN-042").expect("in the company");
+    let mac = c.mac();
+    for key in [c.fqdn(), c.fqdn().to_uppercase(), mac.clone(), mac.to_uppercase().replace(':', "-"), mac.replace(':', "")] {
+        let a = inv.lookup(&key).await.expect("query").unwrap_or_else(|| panic!("{key} found"));
+        assert_eq!(a["hostname"], "WKS-FIN-042", "{key}");
+    }
+    assert_eq!(inv.lookup(&mac).await.expect("query").expect("found")["matched_by"], "mac");
+    assert_eq!(inv.lookup("10.20.1.42").await.expect("query").expect("found")["matched_by"], "ip");
+    assert!(inv.lookup("00:00:00:00:00:00").await.expect("query").is_none());
+}
+
+#[tokio::test]
 async fn injection_attempts_are_values_not_sql() {
     let Some(cfg) = lab() else { return };
     let inv = AssetInventory::open(&cfg).await.expect("connect");
@@ -38,10 +54,16 @@ async fn injection_attempts_are_values_not_sql() {
 async fn a_wrong_password_or_an_absent_server_is_a_clear_error() {
     let Some(_) = lab() else { return };
     drawbridge_net::secrets::inject("inventory-wrong", "nope");
-    let wrong = AssetInventoryConfig::Sql { url: "postgres://drawbridge@127.0.0.1:54329/inventory".into(), password_secret: Some("inventory-wrong".into()), query: default_query() };
+    let with = |url: &str, secret: Option<&str>| match crate::lab::inventory() {
+        super::AssetInventoryConfig::Sql { query, query_by_ip, query_by_mac, .. } => {
+            super::AssetInventoryConfig::Sql { url: url.into(), password_secret: secret.map(String::from), query, query_by_ip, query_by_mac }
+        }
+        other => other,
+    };
+    let wrong = with("postgres://drawbridge@127.0.0.1:54329/inventory", Some("inventory-wrong"));
     let err = AssetInventory::open(&wrong).await.err().expect("refused");
     assert!(err.to_string().contains("password"), "{err}");
-    let absent = AssetInventoryConfig::Sql { url: "postgres://drawbridge@127.0.0.1:1/inventory".into(), password_secret: None, query: default_query() };
+    let absent = with("postgres://drawbridge@127.0.0.1:1/inventory", None);
     let err = AssetInventory::open(&absent).await.err().expect("unreachable");
     assert!(err.is_transient(), "{err}");
 }

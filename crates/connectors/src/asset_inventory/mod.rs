@@ -1,12 +1,15 @@
-//! The asset inventory: serial, model, location, owner of a machine, from a
-//! CSV export (embedded default) or a SQL database. SQL lookups are always
-//! parameterised (`$1`), never built by pasting the value into the query.
+//! The asset inventory: serial, model, location, owner of a machine, found by
+//! host name (short or FQDN), IP or MAC, in a CSV export (embedded default)
+//! or a SQL database. SQL lookups are always parameterised (`$1`), never
+//! built by pasting the value into the query.
 
 mod config;
 mod connector;
+mod key;
 
-pub use config::{AssetInventoryConfig, default_query};
+pub use config::{AssetInventoryConfig, default_query, default_query_by_ip, default_query_by_mac};
 pub use connector::Definition;
+pub use key::AssetKey;
 
 use serde_json::{Map, Value};
 use sqlx::postgres::{PgConnectOptions, PgPool, PgPoolOptions};
@@ -34,7 +37,7 @@ impl AssetError {
 
 pub enum AssetInventory {
     Csv { rows: Vec<Map<String, Value>> },
-    Sql { pool: PgPool, query: String },
+    Sql { pool: PgPool, by_name: String, by_ip: String, by_mac: String },
 }
 
 impl AssetInventory {
@@ -44,7 +47,7 @@ impl AssetInventory {
                 let text = std::fs::read_to_string(path).map_err(|e| AssetError::File(path.display().to_string(), e.to_string()))?;
                 Ok(AssetInventory::Csv { rows: parse_csv(&text).map_err(|e| AssetError::File(path.display().to_string(), e))? })
             }
-            AssetInventoryConfig::Sql { url, password_secret, query } => {
+            AssetInventoryConfig::Sql { url, password_secret, query, query_by_ip, query_by_mac } => {
                 let mut options = PgConnectOptions::from_str(url).map_err(|e| AssetError::Unreachable(e.to_string()))?;
                 if let Some(secret) = password_secret {
                     options = options.password(&drawbridge_net::secrets::resolve(secret)?);
@@ -55,27 +58,39 @@ impl AssetInventory {
                     .connect_with(options)
                     .await
                     .map_err(|e| AssetError::Unreachable(e.to_string()))?;
-                Ok(AssetInventory::Sql { pool, query: query.clone() })
+                Ok(AssetInventory::Sql { pool, by_name: query.clone(), by_ip: query_by_ip.clone(), by_mac: query_by_mac.clone() })
             }
         }
     }
 
-    /// The asset record for a host name or IP; `None` when the inventory has none.
-    pub async fn lookup(&self, name: &str) -> Result<Option<Map<String, Value>>, AssetError> {
-        match self {
-            AssetInventory::Csv { rows } => Ok(rows
+    /// The asset record for a host name (short or FQDN), an IP or a MAC;
+    /// `None` when the inventory has none. The record says which it matched
+    /// by (`matched_by`: `name`, `ip` or `mac`).
+    pub async fn lookup(&self, value: &str) -> Result<Option<Map<String, Value>>, AssetError> {
+        let key = AssetKey::parse(value);
+        let found = match self {
+            AssetInventory::Csv { rows } => rows
                 .iter()
                 .find(|r| {
-                    let col = |c: &str| r.get(c).and_then(Value::as_str).unwrap_or("");
-                    col("hostname").eq_ignore_ascii_case(name) || (!name.is_empty() && col("ip") == name)
+                    let col = |names: &[&str]| names.iter().find_map(|c| r.get(*c).and_then(Value::as_str)).unwrap_or("");
+                    key.matches(col(&["hostname"]), col(&["fqdn", "dns_name"]), col(&["ip", "ip_address"]), col(&["mac", "mac_address"]))
                 })
-                .cloned()),
-            AssetInventory::Sql { pool, query } => {
-                let row = sqlx::query(query).bind(name).fetch_optional(pool).await.map_err(|e| match e {
+                .cloned(),
+            AssetInventory::Sql { pool, by_name, by_ip, by_mac } => {
+                let (query, params): (&str, Vec<String>) = match &key {
+                    AssetKey::Name { given, short } => (by_name, vec![given.clone(), short.clone()]),
+                    AssetKey::Ip(ip) => (by_ip, vec![ip.to_string()]),
+                    AssetKey::Mac(digits) => (by_mac, vec![digits.clone(), colon_form(digits)]),
+                };
+                let mut q = sqlx::query(query);
+                for p in params.into_iter().take(placeholders(query)) {
+                    q = q.bind(p);
+                }
+                let row = q.fetch_optional(pool).await.map_err(|e| match e {
                     sqlx::Error::Io(_) | sqlx::Error::PoolTimedOut | sqlx::Error::PoolClosed => AssetError::Unreachable(e.to_string()),
                     other => AssetError::Query(other.to_string()),
                 })?;
-                Ok(row.map(|r| {
+                row.map(|r| {
                     r.columns()
                         .iter()
                         .map(|c| {
@@ -83,10 +98,32 @@ impl AssetInventory {
                             (c.name().to_string(), v.map(Value::String).unwrap_or(Value::Null))
                         })
                         .collect()
-                }))
+                })
             }
-        }
+        };
+        Ok(found.map(|mut record: Map<String, Value>| {
+            record.insert("matched_by".into(), Value::String(key.kind().into()));
+            record
+        }))
     }
+}
+
+/// The highest `$n` in a query: how many parameters it takes.
+fn placeholders(query: &str) -> usize {
+    let b = query.as_bytes();
+    (0..b.len())
+        .filter(|&i| b[i] == b'$')
+        .filter_map(|i| {
+            let digits: String = query[i + 1..].chars().take_while(char::is_ascii_digit).collect();
+            digits.parse::<usize>().ok()
+        })
+        .max()
+        .unwrap_or(0)
+}
+
+/// Twelve hex digits as `aa:bb:cc:dd:ee:ff`.
+fn colon_form(digits: &str) -> String {
+    digits.as_bytes().chunks(2).map(|c| String::from_utf8_lossy(c).into_owned()).collect::<Vec<_>>().join(":")
 }
 
 /// A small RFC 4180 reader: quoted fields, doubled quotes, commas and
@@ -132,6 +169,24 @@ fn parse_csv(text: &str) -> Result<Vec<Map<String, Value>>, String> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn placeholders_are_counted() {
+        assert_eq!(placeholders("SELECT 1 WHERE a = $1"), 1);
+        assert_eq!(placeholders("WHERE a IN ($1, $2) OR b = $2"), 2);
+        assert_eq!(placeholders("SELECT '$' || x"), 0);
+    }
+
+    #[tokio::test]
+    async fn csv_lookups_by_name_fqdn_ip_or_mac() {
+        let rows = parse_csv("hostname,serial,mac\nLT-OPS-001,SN1,3C-52-82-1A-9F-0B\n").expect("csv");
+        let inv = AssetInventory::Csv { rows };
+        for key in ["3c:52:82:1a:9f:0b", "3C-52-82-1A-9F-0B", "lt-ops-001.corp.example.local"] {
+            let a = inv.lookup(key).await.expect("lookup").unwrap_or_else(|| panic!("{key}"));
+            assert_eq!(a["serial"], "SN1");
+        }
+        assert_eq!(inv.lookup("3c:52:82:1a:9f:0b").await.expect("lookup").expect("found")["matched_by"], "mac");
+    }
 
     #[tokio::test]
     async fn csv_lookups_by_name_or_ip() {
