@@ -10,6 +10,7 @@ pub mod http;
 pub mod lab;
 pub mod limits;
 pub mod registry;
+pub mod sighting;
 pub mod window;
 
 pub use error::ConnectorError;

@@ -311,13 +311,17 @@ async fn a_real_run_against_the_directory_lab() {
     let mut runner = Runner::new(store.clone(), config.connectors.clone());
     let result = run_request(&store, &config, &mut runner, id).await.expect("run");
     assert_eq!((result.playbook.as_str(), result.status.as_str()), ("enrichment", "completed"));
-    let owner = result.steps.iter().find(|s| s.step == "host_owner" && s.item == "hostname:WKS-FIN-042").expect("host step");
+    let owner = result.steps.iter().find(|s| s.step == "host_computer" && s.item == "hostname:WKS-FIN-042").expect("host step");
     assert_eq!(owner.status, "ok", "{owner:?}");
     assert_eq!(owner.output.as_ref().and_then(|o| o["managed_by"]["account"].as_str()), Some("j.doe"));
-    assert_eq!(result.steps.iter().find(|s| s.step == "host_owner" && s.item == "hostname:WKS-NOPE-999").map(|s| s.status.as_str()), Some("no_result"));
+    assert_eq!(result.steps.iter().find(|s| s.step == "host_computer" && s.item == "hostname:WKS-NOPE-999").map(|s| s.status.as_str()), Some("no_result"));
+    // The owner's own record follows from the computer's (a deferred step).
+    let person = result.steps.iter().find(|s| s.step == "host_owner" && s.item == "hostname:WKS-FIN-042").expect("owner step");
+    assert_eq!(person.output.as_ref().and_then(|o| o["manager"]["account"].as_str()), Some("m.schmidt"), "{person:?}");
+    assert_eq!(result.steps.iter().find(|s| s.step == "host_owner" && s.item == "hostname:WKS-NOPE-999").map(|s| s.status.as_str()), Some("skipped"));
     let unconfigured = result.steps.iter().find(|s| s.step == "siem_sightings").expect("SIEM step planned");
     assert_eq!((unconfigured.status.as_str(), unconfigured.error_kind), ("failed", Some(drawbridge_engine::model::ErrorKind::NotConfigured)));
-    let groups = result.steps.iter().find(|s| s.step == "user_groups").expect("groups step");
+    let groups = result.steps.iter().find(|s| s.step == "user" && s.item == "account:CORP\\j.doe").expect("user step");
     assert!(groups.output.as_ref().is_some_and(|o| o["groups"].as_array().is_some_and(|g| g.iter().any(|x| x == "GRP-AllStaff"))), "{groups:?}");
 }
 
@@ -366,12 +370,12 @@ password_secret = "inventory-run"
     assert_eq!(ip.input["end"], "2026-12-01T00:00:00Z");
     let out = ip.output.as_ref().expect("output");
     assert_eq!(out["hits"], 3);
-    assert_eq!(out["top_hosts"][0][0], "WKS-FIN-042");
+    assert_eq!(out["hosts"][0][0], "WKS-FIN-042");
     let none = result.steps.iter().find(|s| s.step == "siem_sightings" && s.item == "ipv4:192.0.2.200").expect("the other IP");
     let firewall = result.steps.iter().find(|s| s.step == "firewall_sessions").expect("firewall step planned");
     assert_eq!(firewall.error_kind, Some(drawbridge_engine::model::ErrorKind::NotConfigured), "{firewall:?}");
     assert_eq!(none.status, "no_result");
-    let owner = result.steps.iter().find(|s| s.step == "host_owner").expect("owner");
+    let owner = result.steps.iter().find(|s| s.step == "host_computer").expect("owner");
     assert_eq!(owner.output.as_ref().and_then(|o| o["managed_by"]["account"].as_str()), Some("j.doe"));
     let asset = result.steps.iter().find(|s| s.step == "host_asset").expect("asset record");
     assert_eq!(asset.status, "ok", "{asset:?}");

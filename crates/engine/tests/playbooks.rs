@@ -28,11 +28,33 @@ fn request(request_type: &str, indicators: Vec<Indicator>) -> RequestContext {
 #[test]
 fn shipped_playbooks_are_valid_and_cover_every_request_type() {
     let playbooks = playbook::load_dir(&dir(), &playbook::validate::registry_for(&dir()).expect("connectors")).expect("every shipped playbook is valid");
-    for t in validate::REQUEST_TYPES {
+    // Enrichment, phishing, containment and untyped requests ask the same
+    // sources for the same indicators (issue 10: `default` asks at least
+    // what `enrichment` asks); a lost device adds its hardware record.
+    let expected = [
+        ("enrichment", "enrichment"),
+        ("phishing", "enrichment"),
+        ("containment", "enrichment"),
+        ("default", "enrichment"),
+        ("device_lost", "device_lost"),
+        ("informational", "informational"),
+    ];
+    assert_eq!(expected.len(), validate::REQUEST_TYPES.len());
+    for (t, name) in expected {
         let chosen = playbook::select(&playbooks, t, &[]).unwrap_or_else(|| panic!("a playbook for {t}"));
-        assert_eq!(chosen.name, *t, "the {t} playbook handles {t}");
+        assert_eq!(chosen.name, name, "the playbook for {t}");
     }
-    assert_eq!(playbook::select(&playbooks, "something-new", &[]).map(|p| p.name.as_str()), Some("default"));
+    assert_eq!(playbook::select(&playbooks, "something-new", &[]).map(|p| p.name.as_str()), Some("enrichment"));
+    // device_lost asks everything enrichment asks for hosts, addresses and people, and the SIEM's last seen.
+    let by_name = |n: &str| playbooks.iter().find(|p| p.name == n).expect("playbook");
+    let (enrichment, lost) = (by_name("enrichment"), by_name("device_lost"));
+    for step in enrichment.steps.iter().filter(|s| s.id != "firewall_sessions") {
+        let twin = lost.steps.iter().find(|s| s.id == step.id).unwrap_or_else(|| panic!("device_lost lacks {}", step.id));
+        for kind in [Kind::Hostname, Kind::Ipv4, Kind::Mac, Kind::Account, Kind::Email] {
+            let asks = |s: &playbook::definition::Step| s.for_each.as_ref().is_some_and(|f| f.kinds.contains(&kind));
+            assert!(!asks(step) || asks(twin), "device_lost step {} does not cover {kind}", step.id);
+        }
+    }
 }
 
 #[test]
@@ -86,16 +108,17 @@ fn planning_renders_inputs_filters_by_kind_and_condition_and_escapes_queries() {
         ],
     );
     let plan = playbook::plan(&pb, &req).expect("plan");
-    let host_calls: Vec<_> = plan.calls.iter().filter(|c| c.step == "host_owner").collect();
+    let host_calls: Vec<_> = plan.calls.iter().filter(|c| c.step == "host_computer").collect();
     assert_eq!(host_calls.len(), 2, "one call per hostname");
     assert!(host_calls[1].query.contains("(cn=\\2a\\29\\28objectClass=\\2a)"), "escaped: {}", host_calls[1].query);
-    let user_calls: Vec<_> = plan.calls.iter().filter(|c| c.step == "user_details").collect();
-    assert_eq!(user_calls.len(), 1, "the external address is not a directory user: {user_calls:?}");
-    assert!(plan.skipped.iter().any(|(s, why)| s == "user_details" && why.contains("ceo@phish.example.com")), "{:?}", plan.skipped);
+    let user_calls: Vec<_> = plan.calls.iter().filter(|c| c.step == "user").collect();
+    assert_eq!(user_calls.len(), 2, "the account and the address, which may or may not be a directory user: {user_calls:?}");
     assert!(
-        plan.calls.iter().filter(|c| c.connector == "active_directory").all(|c| c.item.as_deref() != Some("ipv4:203.0.113.7")),
-        "no directory call for an IP"
+        plan.calls.iter().filter(|c| c.connector == "active_directory" && !c.deferred).all(|c| c.item.as_deref() != Some("ipv4:203.0.113.7")),
+        "no directory call for an IP until the inventory named its host"
     );
+    let chained: Vec<&str> = plan.calls.iter().filter(|c| c.item.as_deref() == Some("ipv4:203.0.113.7") && c.deferred).map(|c| c.step.as_str()).collect();
+    assert_eq!(chained, vec!["address_computer", "address_owner"], "IP → inventory → computer → owner");
     let siem = plan.calls.iter().find(|c| c.action == "siem.sighting" && c.item.as_deref() == Some("ipv4:203.0.113.7")).expect("SIEM call for the IP");
     assert!(siem.query.contains(r#"{"term":{"source.ip":"203.0.113.7"}}"#), "{}", siem.query);
 }

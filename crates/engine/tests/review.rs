@@ -89,7 +89,7 @@ async fn the_draft_keeps_outcomes_apart_applies_the_policy_and_escapes_html() {
     assert_eq!(view.state, ReviewState::Draft);
     let findings = |value: &str| view.report.indicators.iter().find(|i| i.value == value).map(|i| i.findings.clone()).unwrap_or_default();
     let host = findings("WKS-FIN-042");
-    let ad = host.iter().find(|f| f.step == "host_owner").expect("directory finding");
+    let ad = host.iter().find(|f| f.step == "host_computer").expect("directory finding");
     assert_eq!(ad.status, FindingStatus::Found);
     let fact = |label: &str| ad.facts.iter().find(|f| f.label == label).unwrap_or_else(|| panic!("{label}: {:?}", ad.facts)).clone();
     assert_eq!(fact("managed_by.name").disclosure, Disclosure::Withheld, "a person's name does not leave by default");
@@ -97,7 +97,7 @@ async fn the_draft_keeps_outcomes_apart_applies_the_policy_and_escapes_html() {
     assert_eq!(fact("managed_by.account").value, "j***", "usernames are masked");
     assert_eq!(fact("managed_by.mail").value, "j***@corp.example");
     assert_eq!(host.iter().find(|f| f.step == "siem_sightings").map(|f| f.status), Some(FindingStatus::Unavailable), "a failing source is 'unavailable'");
-    assert_eq!(findings("WKS-NOPE-1").iter().find(|f| f.step == "host_owner").map(|f| f.status), Some(FindingStatus::NoResult));
+    assert_eq!(findings("WKS-NOPE-1").iter().find(|f| f.step == "host_computer").map(|f| f.status), Some(FindingStatus::NoResult));
     assert_eq!(
         findings("WKS-FIN-042").iter().find(|f| f.step == "host_asset").map(|f| f.status),
         Some(FindingStatus::NotAsked),
@@ -163,12 +163,12 @@ async fn redaction_and_summary_edits_show_in_the_diff_and_the_audit_log() {
     assert!(view.rendered.text.starts_with("Owner found; no firewall block needed."));
     assert!(reviewer.redact(id, "no-such-fact", "alice").await.is_err());
     // A whole section: every value of the directory's finding for the host.
-    let view = reviewer.redact(id, "hostname:WKS-FIN-042|host_owner", "alice").await.expect("redact section");
-    let ad = view.report.indicators[0].findings.iter().find(|f| f.step == "host_owner").expect("finding");
+    let view = reviewer.redact(id, "hostname:WKS-FIN-042|host_computer", "alice").await.expect("redact section");
+    let ad = view.report.indicators[0].findings.iter().find(|f| f.step == "host_computer").expect("finding");
     assert!(ad.facts.iter().all(|f| f.disclosure == Disclosure::Withheld), "{:?}", ad.facts);
     assert!(!view.rendered.text.contains("Accountant") && !view.rendered.json.contains("Accountant"));
-    let view = reviewer.reset(id, "hostname:WKS-FIN-042|host_owner", "alice").await.expect("reset section");
-    let ad = view.report.indicators[0].findings.iter().find(|f| f.step == "host_owner").expect("finding");
+    let view = reviewer.reset(id, "hostname:WKS-FIN-042|host_computer", "alice").await.expect("reset section");
+    let ad = view.report.indicators[0].findings.iter().find(|f| f.step == "host_computer").expect("finding");
     assert_eq!(ad.facts.iter().find(|f| f.label == "managed_by.title").map(|f| f.value.as_str()), Some("Accountant"), "back to the policy");
     let log = store.audit_log(Some(id)).await.expect("audit");
     let actions: Vec<&str> = log.iter().map(|e| e.action.as_str()).collect();

@@ -23,8 +23,9 @@ pub struct Simulator {
 
 impl Simulator {
     /// The lab's SIEM events (`siem_events` NDJSON) as flat CIM-style fields:
-    /// `_time` (epoch), `index`, `host`, `user`, `src_ip`, `dest_ip`,
-    /// `dest_port`, `url`, `url_domain`, `file_hash`.
+    /// `_time` (epoch), `index`, `sourcetype`, `host`, `user`, `src_ip`,
+    /// `dest_ip`, `dest_port`, `url`, `url_domain`, `file_hash`, `action`,
+    /// `eventtype`, `file_name`, `process_name`.
     pub fn from_bulk(bulk: &str, token: &str) -> Simulator {
         let mut events = Vec::new();
         let mut index = String::new();
@@ -53,6 +54,11 @@ impl Simulator {
             put("url", &v["url"]["original"]);
             put("url_domain", &v["url"]["domain"]);
             put("file_hash", &v["process"]["hash"]["sha256"]);
+            put("action", &v["event"]["action"]);
+            put("eventtype", &v["event"]["category"]);
+            put("file_name", &v["file"]["name"]);
+            put("process_name", &v["process"]["name"]);
+            e.insert("sourcetype".into(), json!(format!("lab:{index}")));
             events.push(e);
         }
         Simulator { token: token.to_string(), events }

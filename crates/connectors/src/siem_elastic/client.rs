@@ -6,7 +6,8 @@ use drawbridge_model::Kind;
 use drawbridge_net::tls;
 use drawbridge_net::secrets;
 use chrono::{DateTime, Utc};
-use serde::Serialize;
+pub use crate::sighting::Sighting;
+use crate::sighting::{SourceSighting, iso_utc, merged_names, ranked};
 use std::time::Duration;
 
 #[derive(Debug, thiserror::Error)]
@@ -32,19 +33,6 @@ impl SiemError {
             _ => false,
         }
     }
-}
-
-#[derive(Debug, Clone, Serialize, schemars::JsonSchema)]
-pub struct Sighting {
-    pub hits: u64,
-    pub first_seen: Option<String>,
-    pub last_seen: Option<String>,
-    pub top_hosts: Vec<(String, u64)>,
-    pub top_users: Vec<(String, u64)>,
-    /// The window searched, for the report.
-    pub window: (String, String),
-    /// The exact request body sent (provenance).
-    pub query: serde_json::Value,
 }
 
 #[derive(Clone)]
@@ -90,19 +78,60 @@ impl Elastic {
         if hits == 0 {
             return Ok(None);
         }
+        let aggs = &v["aggregations"];
+        let cap = self.cfg.breakdowns.cap.max(1);
+        // Keys are strings or numbers (ports); counts are doc_count.
         let buckets = |name: &str| -> Vec<(String, u64)> {
-            v["aggregations"][name]["buckets"]
+            aggs[name]["buckets"]
                 .as_array()
-                .map(|b| b.iter().filter_map(|x| Some((x["key"].as_str()?.to_string(), x["doc_count"].as_u64()?))).collect())
+                .map(|b| {
+                    b.iter()
+                        .filter_map(|x| {
+                            let key = x["key_as_string"].as_str().map(str::to_string).or_else(|| match &x["key"] {
+                                serde_json::Value::String(s) => Some(s.clone()),
+                                serde_json::Value::Number(n) => Some(n.to_string()),
+                                _ => None,
+                            })?;
+                            Some((key, x["doc_count"].as_u64()?))
+                        })
+                        .collect()
+                })
                 .unwrap_or_default()
         };
-        let when = |name: &str| v["aggregations"][name]["value_as_string"].as_str().map(str::to_string);
+        let when = |agg: &serde_json::Value| agg["value_as_string"].as_str().and_then(iso_utc);
+        let count = |name: &str| aggs[name]["value"].as_u64().unwrap_or(0);
+        let sources = aggs["sources"]["buckets"]
+            .as_array()
+            .map(|b| {
+                b.iter()
+                    .filter_map(|x| {
+                        Some(SourceSighting {
+                            source: x["key"].as_str()?.to_string(),
+                            hits: x["doc_count"].as_u64()?,
+                            first_seen: when(&x["first_seen"]),
+                            last_seen: when(&x["last_seen"]),
+                        })
+                    })
+                    .collect()
+            })
+            .unwrap_or_default();
+        let hosts = ranked(buckets("hosts"), cap);
+        let users = ranked(buckets("users"), cap);
+        let file_names = merged_names((0..self.cfg.breakdowns.file_names.len()).map(|i| buckets(&format!("file_names_{i}"))), cap);
         Ok(Some(Sighting {
             hits,
-            first_seen: when("first_seen"),
-            last_seen: when("last_seen"),
-            top_hosts: buckets("top_hosts"),
-            top_users: buckets("top_users"),
+            first_seen: when(&aggs["first_seen"]),
+            last_seen: when(&aggs["last_seen"]),
+            sources,
+            hosts_distinct: count("hosts_distinct").max(hosts.len() as u64),
+            hosts,
+            users_distinct: count("users_distinct").max(users.len() as u64),
+            users,
+            destination_ports: ranked(buckets("destination_ports"), cap),
+            actions: ranked(buckets("actions"), cap),
+            outcomes: ranked(buckets("outcomes"), cap),
+            file_names,
+            event_types: ranked(buckets("event_types"), cap),
             window: (start.to_rfc3339(), end.to_rfc3339()),
             query: body,
         }))

@@ -1,3 +1,4 @@
+use crate::sighting::Breakdowns;
 use drawbridge_model::Kind;
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
@@ -32,14 +33,14 @@ pub struct ElasticConfig {
     /// Event time field.
     #[serde(default = "default_time_field")]
     pub time_field: String,
-    /// Fields for the "top hosts" and "top users" breakdowns (keyword fields).
+    /// Fields for the hosts and users breakdowns (keyword fields).
     #[serde(default = "default_host_field")]
     pub host_field: String,
     #[serde(default = "default_user_field")]
     pub user_field: String,
-    /// How many top hosts and users to report.
-    #[serde(default = "default_top")]
-    pub top: usize,
+    /// The other breakdowns (per source, ports, actions…) and the list cap. Default: ECS.
+    #[serde(default = "Breakdowns::ecs")]
+    pub breakdowns: Breakdowns,
 }
 
 impl ElasticConfig {
@@ -58,7 +59,7 @@ impl ElasticConfig {
             time_field: default_time_field(),
             host_field: default_host_field(),
             user_field: default_user_field(),
-            top: default_top(),
+            breakdowns: Breakdowns::ecs(),
         }
     }
 }
@@ -74,9 +75,6 @@ fn default_host_field() -> String {
 }
 fn default_user_field() -> String {
     "user.name".into()
-}
-fn default_top() -> usize {
-    5
 }
 
 /// Elastic Common Schema field names.

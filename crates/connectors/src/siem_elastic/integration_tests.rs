@@ -27,20 +27,48 @@ async fn sightings_report_hits_first_and_last_seen_and_top_hosts() {
         .expect("search")
         .expect("the bad IP occurs");
     assert_eq!(s.hits, 3);
-    assert_eq!(s.first_seen.as_deref().map(|d| &d[..13]), Some("2026-11-19T02"));
-    assert_eq!(s.last_seen.as_deref().map(|d| &d[..13]), Some("2026-11-24T02"));
-    assert_eq!(s.top_hosts, vec![("WKS-FIN-042".to_string(), 3)]);
-    assert_eq!(s.top_users, vec![("j.doe".to_string(), 3)]);
+    assert_eq!(s.first_seen.as_deref(), Some("2026-11-19T02:00:00Z"));
+    assert_eq!(s.last_seen.as_deref(), Some("2026-11-24T02:00:00Z"));
+    assert_eq!(s.hosts, vec![("WKS-FIN-042".to_string(), 3)]);
+    assert_eq!(s.users, vec![("j.doe".to_string(), 3)]);
+    assert_eq!((s.hosts_distinct, s.users_distinct), (1, 1));
+    assert_eq!(s.destination_ports, vec![("8443".to_string(), 2), ("443".to_string(), 1)]);
+    assert_eq!(s.actions, vec![("allow".to_string(), 2), ("deny".to_string(), 1)]);
+    assert_eq!(s.outcomes, vec![("success".to_string(), 2), ("failure".to_string(), 1)]);
+    assert_eq!(s.event_types, vec![("network".to_string(), 3)]);
+    assert_eq!(s.sources.len(), 1);
+    assert_eq!((s.sources[0].source.as_str(), s.sources[0].hits), ("firewall-lab", 3));
+    assert_eq!(s.sources[0].last_seen.as_deref(), Some("2026-11-24T02:00:00Z"));
 
     // The window matters: before the incident there is nothing.
     assert!(siem.sighting(Kind::Ipv4, drawbridge_lab::BAD_IP, t("2026-10-30T00:00:00Z"), t("2026-11-15T00:00:00Z")).await.expect("search").is_none());
 
     let d = siem.sighting(Kind::Domain, drawbridge_lab::BAD_DOMAIN, t("2026-10-30T00:00:00Z"), t("2026-11-27T00:00:00Z")).await.expect("search").expect("visited");
     assert_eq!(d.hits, 2);
+    assert_eq!(d.actions, vec![("allowed".to_string(), 1), ("blocked".to_string(), 1)]);
     let h = siem.sighting(Kind::Sha256, drawbridge_lab::BAD_SHA256, t("2026-10-30T00:00:00Z"), t("2026-11-27T00:00:00Z")).await.expect("search").expect("ran");
-    assert_eq!(h.top_hosts[0].0, "WKS-FIN-042");
+    assert_eq!(h.hosts, vec![("WKS-FIN-042".to_string(), 2)]);
+    assert_eq!(h.file_names, vec![("invoice.exe".to_string(), 2)]);
+    assert_eq!(h.actions, vec![("file_quarantined".to_string(), 1), ("process_started".to_string(), 1)]);
+    assert_eq!(h.event_types, vec![("malware".to_string(), 1), ("process".to_string(), 1)]);
     let acct = siem.sighting(Kind::Account, "CORP\\j.doe", t("2026-10-30T00:00:00Z"), t("2026-11-27T00:00:00Z")).await.expect("search").expect("active user");
     assert!(acct.hits > 3);
+    assert_eq!(acct.sources.len(), 3, "proxy, firewall and endpoint: {:?}", acct.sources);
+    assert_eq!(acct.sources.iter().map(|s| s.hits).sum::<u64>(), acct.hits);
+}
+
+#[tokio::test]
+async fn the_cap_cuts_the_list_but_not_the_distinct_count() {
+    if !lab() {
+        return;
+    }
+    let mut cfg = config("http://127.0.0.1:9200");
+    cfg.breakdowns.cap = 3;
+    let siem = Elastic::new(&cfg).expect("client");
+    // Every workstation's traffic goes through the firewall: many hosts.
+    let s = siem.sighting(Kind::Ipv4, "198.51.100.7", t("2026-10-30T00:00:00Z"), t("2026-11-27T00:00:00Z")).await.expect("search").expect("seen");
+    assert_eq!(s.hosts.len(), 3);
+    assert!(s.hosts_distinct > 3, "{} distinct, {} listed", s.hosts_distinct, s.hosts.len());
 }
 
 #[tokio::test]

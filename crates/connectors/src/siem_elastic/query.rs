@@ -6,37 +6,67 @@ use drawbridge_model::Kind;
 use chrono::{DateTime, Utc};
 use serde_json::{Value, json};
 
-/// The value as the SIEM stores it: `CORP\j.doe` is `user.name: j.doe`.
-pub fn stored_value(kind: Kind, value: &str) -> String {
-    match kind {
-        Kind::Account => value.split_once('\\').map_or(value, |(_, u)| u).to_string(),
-        Kind::Hostname => value.to_string(),
-        _ => value.to_string(),
-    }
+/// The values the SIEM may store an indicator as: `CORP\\j.doe` is
+/// `user.name: j.doe`; a host is logged by its short name in upper or lower
+/// case as often as by its FQDN (keyword fields match case-sensitively).
+pub fn stored_values(kind: Kind, value: &str) -> Vec<String> {
+    let mut out: Vec<String> = match kind {
+        Kind::Account => vec![value.split_once('\\').map_or(value, |(_, u)| u).to_string()],
+        Kind::Hostname => {
+            let short = value.split('.').next().unwrap_or(value);
+            vec![value.to_string(), short.to_ascii_uppercase(), short.to_ascii_lowercase(), value.to_ascii_lowercase()]
+        }
+        Kind::Email => vec![value.to_string(), value.to_ascii_lowercase()],
+        _ => vec![value.to_string()],
+    };
+    let mut seen = std::collections::HashSet::new();
+    out.retain(|v| seen.insert(v.clone()));
+    out
 }
 
-/// Hits, first and last seen, and top hosts and users for one indicator in a window.
+/// One `_search` for everything a sighting reports: hits, first and last
+/// seen overall and per source, hosts and users (listed up to the cap, and
+/// counted), destination ports, actions, outcomes, file names, event types.
 pub fn sighting(cfg: &ElasticConfig, kind: Kind, value: &str, start: DateTime<Utc>, end: DateTime<Utc>) -> Option<Value> {
     let fields = cfg.fields.get(&kind)?;
     if fields.is_empty() {
         return None;
     }
-    let v = stored_value(kind, value);
-    let should: Vec<Value> = fields.iter().map(|f| json!({ "term": { f: v } })).collect();
+    let values = stored_values(kind, value);
+    let should: Vec<Value> = fields.iter().flat_map(|f| values.iter().map(move |v| json!({ "term": { f: v } }))).collect();
+    let b = &cfg.breakdowns;
+    let cap = b.cap.max(1);
+    let time = cfg.time_field.as_str();
+    let mut aggs = json!({
+        "first_seen": { "min": { "field": time } },
+        "last_seen": { "max": { "field": time } },
+        "sources": {
+            "terms": { "field": b.source, "size": 100 },
+            "aggs": { "first_seen": { "min": { "field": time } }, "last_seen": { "max": { "field": time } } }
+        },
+        "hosts": { "terms": { "field": cfg.host_field, "size": cap } },
+        "hosts_distinct": { "cardinality": { "field": cfg.host_field } },
+        "users": { "terms": { "field": cfg.user_field, "size": cap } },
+        "users_distinct": { "cardinality": { "field": cfg.user_field } },
+    });
+    let optional = [("destination_ports", &b.destination_port), ("actions", &b.action), ("outcomes", &b.outcome), ("event_types", &b.event_type)];
+    for (name, field) in optional {
+        if let Some(field) = field {
+            aggs[name] = json!({ "terms": { "field": field, "size": cap } });
+        }
+    }
+    for (i, field) in b.file_names.iter().enumerate() {
+        aggs[format!("file_names_{i}")] = json!({ "terms": { "field": field, "size": cap } });
+    }
     Some(json!({
         "size": 0,
         "track_total_hits": true,
         "query": { "bool": {
-            "filter": [ { "range": { cfg.time_field.as_str(): { "gte": start.to_rfc3339(), "lt": end.to_rfc3339() } } } ],
+            "filter": [ { "range": { time: { "gte": start.to_rfc3339(), "lt": end.to_rfc3339() } } } ],
             "should": should,
             "minimum_should_match": 1
         } },
-        "aggs": {
-            "first_seen": { "min": { "field": cfg.time_field } },
-            "last_seen": { "max": { "field": cfg.time_field } },
-            "top_hosts": { "terms": { "field": cfg.host_field, "size": cfg.top } },
-            "top_users": { "terms": { "field": cfg.user_field, "size": cfg.top } }
-        }
+        "aggs": aggs
     }))
 }
 
@@ -59,7 +89,7 @@ mod tests {
             time_field: "@timestamp".into(),
             host_field: "host.name".into(),
             user_field: "user.name".into(),
-            top: 5,
+            breakdowns: crate::sighting::Breakdowns::ecs(),
         }
     }
 
@@ -70,6 +100,26 @@ mod tests {
         let should = &q["query"]["bool"]["should"];
         assert_eq!(should[0]["term"]["url.domain"], "evil.com\" OR 1=1 | delete", "a term value, verbatim");
         assert!(q.to_string().contains("\\\"") , "quotes are JSON-escaped in the body");
+    }
+
+    #[test]
+    fn one_search_asks_for_every_breakdown() {
+        let t = Utc::now();
+        let q = sighting(&cfg(), Kind::Ipv4, "203.0.113.7", t, t).expect("query");
+        let aggs = q["aggs"].as_object().expect("aggs");
+        for name in ["first_seen", "sources", "hosts", "hosts_distinct", "users_distinct", "destination_ports", "actions", "outcomes", "event_types", "file_names_0", "file_names_1"] {
+            assert!(aggs.contains_key(name), "{name}");
+        }
+        assert_eq!(q["aggs"]["sources"]["terms"]["field"], "_index");
+        assert_eq!(q["aggs"]["hosts"]["terms"]["size"], 50);
+    }
+
+    #[test]
+    fn hosts_are_searched_by_every_spelling() {
+        let t = Utc::now();
+        let q = sighting(&cfg(), Kind::Hostname, "wks-fin-042.corp.example.local", t, t).expect("query");
+        let terms: Vec<&str> = q["query"]["bool"]["should"].as_array().expect("should").iter().filter_map(|c| c["term"]["host.name"].as_str()).collect();
+        assert_eq!(terms, vec!["wks-fin-042.corp.example.local", "WKS-FIN-042", "wks-fin-042"]);
     }
 
     #[test]

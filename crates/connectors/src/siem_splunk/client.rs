@@ -4,7 +4,7 @@
 
 use super::config::SplunkConfig;
 use super::query::{self, SplError};
-use crate::siem_elastic::Sighting;
+use crate::sighting::{Sighting, SourceSighting, iso_epoch, merged_names, ranked};
 use drawbridge_model::Kind;
 use drawbridge_net::tls;
 use drawbridge_net::secrets;
@@ -86,8 +86,11 @@ impl Splunk {
                 .unwrap_or_else(|| text.chars().take(300).collect());
             return Err(SplunkError::Status { status: status.as_u16(), message });
         }
+        let by = query::group_fields(&self.cfg);
         let (mut hits, mut first, mut last) = (0u64, f64::MAX, f64::MIN);
-        let (mut hosts, mut users): (HashMap<String, u64>, HashMap<String, u64>) = Default::default();
+        // Per group field: value → count; per source: (hits, first, last).
+        let mut tallies: Vec<HashMap<String, u64>> = vec![HashMap::new(); by.len()];
+        let mut sources: HashMap<String, (u64, f64, f64)> = HashMap::new();
         for line in text.lines().map(str::trim).filter(|l| !l.is_empty()) {
             let v: serde_json::Value = serde_json::from_str(line).map_err(|e| SplunkError::Answer(format!("{e} in {:?}", line.chars().take(80).collect::<String>())))?;
             let errors = messages(&v, &["ERROR", "FATAL"]);
@@ -101,37 +104,65 @@ impl Splunk {
             for r in rows {
                 let count = r["count"].as_str().and_then(|c| c.parse::<u64>().ok()).or_else(|| r["count"].as_u64()).unwrap_or(0);
                 hits += count;
-                if let Some(f) = epoch(&r["first_seen"]) {
+                let (f, l) = (epoch(&r["first_seen"]), epoch(&r["last_seen"]));
+                if let Some(f) = f {
                     first = first.min(f);
                 }
-                if let Some(l) = epoch(&r["last_seen"]) {
+                if let Some(l) = l {
                     last = last.max(l);
                 }
-                for (field, tally) in [(&self.cfg.host_field, &mut hosts), (&self.cfg.user_field, &mut users)] {
-                    if let Some(name) = r[field.as_str()].as_str().filter(|n| !n.is_empty()) {
-                        *tally.entry(name.to_string()).or_default() += count;
+                for (field, tally) in by.iter().zip(tallies.iter_mut()) {
+                    if let Some(value) = r[*field].as_str().filter(|n| !n.is_empty()) {
+                        *tally.entry(value.to_string()).or_default() += count;
                     }
+                }
+                if let Some(source) = r[by[0]].as_str().filter(|s| !s.is_empty()) {
+                    let s = sources.entry(source.to_string()).or_insert((0, f64::MAX, f64::MIN));
+                    s.0 += count;
+                    s.1 = s.1.min(f.unwrap_or(f64::MAX));
+                    s.2 = s.2.max(l.unwrap_or(f64::MIN));
                 }
             }
         }
         if hits == 0 {
             return Ok(None);
         }
-        let top = |m: HashMap<String, u64>| {
-            let mut v: Vec<(String, u64)> = m.into_iter().collect();
-            v.sort_by(|a, b| b.1.cmp(&a.1).then_with(|| a.0.cmp(&b.0)));
-            v.truncate(self.cfg.top);
-            v
+        let b = &self.cfg.breakdowns;
+        let cap = b.cap.max(1);
+        let tally = |field: Option<&String>| -> Vec<(String, u64)> {
+            field.and_then(|f| by.iter().position(|x| *x == f.as_str())).map(|i| tallies[i].clone().into_iter().collect()).unwrap_or_default()
         };
-        let time = |t: f64| DateTime::from_timestamp(t as i64, 0).map(|d| d.to_rfc3339());
+        let distinct = |field: &String| field_position(&by, field).map_or(0, |i| tallies[i].len() as u64);
+        let mut sources: Vec<SourceSighting> = sources
+            .into_iter()
+            .map(|(source, (hits, f, l))| SourceSighting {
+                source,
+                hits,
+                first_seen: (f < f64::MAX).then(|| iso_epoch(f)).flatten(),
+                last_seen: (l > f64::MIN).then(|| iso_epoch(l)).flatten(),
+            })
+            .collect();
+        sources.sort_by(|a, b| b.hits.cmp(&a.hits).then_with(|| a.source.cmp(&b.source)));
         Ok(Some(Sighting {
             hits,
-            first_seen: (first < f64::MAX).then(|| time(first)).flatten(),
-            last_seen: (last > f64::MIN).then(|| time(last)).flatten(),
-            top_hosts: top(hosts),
-            top_users: top(users),
+            first_seen: (first < f64::MAX).then(|| iso_epoch(first)).flatten(),
+            last_seen: (last > f64::MIN).then(|| iso_epoch(last)).flatten(),
+            sources,
+            hosts: ranked(tally(Some(&self.cfg.host_field)), cap),
+            hosts_distinct: distinct(&self.cfg.host_field),
+            users: ranked(tally(Some(&self.cfg.user_field)), cap),
+            users_distinct: distinct(&self.cfg.user_field),
+            destination_ports: ranked(tally(b.destination_port.as_ref()), cap),
+            actions: ranked(tally(b.action.as_ref()), cap),
+            outcomes: ranked(tally(b.outcome.as_ref()), cap),
+            file_names: merged_names(b.file_names.iter().map(|f| tally(Some(f))), cap),
+            event_types: ranked(tally(b.event_type.as_ref()), cap),
             window: (start.to_rfc3339(), end.to_rfc3339()),
             query: serde_json::json!({ "search": spl, "earliest_time": earliest, "latest_time": latest }),
         }))
     }
+}
+
+fn field_position(by: &[&str], field: &str) -> Option<usize> {
+    by.iter().position(|x| *x == field)
 }

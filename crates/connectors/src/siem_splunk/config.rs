@@ -1,3 +1,4 @@
+use crate::sighting::Breakdowns;
 use drawbridge_model::Kind;
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
@@ -31,8 +32,9 @@ pub struct SplunkConfig {
     pub host_field: String,
     #[serde(default = "default_user_field")]
     pub user_field: String,
-    #[serde(default = "default_top")]
-    pub top: usize,
+    /// The other breakdowns (per source type, ports, actions…) and the list cap. Default: CIM.
+    #[serde(default = "Breakdowns::cim")]
+    pub breakdowns: Breakdowns,
 }
 
 impl SplunkConfig {
@@ -50,7 +52,7 @@ impl SplunkConfig {
             fields: cim_fields(),
             host_field: default_host_field(),
             user_field: default_user_field(),
-            top: default_top(),
+            breakdowns: Breakdowns::cim(),
         }
     }
 }
@@ -63,9 +65,6 @@ fn default_host_field() -> String {
 }
 fn default_user_field() -> String {
     "user".into()
-}
-fn default_top() -> usize {
-    5
 }
 
 /// Splunk Common Information Model field names.

@@ -34,17 +34,26 @@ async fn the_bad_ip_is_found_with_first_and_last_seen_and_its_host() {
     let s = splunk(&simulator(), "splunk-good");
     let found = s.sighting(Kind::Ipv4, drawbridge_lab::BAD_IP, t(NOV.0), t(NOV.1)).await.expect("search").expect("hits");
     assert_eq!(found.hits, 3, "three incident sessions; preview rows were not counted");
-    assert_eq!(found.top_hosts, vec![("WKS-FIN-042".to_string(), 3)]);
-    assert_eq!(found.top_users, vec![("j.doe".to_string(), 3)]);
-    assert_eq!(found.first_seen.as_deref(), Some("2026-11-19T02:00:00+00:00"));
-    assert_eq!(found.last_seen.as_deref(), Some("2026-11-24T02:00:00+00:00"));
+    assert_eq!(found.hosts, vec![("WKS-FIN-042".to_string(), 3)]);
+    assert_eq!((found.hosts_distinct, found.users_distinct), (1, 1));
+    assert_eq!(found.users, vec![("j.doe".to_string(), 3)]);
+    assert_eq!(found.first_seen.as_deref(), Some("2026-11-19T02:00:00Z"));
+    assert_eq!(found.last_seen.as_deref(), Some("2026-11-24T02:00:00Z"));
+    assert_eq!(found.destination_ports, vec![("8443".to_string(), 2), ("443".to_string(), 1)]);
+    assert_eq!(found.actions, vec![("allow".to_string(), 2), ("deny".to_string(), 1)]);
+    assert_eq!(found.event_types, vec![("network".to_string(), 3)]);
+    assert_eq!(found.sources.len(), 1);
+    assert_eq!((found.sources[0].source.as_str(), found.sources[0].hits), ("lab:firewall", 3));
+    assert_eq!(found.sources[0].first_seen.as_deref(), Some("2026-11-19T02:00:00Z"));
     assert!(found.query["search"].as_str().is_some_and(|q| q.starts_with("search index=* (src_ip=\"203.0.113.7\"")), "{}", found.query);
-
     let domain = s.sighting(Kind::Domain, drawbridge_lab::BAD_DOMAIN, t(NOV.0), t(NOV.1)).await.expect("search").expect("hits");
     assert_eq!(domain.hits, 2);
-    assert_eq!(domain.top_hosts.len(), 2);
+    assert_eq!(domain.hosts.len(), 2);
+    assert_eq!(domain.actions, vec![("allowed".to_string(), 1), ("blocked".to_string(), 1)]);
     let hash = s.sighting(Kind::Sha256, drawbridge_lab::BAD_SHA256, t(NOV.0), t(NOV.1)).await.expect("search").expect("hits");
-    assert_eq!(hash.top_hosts, vec![("WKS-FIN-042".to_string(), 1)]);
+    assert_eq!(hash.hosts, vec![("WKS-FIN-042".to_string(), 2)]);
+    assert_eq!(hash.file_names, vec![("invoice.exe".to_string(), 2)], "file_name and process_name of two events, counted once");
+    assert_eq!(hash.actions, vec![("file_quarantined".to_string(), 1), ("process_started".to_string(), 1)]);
 }
 
 #[tokio::test]

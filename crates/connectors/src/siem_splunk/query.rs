@@ -43,16 +43,41 @@ fn name(n: &str, wildcard_ok: bool) -> Result<&str, SplError> {
 }
 
 /// The SPL of a sighting search; `Ok(None)` when no field is mapped for the kind.
+/// The fields a sighting search groups by, in order: source, host, user,
+/// then the configured breakdowns.
+pub fn group_fields(cfg: &SplunkConfig) -> Vec<&str> {
+    let b = &cfg.breakdowns;
+    let mut by: Vec<&str> = vec![b.source.as_str(), cfg.host_field.as_str(), cfg.user_field.as_str()];
+    for f in [&b.destination_port, &b.action, &b.outcome, &b.event_type].into_iter().flatten() {
+        by.push(f.as_str());
+    }
+    by.extend(b.file_names.iter().map(String::as_str));
+    let mut seen = std::collections::HashSet::new();
+    by.retain(|f| seen.insert(*f));
+    by
+}
+
+/// One search for everything a sighting reports: `stats` by every breakdown
+/// field (missing ones filled with `""`), summed per field by the client.
 pub fn sighting(cfg: &SplunkConfig, kind: Kind, value: &str) -> Result<Option<String>, SplError> {
     let Some(fields) = cfg.fields.get(&kind).filter(|f| !f.is_empty()) else { return Ok(None) };
-    let v = quote(value)?;
-    let terms: Vec<String> = fields.iter().map(|f| Ok(format!("{}={v}", name(f, false)?))).collect::<Result<_, SplError>>()?;
-    let (host, user) = (name(&cfg.host_field, false)?, name(&cfg.user_field, false)?);
+    // Splunk matches case-insensitively: one value per spelling is enough.
+    let mut values = crate::siem_elastic::query::stored_values(kind, value);
+    let mut seen = std::collections::HashSet::new();
+    values.retain(|v| seen.insert(v.to_ascii_lowercase()));
+    let quoted = values.iter().map(|v| quote(v)).collect::<Result<Vec<_>, _>>()?;
+    let mut terms = Vec::new();
+    for f in fields {
+        let f = name(f, false)?;
+        terms.extend(quoted.iter().map(|v| format!("{f}={v}")));
+    }
+    let by = group_fields(cfg).into_iter().map(|f| name(f, false)).collect::<Result<Vec<_>, _>>()?;
     Ok(Some(format!(
-        "search index={} ({}) | fillnull value=\"\" {host} {user} | stats count, min(_time) AS first_seen, max(_time) AS last_seen by {host}, {user}",
-        // Checked to be a plain name; written bare so that a pattern like `sec*` works.
+        "search index={} ({}) | fillnull value=\"\" {} | stats count, min(_time) AS first_seen, max(_time) AS last_seen by {}",
         name(&cfg.index, true)?,
         terms.join(" OR "),
+        by.join(" "),
+        by.join(", "),
     )))
 }
 
@@ -75,7 +100,7 @@ mod tests {
         let spl = sighting(&cfg, Kind::Ipv4, "203.0.113.7").expect("spl").expect("mapped");
         assert_eq!(
             spl,
-            r#"search index=sec* (src_ip="203.0.113.7" OR dest_ip="203.0.113.7" OR src="203.0.113.7" OR dest="203.0.113.7") | fillnull value="" host user | stats count, min(_time) AS first_seen, max(_time) AS last_seen by host, user"#
+            r#"search index=sec* (src_ip="203.0.113.7" OR dest_ip="203.0.113.7" OR src="203.0.113.7" OR dest="203.0.113.7") | fillnull value="" sourcetype host user dest_port action eventtype file_name process_name | stats count, min(_time) AS first_seen, max(_time) AS last_seen by sourcetype, host, user, dest_port, action, eventtype, file_name, process_name"#
         );
         cfg.host_field = "host | delete".into();
         assert!(matches!(sighting(&cfg, Kind::Ipv4, "203.0.113.7"), Err(SplError::Name(_))));

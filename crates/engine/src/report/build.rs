@@ -5,6 +5,7 @@
 
 use super::disclosure::{self, DisclosurePolicy, Override, Overrides};
 use super::model::*;
+use super::vocabulary;
 use crate::model::{ErrorKind, StepStatus};
 use crate::playbook::Playbook;
 use crate::store::{PlaybookRun, RequestDetail, StepResult};
@@ -19,27 +20,37 @@ pub fn reference(request_id: i64) -> String {
 /// Keys that are provenance for machines, not findings for people.
 const SKIPPED_KEYS: &[&str] = &["query", "request", "filter", "window", "truncated", "total"];
 
-/// `(label, value)` pairs of an output, in a stable order.
-pub fn flatten(value: &Value) -> Vec<(String, String)> {
+/// One value of a step's output, flattened: its label (`managed_by.name`,
+/// `hosts[0]`), its text, and for (name, count) pairs the count.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Flat {
+    pub label: String,
+    pub value: String,
+    pub count: Option<u64>,
+}
+
+/// The values of an output, in a stable order.
+pub fn flatten(value: &Value) -> Vec<Flat> {
     let mut out = Vec::new();
     walk(value, String::new(), &mut out);
     out
 }
 
-fn walk(value: &Value, label: String, out: &mut Vec<(String, String)>) {
+fn walk(value: &Value, label: String, out: &mut Vec<Flat>) {
+    let mut push = |label: String, value: String| out.push(Flat { label, value, count: None });
     match value {
         Value::Null => {}
-        Value::Bool(b) => out.push((label, if *b { "yes" } else { "no" }.into())),
-        Value::Number(n) => out.push((label, n.to_string())),
+        Value::Bool(b) => push(label, if *b { "yes" } else { "no" }.into()),
+        Value::Number(n) => push(label, n.to_string()),
         Value::String(s) if s.is_empty() => {}
-        Value::String(s) => out.push((label, s.clone())),
+        Value::String(s) => push(label, s.clone()),
         Value::Array(items) => {
             for (i, item) in items.iter().enumerate() {
                 let l = format!("{label}[{i}]");
                 match item {
-                    // (name, count) pairs: top hosts, top users, sources.
+                    // (name, count) pairs: hosts, users, ports, sources.
                     Value::Array(pair) if pair.len() == 2 && pair[0].is_string() && pair[1].is_number() => {
-                        out.push((l, format!("{} ({})", pair[0].as_str().unwrap_or(""), pair[1])));
+                        out.push(Flat { label: l, value: pair[0].as_str().unwrap_or("").to_string(), count: pair[1].as_u64() });
                     }
                     other => walk(other, l, out),
                 }
@@ -104,16 +115,26 @@ pub fn build(i: &Inputs<'_>) -> Report {
                 facts: Vec::new(),
             };
             match result {
-                None => {
-                    finding.note = Some(if i.run.is_some() { "the condition for this step did not apply".into() } else { "the playbook has not run".into() })
-                }
+                // A step whose condition did not apply (an IP the inventory
+                // does not know has no owner to look up) asked nothing: it is
+                // not part of the answer.
+                None if i.run.is_some() => continue,
+                None => finding.note = Some("the playbook has not run".into()),
                 Some(r) => match r.status {
                     StepStatus::Ok => {
                         finding.status = FindingStatus::Found;
-                        for (label, value) in r.output.as_ref().map(flatten).unwrap_or_default() {
+                        for Flat { label, value, count } in r.output.as_ref().map(flatten).unwrap_or_default() {
                             let class = disclosure::classify(&r.action, &label);
-                            let mut fact =
-                                Fact { id: format!("{item}|{}|{label}", step.id), label, value, class, disclosure: Disclosure::Shared, reason: None };
+                            let mut fact = Fact {
+                                id: format!("{item}|{}|{label}", step.id),
+                                term: vocabulary::term(&r.action, &label),
+                                label,
+                                value,
+                                count,
+                                class,
+                                disclosure: Disclosure::Shared,
+                                reason: None,
+                            };
                             disclosure::apply(i.policy, &mut fact, &asked);
                             let choice = i.overrides.get(&fact.id).copied();
                             apply_override(&mut fact, choice.as_ref(), r.output.as_ref());
@@ -121,11 +142,7 @@ pub fn build(i: &Inputs<'_>) -> Report {
                         }
                     }
                     StepStatus::NoResult => finding.status = FindingStatus::NoResult,
-                    StepStatus::Skipped => {
-                        finding.status = FindingStatus::NotAsked;
-                        finding.queried_at = None;
-                        finding.note = r.error.clone();
-                    }
+                    StepStatus::Skipped => continue,
                     // A connector this deployment does not have was not asked.
                     StepStatus::Failed if r.error_kind == Some(ErrorKind::NotConfigured) => {
                         finding.status = FindingStatus::NotAsked;
@@ -196,8 +213,8 @@ fn apply_override(fact: &mut Fact, choice: Option<&Override>, output: Option<&Va
             fact.reason = Some("redacted by the analyst".into());
         }
         Some(Override::Reveal) => {
-            if let Some((_, original)) = output.map(flatten).unwrap_or_default().into_iter().find(|(l, _)| *l == fact.label) {
-                fact.value = original;
+            if let Some(original) = output.map(flatten).unwrap_or_default().into_iter().find(|f| f.label == fact.label) {
+                fact.value = original.value;
             }
             fact.disclosure = Disclosure::Shared;
             fact.reason = Some("shared by the analyst".into());

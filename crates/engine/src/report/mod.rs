@@ -9,6 +9,7 @@ pub mod disclosure;
 pub mod model;
 pub mod render;
 pub mod stix;
+pub mod vocabulary;
 
 pub use build::{Inputs, build, reference};
 pub use config::ReportConfig;

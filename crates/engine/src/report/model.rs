@@ -5,11 +5,12 @@ use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 
 /// `schema` of every report this version writes.
-pub const SCHEMA: &str = "drawbridge-report/1";
+pub const SCHEMA: &str = "drawbridge-report/2";
 
 #[derive(Debug, Clone, Serialize, Deserialize, JsonSchema, PartialEq)]
 pub struct Report {
-    /// Always `drawbridge-report/1` for this layout.
+    /// Always `drawbridge-report/2` for this layout (2: facts carry `term`
+    /// and `count`; skipped steps are left out).
     pub schema: String,
     /// The customer's reference for the request, e.g. `DB-42`.
     pub reference: String,
@@ -84,9 +85,16 @@ pub enum FindingStatus {
 pub struct Fact {
     /// Stable across regenerations: `kind:value|step|label`.
     pub id: String,
+    /// What the fact is, in the report's vocabulary (`user.locked`,
+    /// `sighting.host`; the schema's `x-vocabulary` lists every term).
+    pub term: String,
+    /// Where the value sat in the source's answer (`managed_by.name`, `hosts[0]`).
     pub label: String,
     /// The value as it will be sent: the original, a masked form, or empty when withheld.
     pub value: String,
+    /// For counted values (a host with its events, a port with its sessions): the count.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub count: Option<u64>,
     pub class: DataClass,
     pub disclosure: Disclosure,
     /// Why it is masked or withheld.
@@ -124,7 +132,12 @@ pub struct PriorRequest {
     pub sender: Option<String>,
 }
 
-/// The JSON Schema of the report attachment.
+/// The JSON Schema of the report attachment, with the vocabulary of fact
+/// terms and their meanings (`x-vocabulary`).
 pub fn schema() -> serde_json::Value {
-    serde_json::to_value(schemars::schema_for!(Report)).unwrap_or_default()
+    let mut schema = serde_json::to_value(schemars::schema_for!(Report)).unwrap_or_default();
+    let vocabulary: serde_json::Map<String, serde_json::Value> =
+        super::vocabulary::TERMS.iter().map(|(t, d)| (t.to_string(), serde_json::Value::String(d.to_string()))).collect();
+    schema["x-vocabulary"] = serde_json::Value::Object(vocabulary);
+    schema
 }
