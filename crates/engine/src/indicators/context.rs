@@ -4,8 +4,6 @@
 //! an `Authentication-Results:` line, and version numbers shaped like IPv4
 //! addresses (`version 7.11.0.18`).
 
-use aho_corasick::{AhoCorasick, AhoCorasickBuilder, MatchKind};
-use std::sync::LazyLock;
 
 /// Header names whose lines carry identifiers, never indicators. A name
 /// ending in `-` is a prefix (`X-MS-Exchange-…`).
@@ -26,14 +24,6 @@ const ID_HEADERS: &[&str] = &[
     "x-gm-",
 ];
 
-static HEADERS: LazyLock<AhoCorasick> = LazyLock::new(|| {
-    AhoCorasickBuilder::new()
-        .ascii_case_insensitive(true)
-        .match_kind(MatchKind::LeftmostLongest)
-        .build(ID_HEADERS.iter().copied().chain(["authentication-results"]))
-        .expect("static header names compile")
-});
-
 /// What one text says is context.
 #[derive(Debug, Default)]
 pub struct ContextScan {
@@ -44,51 +34,43 @@ pub struct ContextScan {
 }
 
 impl ContextScan {
+    /// Looks only at line starts (after `>` quoting and indentation): a
+    /// header name of letters, digits and `-`, then `:`.
     pub fn of(text: &str) -> ContextScan {
         let mut scan = ContextScan::default();
         let b = text.as_bytes();
-        if memchr::memchr(b':', b).is_none() {
-            return scan;
-        }
-        for m in HEADERS.find_iter(text) {
-            // At a line start, after optional quoting (`> `) and indentation.
-            let mut k = m.start();
-            while k > 0 && matches!(b[k - 1], b' ' | b'\t' | b'>') {
-                k -= 1;
+        let line_end = |from: usize| memchr::memchr(b'\n', &b[from..]).map_or(b.len(), |e| from + e);
+        let mut start = 0;
+        while start < b.len() {
+            let end = line_end(start);
+            let mut k = start;
+            while k < end && matches!(b[k], b' ' | b'\t' | b'>') {
+                k += 1;
             }
-            if k > 0 && b[k - 1] != b'\n' {
-                continue;
-            }
-            let name = &ID_HEADERS.get(m.pattern().as_usize()).copied().unwrap_or("authentication-results");
-            // The whole header name, then `:`.
-            let mut colon = m.end();
-            if name.ends_with('-') {
-                while colon < b.len() && (b[colon].is_ascii_alphanumeric() || b[colon] == b'-') {
-                    colon += 1;
-                }
-            }
-            while colon < b.len() && b[colon] == b' ' {
+            let mut colon = k;
+            while colon < end && colon - k <= 40 && (b[colon].is_ascii_alphanumeric() || b[colon] == b'-') {
                 colon += 1;
             }
-            if b.get(colon) != Some(&b':') {
-                continue;
-            }
-            let line_end = |from: usize| memchr::memchr(b'\n', &b[from..]).map_or(b.len(), |e| from + e);
-            if m.pattern().as_usize() == ID_HEADERS.len() {
-                // Authentication-Results: <authserv-id>; …
-                let value = &text[colon + 1..line_end(colon + 1)];
-                let id = value.trim_start().split([';', ' ', '\t']).next().unwrap_or("").trim_end_matches('.');
-                if !id.is_empty() {
-                    scan.authserv_ids.push(id.to_ascii_lowercase());
+            if colon > k && b.get(colon) == Some(&b':') {
+                let name = &text[k..colon];
+                if name.eq_ignore_ascii_case("authentication-results") {
+                    // Authentication-Results: <authserv-id>; …
+                    let id = text[colon + 1..end].trim_start().split([';', ' ', '\t', '\r']).next().unwrap_or("").trim_end_matches('.');
+                    if !id.is_empty() {
+                        scan.authserv_ids.push(id.to_ascii_lowercase());
+                    }
+                } else if ID_HEADERS.iter().any(|h| if h.ends_with('-') { name.len() > h.len() && name[..h.len()].eq_ignore_ascii_case(h) } else { name.eq_ignore_ascii_case(h) }) {
+                    // The line and its folded continuation lines.
+                    let mut last = end;
+                    while last + 1 < b.len() && matches!(b[last + 1], b' ' | b'\t') {
+                        last = line_end(last + 1);
+                    }
+                    scan.skip.push((k, last));
+                    start = last + 1;
+                    continue;
                 }
-                continue;
             }
-            // The line and its folded continuation lines.
-            let mut end = line_end(colon);
-            while end + 1 < b.len() && matches!(b[end + 1], b' ' | b'\t') {
-                end = line_end(end + 1);
-            }
-            scan.skip.push((m.start(), end));
+            start = end + 1;
         }
         scan
     }

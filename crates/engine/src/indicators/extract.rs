@@ -30,8 +30,8 @@ pub struct Extractor {
     suffixes: Vec<String>,
     /// Mail gateways: context in forwarded headers, never indicators.
     context_hosts: Vec<String>,
-    /// Reference sites as (host, path prefix).
-    reference_sites: Vec<(String, String)>,
+    /// Reference sites: host → path prefixes (`""` for the whole site).
+    reference_sites: HashMap<String, Vec<String>>,
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -129,13 +129,14 @@ impl Extractor {
                 .chain(lower(&cfg.extra_suffixes).into_iter().map(|s: String| s.trim_start_matches('.').to_string()))
                 .collect(),
             context_hosts: lower(&cfg.mail_gateways),
-            reference_sites: lower(&cfg.reference_sites)
-                .into_iter()
-                .map(|s: String| match s.split_once('/') {
+            reference_sites: lower(&cfg.reference_sites).into_iter().fold(HashMap::new(), |mut sites: HashMap<String, Vec<String>>, s: String| {
+                let (host, prefix) = match s.split_once('/') {
                     Some((host, path)) => (host.to_string(), format!("/{}", path.trim_matches('/'))),
                     None => (s, String::new()),
-                })
-                .collect(),
+                };
+                sites.entry(host).or_default().push(prefix);
+                sites
+            }),
         })
     }
 
@@ -162,7 +163,22 @@ impl Extractor {
 
     /// Whether `host` and `path` (from `/`) are a reference site's.
     fn is_reference(&self, host: &str, path: &str) -> bool {
-        self.reference_sites.iter().any(|(h, prefix)| is_under(host, h) && path.starts_with(prefix.as_str()))
+        if self.reference_sites.is_empty() {
+            return false;
+        }
+        // The host and each parent domain, one map lookup each.
+        let mut rest = host;
+        loop {
+            if let Some(prefixes) = self.reference_sites.get(rest)
+                && prefixes.iter().any(|p| path.starts_with(p.as_str()))
+            {
+                return true;
+            }
+            match rest.split_once('.') {
+                Some((_, parent)) if parent.contains('.') => rest = parent,
+                _ => return false,
+            }
+        }
     }
 
     /// Extracts the distinct indicators of one text, in order of first appearance.
