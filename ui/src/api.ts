@@ -30,8 +30,12 @@ export interface RequestDetail extends RequestSummary {
 
 export interface Fact {
   id: string;
+  /** What the fact is, in the report's vocabulary (`user.locked`, `sighting.host`). */
+  term: string;
   label: string;
   value: string;
+  /** For counted values: how many events, sessions… */
+  count?: number;
   class: string;
   disclosure: "shared" | "masked" | "withheld";
   reason: string | null;

@@ -73,7 +73,7 @@ describe("state updates", () => {
     expect(summaryAfterUpdate("old", false, review())).toBe("generated summary");
   });
   it("a click reveals a policy-withheld value, resets a redacted one, redacts the rest", () => {
-    const fact = { id: "f", label: "l", value: "v", class: "other", reason: null };
+    const fact = { id: "f", term: "user.name", label: "l", value: "v", class: "other", reason: null };
     expect(toggleFor({ ...fact, disclosure: "withheld", reason: "personal name" })).toEqual({ action: "reveal", fact: "f" });
     expect(toggleFor({ ...fact, disclosure: "withheld", reason: "redacted by the analyst" })).toEqual({ action: "reset", fact: "f" });
     expect(toggleFor({ ...fact, disclosure: "shared" })).toEqual({ action: "redact", fact: "f" });

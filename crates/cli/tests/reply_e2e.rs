@@ -208,7 +208,7 @@ password_secret = "e2e-smtp"
     assert!(parsed.body_text(0).is_some_and(|b| b.contains("WKS-FIN-042") && b.contains("[withheld]")));
     let attachment = parsed.attachments().find(|a| a.attachment_name() == Some(&format!("DB-{id}.json"))).expect("JSON attachment");
     let json: serde_json::Value = serde_json::from_slice(attachment.contents()).expect("attachment is JSON");
-    assert_eq!(json["schema"], "drawbridge-report/1");
+    assert_eq!(json["schema"], "drawbridge-report/2");
     assert_eq!(json["reference"], format!("DB-{id}"));
     assert_eq!(parsed.to().and_then(|t| t.first()).and_then(|a| a.address()), Some("analyst@mssp.example.net"), "only the verified sender");
     let log = drawbridge(&config, &["audit", "show", &id.to_string()]);

@@ -109,6 +109,10 @@ async fn the_draft_keeps_outcomes_apart_applies_the_policy_and_escapes_html() {
         Some(Disclosure::Withheld),
         "internal IPs the MSSP did not ask about stay inside"
     );
+    // Facts speak the report's vocabulary; counted values carry their count apart.
+    let source = fw.facts.iter().find(|f| f.label == "sources[0]").expect("source fact");
+    assert_eq!((source.term.as_str(), source.count), ("firewall.source", Some(3)));
+    assert_eq!(fact("managed_by.department").term, "computer.owner.department");
 
     let r = &view.rendered;
     assert!(!r.text.contains("Jane Doe") && !r.html.contains("Jane Doe") && !r.json.contains("Jane Doe"), "withheld everywhere");
@@ -122,7 +126,7 @@ async fn the_draft_keeps_outcomes_apart_applies_the_policy_and_escapes_html() {
     assert!(r.text.contains("the source did not answer"), "{}", r.text);
     assert!(view.source_errors.iter().any(|e| e.step == "siem_sightings" && e.error.contains("boom")), "{:?}", view.source_errors);
     let json: serde_json::Value = serde_json::from_str(&r.json).expect("JSON attachment");
-    assert_eq!(json["schema"], "drawbridge-report/1");
+    assert_eq!(json["schema"], "drawbridge-report/2");
     assert_eq!(view.recipients, vec!["analyst@mssp.example.net".to_string()]);
 }
 
