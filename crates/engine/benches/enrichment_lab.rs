@@ -17,8 +17,7 @@ use drawbridge_testkit::configs;
 use std::time::{Duration, Instant};
 
 fn enrichment(c: &mut Criterion) {
-    let (Some(directory), Some(_), Some(_)) =
-        (drawbridge_lab::require::directory(), drawbridge_lab::require::siem(), drawbridge_lab::require::postgres())
+    let (Some(directory), Some(_), Some(_)) = (drawbridge_lab::require::directory(), drawbridge_lab::require::siem(), drawbridge_lab::require::postgres())
     else {
         eprintln!("enrichment_lab: set DRAWBRIDGE_DIRECTORY_LAB, DRAWBRIDGE_SIEM_LAB and DRAWBRIDGE_POSTGRES_LAB (labs up) to measure");
         return;

@@ -4,7 +4,6 @@
 //! an `Authentication-Results:` line, and version numbers shaped like IPv4
 //! addresses (`version 7.11.0.18`).
 
-
 /// Header names whose lines carry identifiers, never indicators. A name
 /// ending in `-` is a prefix (`X-MS-Exchange-…`).
 const ID_HEADERS: &[&str] = &[
@@ -59,7 +58,10 @@ impl ContextScan {
                     if !id.is_empty() {
                         scan.authserv_ids.push(id.to_ascii_lowercase());
                     }
-                } else if ID_HEADERS.iter().any(|h| if h.ends_with('-') { name.len() > h.len() && name[..h.len()].eq_ignore_ascii_case(h) } else { name.eq_ignore_ascii_case(h) }) {
+                } else if ID_HEADERS
+                    .iter()
+                    .any(|h| if h.ends_with('-') { name.len() > h.len() && name[..h.len()].eq_ignore_ascii_case(h) } else { name.eq_ignore_ascii_case(h) })
+                {
                     // The line and its folded continuation lines.
                     let mut last = end;
                     while last + 1 < b.len() && matches!(b[last + 1], b' ' | b'\t') {
