@@ -47,16 +47,10 @@ pub fn siem(url: &str) -> ElasticConfig {
         time_field: "@timestamp".into(),
         host_field: "host.name.keyword".into(),
         user_field: "user.name.keyword".into(),
-        // osmem-server maps strings as text with a `.keyword` sub-field.
-        breakdowns: crate::sighting::Breakdowns {
-            source: "_index".into(),
-            destination_port: Some("destination.port".into()),
-            action: Some("event.action.keyword".into()),
-            outcome: Some("event.outcome.keyword".into()),
-            file_names: vec!["file.name.keyword".into(), "process.name.keyword".into()],
-            event_type: Some("event.category.keyword".into()),
-            cap: 50,
-        },
+        // osmem-server maps strings as text with a `.keyword` sub-field; the
+        // breakdowns follow `host_field` there.
+        breakdowns: None,
+        top: None,
     }
 }
 

@@ -58,13 +58,12 @@ impl Elastic {
         Ok(req)
     }
 
-    /// How often the indicator occurs in the window; `None` when never.
-    pub async fn sighting(&self, kind: Kind, value: &str, start: DateTime<Utc>, end: DateTime<Utc>) -> Result<Option<Sighting>, SiemError> {
-        let Some(body) = query::sighting(&self.cfg, kind, value, start, end) else { return Ok(None) };
+    /// One `_search`; the answer's text, or the error status with its body.
+    async fn search(&self, body: &serde_json::Value) -> Result<String, SiemError> {
         let index = self.cfg.index.replace(['/', '?', '#', ' '], "");
         let response = self
             .request(&format!("{index}/_search"))?
-            .json(&body)
+            .json(body)
             .send()
             .await
             .map_err(|e| SiemError::Unreachable(self.cfg.url.clone(), e.to_string()))?;
@@ -73,13 +72,31 @@ impl Elastic {
         if !status.is_success() {
             return Err(SiemError::Status { status: status.as_u16(), body: text.chars().take(500).collect() });
         }
+        Ok(text)
+    }
+
+    /// How often the indicator occurs in the window; `None` when never.
+    pub async fn sighting(&self, kind: Kind, value: &str, start: DateTime<Utc>, end: DateTime<Utc>) -> Result<Option<Sighting>, SiemError> {
+        let Some(body) = query::sighting(&self.cfg, kind, value, start, end) else { return Ok(None) };
+        let (body, text) = match self.search(&body).await {
+            // A breakdown field the cluster cannot aggregate (a text field):
+            // ask again without the breakdowns rather than lose the answer.
+            Err(SiemError::Status { status: 400, body: reason }) => {
+                tracing::warn!(%reason, "the SIEM refused a breakdown aggregation; answering without breakdowns (check [connectors.siem.breakdowns])");
+                let core = query::sighting_core(&self.cfg, kind, value, start, end).unwrap_or_default();
+                let text = self.search(&core).await?;
+                (core, text)
+            }
+            other => (body, other?),
+        };
         let v: serde_json::Value = serde_json::from_str(&text).map_err(|e| SiemError::Answer(e.to_string()))?;
         let hits = v["hits"]["total"]["value"].as_u64().or_else(|| v["hits"]["total"].as_u64()).ok_or_else(|| SiemError::Answer("no hits.total".into()))?;
         if hits == 0 {
             return Ok(None);
         }
         let aggs = &v["aggregations"];
-        let cap = self.cfg.breakdowns.cap.max(1);
+        let breakdowns = self.cfg.effective_breakdowns();
+        let cap = breakdowns.cap.max(1);
         // Keys are strings or numbers (ports); counts are doc_count.
         let buckets = |name: &str| -> Vec<(String, u64)> {
             aggs[name]["buckets"]
@@ -117,7 +134,7 @@ impl Elastic {
             .unwrap_or_default();
         let hosts = ranked(buckets("hosts"), cap);
         let users = ranked(buckets("users"), cap);
-        let file_names = merged_names((0..self.cfg.breakdowns.file_names.len()).map(|i| buckets(&format!("file_names_{i}"))), cap);
+        let file_names = merged_names((0..breakdowns.file_names.len()).map(|i| buckets(&format!("file_names_{i}"))), cap);
         Ok(Some(Sighting {
             hits,
             first_seen: when(&aggs["first_seen"]),

@@ -38,9 +38,14 @@ pub struct ElasticConfig {
     pub host_field: String,
     #[serde(default = "default_user_field")]
     pub user_field: String,
-    /// The other breakdowns (per source, ports, actions…) and the list cap. Default: ECS.
-    #[serde(default = "Breakdowns::ecs")]
-    pub breakdowns: Breakdowns,
+    /// The other breakdowns (per source, ports, actions…) and the list cap.
+    /// Default: ECS, with `.keyword` on the text fields when `host_field`
+    /// has it (a cluster with dynamic mappings).
+    #[serde(default)]
+    pub breakdowns: Option<Breakdowns>,
+    /// Before `breakdowns.cap`: how many hosts and users to list.
+    #[serde(default)]
+    pub top: Option<usize>,
 }
 
 impl ElasticConfig {
@@ -59,8 +64,31 @@ impl ElasticConfig {
             time_field: default_time_field(),
             host_field: default_host_field(),
             user_field: default_user_field(),
-            breakdowns: Breakdowns::ecs(),
+            breakdowns: None,
+            top: None,
         }
+    }
+}
+
+impl ElasticConfig {
+    /// The breakdowns in effect: the configured ones, else ECS fitted to the
+    /// cluster's mapping style.
+    pub fn effective_breakdowns(&self) -> Breakdowns {
+        if let Some(b) = &self.breakdowns {
+            return b.clone();
+        }
+        let mut b = Breakdowns::ecs();
+        if self.host_field.ends_with(".keyword") {
+            let keyword = |f: &mut String| f.push_str(".keyword");
+            for f in [&mut b.action, &mut b.outcome, &mut b.event_type].into_iter().flatten() {
+                keyword(f);
+            }
+            b.file_names.iter_mut().for_each(keyword);
+        }
+        if let Some(top) = self.top {
+            b.cap = top;
+        }
+        b
     }
 }
 

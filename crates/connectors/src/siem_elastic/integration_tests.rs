@@ -58,12 +58,27 @@ async fn sightings_report_hits_first_and_last_seen_and_top_hosts() {
 }
 
 #[tokio::test]
+async fn a_breakdown_the_cluster_refuses_costs_the_breakdowns_not_the_answer() {
+    if !lab() {
+        return;
+    }
+    let mut cfg = config("http://127.0.0.1:9200");
+    let mut b = crate::sighting::Breakdowns::ecs(); // text fields: osmem refuses to aggregate them
+    b.action = Some("event.action".into());
+    cfg.breakdowns = Some(b);
+    let siem = Elastic::new(&cfg).expect("client");
+    let s = siem.sighting(Kind::Ipv4, drawbridge_lab::BAD_IP, t("2026-10-30T00:00:00Z"), t("2026-11-27T00:00:00Z")).await.expect("answered").expect("seen");
+    assert_eq!((s.hits, s.hosts.len()), (3, 1));
+    assert!(s.actions.is_empty() && s.sources.is_empty(), "{s:?}");
+}
+
+#[tokio::test]
 async fn the_cap_cuts_the_list_but_not_the_distinct_count() {
     if !lab() {
         return;
     }
     let mut cfg = config("http://127.0.0.1:9200");
-    cfg.breakdowns.cap = 3;
+    cfg.top = Some(3);
     let siem = Elastic::new(&cfg).expect("client");
     // Every workstation's traffic goes through the firewall: many hosts.
     let s = siem.sighting(Kind::Ipv4, "198.51.100.7", t("2026-10-30T00:00:00Z"), t("2026-11-27T00:00:00Z")).await.expect("search").expect("seen");

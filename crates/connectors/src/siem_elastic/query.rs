@@ -28,13 +28,25 @@ pub fn stored_values(kind: Kind, value: &str) -> Vec<String> {
 /// seen overall and per source, hosts and users (listed up to the cap, and
 /// counted), destination ports, actions, outcomes, file names, event types.
 pub fn sighting(cfg: &ElasticConfig, kind: Kind, value: &str, start: DateTime<Utc>, end: DateTime<Utc>) -> Option<Value> {
+    search(cfg, kind, value, start, end, true)
+}
+
+/// The same search with only hits, first and last seen, hosts and users: what
+/// is asked again when the cluster refuses a breakdown (a text field that
+/// cannot be aggregated), so that one misnamed field costs the breakdowns,
+/// not the answer.
+pub fn sighting_core(cfg: &ElasticConfig, kind: Kind, value: &str, start: DateTime<Utc>, end: DateTime<Utc>) -> Option<Value> {
+    search(cfg, kind, value, start, end, false)
+}
+
+fn search(cfg: &ElasticConfig, kind: Kind, value: &str, start: DateTime<Utc>, end: DateTime<Utc>, detailed: bool) -> Option<Value> {
     let fields = cfg.fields.get(&kind)?;
     if fields.is_empty() {
         return None;
     }
     let values = stored_values(kind, value);
     let should: Vec<Value> = fields.iter().flat_map(|f| values.iter().map(move |v| json!({ "term": { f: v } }))).collect();
-    let b = &cfg.breakdowns;
+    let b = &cfg.effective_breakdowns();
     let cap = b.cap.max(1);
     let time = cfg.time_field.as_str();
     let mut aggs = json!({
@@ -49,14 +61,18 @@ pub fn sighting(cfg: &ElasticConfig, kind: Kind, value: &str, start: DateTime<Ut
         "users": { "terms": { "field": cfg.user_field, "size": cap } },
         "users_distinct": { "cardinality": { "field": cfg.user_field } },
     });
-    let optional = [("destination_ports", &b.destination_port), ("actions", &b.action), ("outcomes", &b.outcome), ("event_types", &b.event_type)];
-    for (name, field) in optional {
-        if let Some(field) = field {
-            aggs[name] = json!({ "terms": { "field": field, "size": cap } });
+    if detailed {
+        let optional = [("destination_ports", &b.destination_port), ("actions", &b.action), ("outcomes", &b.outcome), ("event_types", &b.event_type)];
+        for (name, field) in optional {
+            if let Some(field) = field {
+                aggs[name] = json!({ "terms": { "field": field, "size": cap } });
+            }
         }
-    }
-    for (i, field) in b.file_names.iter().enumerate() {
-        aggs[format!("file_names_{i}")] = json!({ "terms": { "field": field, "size": cap } });
+        for (i, field) in b.file_names.iter().enumerate() {
+            aggs[format!("file_names_{i}")] = json!({ "terms": { "field": field, "size": cap } });
+        }
+    } else if let Some(sources) = aggs.as_object_mut() {
+        sources.remove("sources");
     }
     Some(json!({
         "size": 0,
@@ -89,7 +105,8 @@ mod tests {
             time_field: "@timestamp".into(),
             host_field: "host.name".into(),
             user_field: "user.name".into(),
-            breakdowns: crate::sighting::Breakdowns::ecs(),
+            breakdowns: None,
+            top: None,
         }
     }
 
@@ -120,6 +137,19 @@ mod tests {
         let q = sighting(&cfg(), Kind::Hostname, "wks-fin-042.corp.example.local", t, t).expect("query");
         let terms: Vec<&str> = q["query"]["bool"]["should"].as_array().expect("should").iter().filter_map(|c| c["term"]["host.name"].as_str()).collect();
         assert_eq!(terms, vec!["wks-fin-042.corp.example.local", "WKS-FIN-042", "wks-fin-042"]);
+    }
+
+    #[test]
+    fn breakdowns_follow_the_mapping_style_unless_configured() {
+        let mut c = cfg();
+        c.host_field = "host.name.keyword".into();
+        let b = c.effective_breakdowns();
+        assert_eq!((b.action.as_deref(), b.source.as_str(), b.destination_port.as_deref()), (Some("event.action.keyword"), "_index", Some("destination.port")));
+        c.top = Some(7);
+        assert_eq!(c.effective_breakdowns().cap, 7, "the older `top` still sets the cap");
+        let t = Utc::now();
+        let core = sighting_core(&c, Kind::Ipv4, "203.0.113.7", t, t).expect("query");
+        assert!(core["aggs"].get("actions").is_none() && core["aggs"].get("hosts").is_some());
     }
 
     #[test]

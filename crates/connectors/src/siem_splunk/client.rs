@@ -128,7 +128,7 @@ impl Splunk {
             return Ok(None);
         }
         let b = &self.cfg.breakdowns;
-        let cap = b.cap.max(1);
+        let cap = self.cfg.top.unwrap_or(b.cap).max(1);
         let tally = |field: Option<&String>| -> Vec<(String, u64)> {
             field.and_then(|f| by.iter().position(|x| *x == f.as_str())).map(|i| tallies[i].clone().into_iter().collect()).unwrap_or_default()
         };

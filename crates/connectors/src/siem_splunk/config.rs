@@ -35,6 +35,9 @@ pub struct SplunkConfig {
     /// The other breakdowns (per source type, ports, actions…) and the list cap. Default: CIM.
     #[serde(default = "Breakdowns::cim")]
     pub breakdowns: Breakdowns,
+    /// Before `breakdowns.cap`: how many hosts and users to list (still read).
+    #[serde(default)]
+    pub top: Option<usize>,
 }
 
 impl SplunkConfig {
@@ -53,6 +56,7 @@ impl SplunkConfig {
             host_field: default_host_field(),
             user_field: default_user_field(),
             breakdowns: Breakdowns::cim(),
+            top: None,
         }
     }
 }
