@@ -281,6 +281,12 @@ fn gateways_message_ids_and_the_requesters_own_addresses_are_context() {
         assert!(!got.iter().any(|g| g == context), "{context} is context: {got:?}");
     }
     assert!(!got.iter().any(|g| g.contains("shieldwatch")), "{got:?}");
+    // The customer's own mail servers in Received lines, configured or not.
+    let m = message(
+        "From: soc@shieldwatch-mdr.net\nTo: mssp-requests@corp.example\nSubject: FW\n\nReceived: from relay.evil.test ([192.0.2.9])\n    by mx7.corp.example (Postfix)\nplease check relay.evil.test\n",
+    );
+    let got: Vec<String> = extractor().extract_message(&m).into_iter().map(|i| i.value).collect();
+    assert!(got.contains(&"relay.evil.test".to_string()) && !got.contains(&"mx7.corp.example".to_string()), "{got:?}");
     // A customer user forwarding a phish: colleagues' addresses are indicators.
     let m = message("From: anna.weber@corp.example\nTo: mssp-requests@corp.example\nSubject: phish\n\nalso sent to j.doe@corp.example\n");
     assert!(ex.extract_message(&m).iter().any(|i| i.value == "j.doe@corp.example"));

@@ -28,8 +28,10 @@ const ID_HEADERS: &[&str] = &[
 pub struct ContextScan {
     /// Byte ranges of identifier header lines (with their continuation lines).
     skip: Vec<(usize, usize)>,
-    /// `authserv-id`s of `Authentication-Results:` lines, lower case.
+    /// `authserv-id`s of `Authentication-Results:` lines and the hosts that
+    /// received a message (`Received: … by <host>`), lower case.
     authserv_ids: Vec<String>,
+    receivers: Vec<String>,
 }
 
 impl ContextScan {
@@ -52,7 +54,22 @@ impl ContextScan {
             }
             if colon > k && b.get(colon) == Some(&b':') {
                 let name = &text[k..colon];
-                if name.eq_ignore_ascii_case("authentication-results") {
+                if name.eq_ignore_ascii_case("received") {
+                    // Received: from <sender> (…) by <receiver> …, possibly folded.
+                    let mut last = end;
+                    while last + 1 < b.len() && matches!(b[last + 1], b' ' | b'\t') {
+                        last = line_end(last + 1);
+                    }
+                    let value = &text[colon + 1..last];
+                    let mut words = value.split_whitespace();
+                    while let Some(w) = words.next() {
+                        if w.eq_ignore_ascii_case("by")
+                            && let Some(host) = words.next()
+                        {
+                            scan.receivers.push(host.trim_end_matches([';', '.', ',']).to_ascii_lowercase());
+                        }
+                    }
+                } else if name.eq_ignore_ascii_case("authentication-results") {
                     // Authentication-Results: <authserv-id>; …
                     let id = text[colon + 1..end].trim_start().split([';', ' ', '\t', '\r']).next().unwrap_or("").trim_end_matches('.');
                     if !id.is_empty() {
@@ -85,6 +102,12 @@ impl ContextScan {
     /// Whether `host` is a receiving gateway named by an `authserv-id`.
     pub fn is_context_host(&self, host: &str) -> bool {
         self.authserv_ids.iter().any(|id| id.eq_ignore_ascii_case(host))
+    }
+
+    /// Whether `host` received a message (`Received: … by <host>`): of the
+    /// customer's own hosts, those are its mail servers, never the question.
+    pub fn is_receiver(&self, host: &str) -> bool {
+        self.receivers.iter().any(|r| r.eq_ignore_ascii_case(host))
     }
 }
 
@@ -142,6 +165,13 @@ mod tests {
         let scan = ContextScan::of("Authentication-Results: mx1.corp.example; spf=fail smtp.mailfrom=evil.test\n");
         assert!(scan.is_context_host("MX1.corp.example"));
         assert!(!scan.is_context_host("evil.test"));
+    }
+
+    #[test]
+    fn receiving_hosts_are_read_from_folded_received_lines() {
+        let scan = ContextScan::of("Received: from mail.evil.test (unknown [198.51.100.23])\n        by MX2.corp.example (Postfix) with ESMTPS id 4Xyz\n");
+        assert!(scan.is_receiver("mx2.corp.example"));
+        assert!(!scan.is_receiver("mail.evil.test"));
     }
 
     #[test]

@@ -213,6 +213,7 @@ impl Extractor {
             !context.skips(h.start)
                 && !(matches!(h.kind, Kind::Hostname | Kind::Domain)
                     && (self.context_hosts.contains(&h.value.to_ascii_lowercase()) || context.is_context_host(&h.value)))
+                && !(h.kind == Kind::Hostname && context.is_receiver(&h.value))
                 && !(h.kind == Kind::Ipv4 && !h.defanged && preceded_by_version_word(text, h.start))
         });
         found.sort_by_key(|h| h.start);
