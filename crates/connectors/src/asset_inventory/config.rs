@@ -17,7 +17,8 @@ pub enum AssetInventoryConfig {
         password_secret: Option<String>,
         /// The lookup by host name: `$1` is the name as asked (short or
         /// FQDN), `$2` its first label. Every column of the first row becomes
-        /// a field of the asset record.
+        /// a field of the asset record (or, when the query returns a single
+        /// `record` column of JSON text, that object's fields).
         #[serde(default = "default_query")]
         query: String,
         /// The lookup by IP address: `$1` is the address in canonical form.
@@ -30,18 +31,24 @@ pub enum AssetInventoryConfig {
     },
 }
 
-const COLUMNS: &str = "SELECT hostname, fqdn, serial, model, location, owner, department, ip, mac, os, purchased::text AS purchased FROM assets";
+/// Every column of the matching row, whatever the table has, as one JSON
+/// object (`record`): the defaults work on an inventory with or without the
+/// optional `fqdn`, `ip`/`ip_address` and `mac`/`mac_address` columns.
+const RECORD: &str = "SELECT to_jsonb(a)::text AS record FROM assets a";
 
 /// By name: the host name column may hold short names or FQDNs.
 pub fn default_query() -> String {
-    format!("{COLUMNS} WHERE lower(hostname) IN (lower($1), lower($2)) OR split_part(lower(hostname), '.', 1) = lower($2) OR lower(fqdn) = lower($1) LIMIT 1")
+    format!(
+        "{RECORD} WHERE lower(a.hostname) IN (lower($1), lower($2)) OR split_part(lower(a.hostname), '.', 1) = lower($2) \
+         OR lower(to_jsonb(a)->>'fqdn') = lower($1) LIMIT 1"
+    )
 }
 
 pub fn default_query_by_ip() -> String {
-    format!("{COLUMNS} WHERE ip = $1 LIMIT 1")
+    format!("{RECORD} WHERE coalesce(to_jsonb(a)->>'ip', to_jsonb(a)->>'ip_address') = $1 LIMIT 1")
 }
 
 /// By MAC, whatever separators and case the inventory stored it with.
 pub fn default_query_by_mac() -> String {
-    format!("{COLUMNS} WHERE lower(regexp_replace(mac, '[^0-9A-Fa-f]', '', 'g')) = $1 LIMIT 1")
+    format!("{RECORD} WHERE lower(regexp_replace(coalesce(to_jsonb(a)->>'mac', to_jsonb(a)->>'mac_address', ''), '[^0-9A-Fa-f]', '', 'g')) = $1 LIMIT 1")
 }

@@ -67,3 +67,28 @@ async fn a_wrong_password_or_an_absent_server_is_a_clear_error() {
     let err = AssetInventory::open(&absent).await.err().expect("unreachable");
     assert!(err.is_transient(), "{err}");
 }
+
+#[tokio::test]
+async fn the_default_queries_work_on_a_table_without_the_optional_columns() {
+    let Some(cfg) = lab() else { return };
+    // An inventory laid out as before fqdn and mac existed, with an inet
+    // column named ip_address and a date, in a schema of its own.
+    let inv = AssetInventory::open(&cfg).await.expect("connect");
+    let AssetInventory::Sql { pool, .. } = &inv else { panic!("sql") };
+    for stmt in [
+        "DROP SCHEMA IF EXISTS legacy CASCADE",
+        "CREATE SCHEMA legacy",
+        "CREATE TABLE legacy.assets (hostname text, serial text, ip_address inet, purchased date)",
+        "INSERT INTO legacy.assets VALUES ('WKS-OLD-001', 'SN-OLD', '10.99.0.1', DATE '2023-01-02')",
+    ] {
+        sqlx::query(stmt).execute(pool).await.expect(stmt);
+    }
+    let super::AssetInventoryConfig::Sql { url, password_secret, query, query_by_ip, query_by_mac } = crate::lab::inventory() else { panic!("sql") };
+    let legacy = super::AssetInventoryConfig::Sql { url: format!("{url}?options=-c%20search_path%3Dlegacy"), password_secret, query, query_by_ip, query_by_mac };
+    let old = AssetInventory::open(&legacy).await.expect("connect");
+    let a = old.lookup("wks-old-001.corp.example.local").await.expect("query").expect("by name");
+    assert_eq!((a["serial"].as_str(), a["purchased"].as_str()), (Some("SN-OLD"), Some("2023-01-02")));
+    assert_eq!(old.lookup("10.99.0.1").await.expect("query").expect("by ip")["hostname"], "WKS-OLD-001");
+    assert!(old.lookup("00:11:22:33:44:55").await.expect("a table without a mac column answers").is_none());
+    sqlx::query("DROP SCHEMA legacy CASCADE").execute(pool).await.expect("clean up");
+}

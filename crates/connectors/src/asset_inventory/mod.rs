@@ -90,15 +90,27 @@ impl AssetInventory {
                     sqlx::Error::Io(_) | sqlx::Error::PoolTimedOut | sqlx::Error::PoolClosed => AssetError::Unreachable(e.to_string()),
                     other => AssetError::Query(other.to_string()),
                 })?;
-                row.map(|r| {
-                    r.columns()
-                        .iter()
-                        .map(|c| {
-                            let v: Option<String> = r.try_get(c.ordinal()).ok().flatten();
-                            (c.name().to_string(), v.map(Value::String).unwrap_or(Value::Null))
-                        })
-                        .collect()
-                })
+                match row {
+                    None => None,
+                    // One `record` column: the row as a JSON object (the defaults).
+                    Some(r) if r.columns().len() == 1 && r.columns()[0].name() == "record" => {
+                        let text: Option<String> = r.try_get(0).map_err(|e| AssetError::Query(e.to_string()))?;
+                        match text.map(|t| serde_json::from_str::<Value>(&t)) {
+                            Some(Ok(Value::Object(record))) => Some(record),
+                            Some(Ok(_)) | None => None,
+                            Some(Err(e)) => return Err(AssetError::Query(format!("the record column is not a JSON object: {e}"))),
+                        }
+                    }
+                    Some(r) => Some(
+                        r.columns()
+                            .iter()
+                            .map(|c| {
+                                let v: Option<String> = r.try_get(c.ordinal()).ok().flatten();
+                                (c.name().to_string(), v.map(Value::String).unwrap_or(Value::Null))
+                            })
+                            .collect(),
+                    ),
+                }
             }
         };
         Ok(found.map(|mut record: Map<String, Value>| {
