@@ -92,3 +92,12 @@ async fn the_default_queries_work_on_a_table_without_the_optional_columns() {
     assert!(old.lookup("00:11:22:33:44:55").await.expect("a table without a mac column answers").is_none());
     sqlx::query("DROP SCHEMA legacy CASCADE").execute(pool).await.expect("clean up");
 }
+
+#[tokio::test]
+async fn verify_full_is_enforced_when_asked_for() {
+    let Some(cfg) = lab() else { return };
+    // The lab server speaks no TLS: asking for verify-full must fail, not fall back to plain text.
+    let super::AssetInventoryConfig::Sql { url, password_secret, query, query_by_ip, query_by_mac } = cfg else { panic!("sql") };
+    let strict = super::AssetInventoryConfig::Sql { url: format!("{url}?sslmode=verify-full"), password_secret, query, query_by_ip, query_by_mac };
+    assert!(AssetInventory::open(&strict).await.is_err(), "no plain-text fallback under verify-full");
+}

@@ -12,7 +12,7 @@ pub use connector::Definition;
 pub use key::AssetKey;
 
 use serde_json::{Map, Value};
-use sqlx::postgres::{PgConnectOptions, PgPool, PgPoolOptions};
+use sqlx::postgres::{PgConnectOptions, PgPool, PgPoolOptions, PgSslMode};
 use sqlx::{Column, Row};
 use std::str::FromStr;
 use std::time::Duration;
@@ -48,7 +48,7 @@ impl AssetInventory {
                 Ok(AssetInventory::Csv { rows: parse_csv(&text).map_err(|e| AssetError::File(path.display().to_string(), e))? })
             }
             AssetInventoryConfig::Sql { url, password_secret, query, query_by_ip, query_by_mac } => {
-                let mut options = PgConnectOptions::from_str(url).map_err(|e| AssetError::Unreachable(e.to_string()))?;
+                let mut options = transport_security(PgConnectOptions::from_str(url).map_err(|e| AssetError::Unreachable(e.to_string()))?, url);
                 if let Some(secret) = password_secret {
                     options = options.password(&drawbridge_net::secrets::resolve(secret)?);
                 }
@@ -120,6 +120,21 @@ impl AssetInventory {
     }
 }
 
+/// TLS for the inventory: a URL that names no `sslmode` gets `verify-full`
+/// (encrypted, certificate and host name checked; the CA from `sslrootcert`
+/// or the system's roots), except on loopback, where the traffic never
+/// leaves the machine. A URL's own `sslmode` is respected.
+fn transport_security(options: PgConnectOptions, url: &str) -> PgConnectOptions {
+    let names_mode = url.split_once('?').is_some_and(|(_, query)| query.split('&').any(|p| p.to_ascii_lowercase().starts_with("sslmode=")));
+    if names_mode || is_loopback(options.get_host()) { options } else { options.ssl_mode(PgSslMode::VerifyFull) }
+}
+
+fn is_loopback(host: &str) -> bool {
+    host.eq_ignore_ascii_case("localhost")
+        || host.starts_with('/')
+        || host.trim_start_matches('[').trim_end_matches(']').parse::<std::net::IpAddr>().is_ok_and(|ip| ip.is_loopback())
+}
+
 /// The highest `$n` in a query: how many parameters it takes.
 fn placeholders(query: &str) -> usize {
     let b = query.as_bytes();
@@ -181,6 +196,16 @@ fn parse_csv(text: &str) -> Result<Vec<Map<String, Value>>, String> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn the_inventory_is_reached_over_verified_tls_unless_on_loopback_or_told_otherwise() {
+        let mode = |url: &str| transport_security(PgConnectOptions::from_str(url).expect("url"), url).get_ssl_mode();
+        assert!(matches!(mode("postgres://u@inventory.corp.example/cmdb"), PgSslMode::VerifyFull));
+        assert!(matches!(mode("postgres://u@10.1.2.3:5432/cmdb"), PgSslMode::VerifyFull));
+        assert!(matches!(mode("postgres://u@inventory.corp.example/cmdb?sslmode=require"), PgSslMode::Require), "the URL's own choice stands");
+        assert!(matches!(mode("postgres://u@127.0.0.1:54329/inventory"), PgSslMode::Prefer), "loopback keeps the driver's default");
+        assert!(matches!(mode("postgres://u@localhost/inventory"), PgSslMode::Prefer));
+    }
 
     #[test]
     fn placeholders_are_counted() {
