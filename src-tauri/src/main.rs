@@ -50,7 +50,7 @@ async fn get_review(state: tauri::State<'_, AppState>, id: i64) -> Result<Review
 }
 
 /// One review decision: `redact`, `reveal` or `reset` a value or section (`fact`),
-/// `summary` (`text`), `approve`, or `reject` (`text` is the reason).
+/// `summary` (`text`), `approve` (`digest`: of the report shown), or `reject` (`text` is the reason).
 #[tauri::command]
 async fn review_action(
     state: tauri::State<'_, AppState>,
@@ -58,6 +58,7 @@ async fn review_action(
     action: String,
     fact: Option<String>,
     text: Option<String>,
+    digest: Option<String>,
 ) -> Result<ReviewScreen, Failure> {
     let r = Reviewer::new(&state.store, &state.deployment);
     let who = analyst();
@@ -68,7 +69,8 @@ async fn review_action(
         "reveal" => r.reveal(id, &fact, &who).await,
         "reset" => r.reset(id, &fact, &who).await,
         "summary" => r.edit_summary(id, &text, &who).await,
-        "approve" => r.approve(id, &who).await,
+        // The digest of the report on the approver's screen.
+        "approve" => r.approve(id, &who, digest.as_deref().unwrap_or("")).await,
         "reject" => r.reject(id, &text, &who, false).await,
         other => return Err(Failure::new(ErrorKind::InvalidInput, format!("unknown review action {other:?}"))),
     };

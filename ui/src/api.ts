@@ -125,6 +125,7 @@ export function getReview(id: number): Promise<ReviewScreen> {
 
 export type ReviewAction = "redact" | "reveal" | "reset" | "summary" | "approve" | "reject";
 
-export function reviewAction(id: number, action: ReviewAction, opts: { fact?: string; text?: string } = {}): Promise<ReviewScreen> {
-  return invoke<ReviewScreen>("review_action", { id, action, fact: opts.fact ?? null, text: opts.text ?? null });
+/** `digest`: for approve, the digest of the report on screen; a report that changed since is refused. */
+export function reviewAction(id: number, action: ReviewAction, opts: { fact?: string; text?: string; digest?: string } = {}): Promise<ReviewScreen> {
+  return invoke<ReviewScreen>("review_action", { id, action, fact: opts.fact ?? null, text: opts.text ?? null, digest: opts.digest ?? null });
 }

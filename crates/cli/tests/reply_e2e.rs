@@ -192,8 +192,9 @@ password_secret = "e2e-smtp"
     assert!(facts.iter().any(|f| f["label"] == "count" && f["value"] == "4"), "firewall sessions for the bad IP: {firewall:?}");
 
     // 2. The analyst redacts the model and approves with the CLI.
-    drawbridge(&config, &["review", "redact", &id.to_string(), model["id"].as_str().expect("fact id"), "--as", "alice"]);
-    let approved = drawbridge(&config, &["review", "approve", &id.to_string(), "--as", "alice"]);
+    let redacted = drawbridge(&config, &["review", "redact", &id.to_string(), model["id"].as_str().expect("fact id"), "--as", "alice"]);
+    let shown = redacted["digest"].as_str().expect("the digest of the report as it now reads").to_string();
+    let approved = drawbridge(&config, &["review", "approve", &id.to_string(), "--digest", &shown, "--as", "alice"]);
     assert_eq!(approved["state"], "queued");
 
     // 3. The reply arrives in the MSSP's mailbox.
@@ -241,7 +242,8 @@ password_secret = "e2e-smtp"
     })
     .expect("second playbook ran");
     let down = stop_postfix(&lab);
-    drawbridge(&config, &["review", "approve", &id2.to_string(), "--as", "alice"]);
+    let shown = drawbridge(&config, &["report", "show", &id2.to_string(), "--format", "review"])["rendered"]["digest"].as_str().expect("digest").to_string();
+    drawbridge(&config, &["review", "approve", &id2.to_string(), "--digest", &shown, "--as", "alice"]);
     let waiting = eventually(Duration::from_secs(20), || {
         let out = drawbridge(&config, &["outbox", "list"]);
         out.as_array()?.iter().find(|o| o["request_id"] == id2 && o["state"] == "queued" && o["last_error"].is_string()).cloned()

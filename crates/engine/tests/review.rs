@@ -64,6 +64,11 @@ async fn request(store: &Store, subject: &str, body: &str) -> i64 {
     ingestor.ingest(raw.as_bytes(), &Origin { source: Source::File, reference: "t".into(), cursor: None }).await.expect("ingest").request_id
 }
 
+/// The digest of the report as the approver sees it now.
+async fn shown(reviewer: &Reviewer<'_>, id: i64) -> String {
+    reviewer.view(id).await.expect("view").rendered.digest
+}
+
 fn deployment(config: &Config) -> Deployment {
     Deployment::new(config.clone()).expect("deployment")
 }
@@ -185,7 +190,7 @@ async fn an_edit_after_approval_withdraws_the_reply_until_approved_again() {
     let (_dir, store, config, id) = setup("Who owns WKS-FIN-042?").await;
     let deployment = deployment(&config);
     let reviewer = Reviewer::new(&store, &deployment);
-    let view = reviewer.approve(id, "alice").await.expect("approve");
+    let view = reviewer.approve(id, "alice", &shown(&reviewer, id).await).await.expect("approve");
     assert_eq!(view.state, ReviewState::Queued);
     assert_eq!(view.outbox.len(), 1);
     assert_eq!(view.outbox[0].digest, view.rendered.digest, "the queued reply is what was approved");
@@ -198,10 +203,10 @@ async fn an_edit_after_approval_withdraws_the_reply_until_approved_again() {
     let smtp: drawbridge_engine::outbound::smtp::SmtpConfig = toml::from_str("host = \"127.0.0.1\"\nport = 9").expect("smtp");
     let pass = drawbridge_engine::outbound::outbox::send_due(&store, &smtp, &Default::default(), None).await.expect("pass");
     assert_eq!(pass.sent + pass.deferred, 0);
-    let view = reviewer.approve(id, "bob").await.expect("approve again");
+    let view = reviewer.approve(id, "bob", &shown(&reviewer, id).await).await.expect("approve again");
     assert_eq!(view.state, ReviewState::Queued);
     assert_eq!(view.outbox.iter().filter(|o| o.state == "queued").count(), 1);
-    assert!(matches!(reviewer.approve(id, "carol").await, Err(ReviewError::Refused(_))), "already queued");
+    assert!(matches!(reviewer.approve(id, "carol", &shown(&reviewer, id).await).await, Err(ReviewError::Refused(_))), "already queued");
 }
 
 #[tokio::test]
@@ -219,11 +224,20 @@ async fn containment_needs_two_different_approvers() {
     ran(&store, &config, id).await;
     let deployment = deployment(&config);
     let reviewer = Reviewer::new(&store, &deployment);
-    let view = reviewer.approve(id, "alice").await.expect("first approval");
+    let view = reviewer.approve(id, "alice", &shown(&reviewer, id).await).await.expect("first approval");
     assert_eq!((view.state, view.approvals.len(), view.approvals_required), (ReviewState::Draft, 1, 2));
     assert!(view.outbox.is_empty(), "one approval sends nothing");
-    assert!(matches!(reviewer.approve(id, "Alice").await, Err(ReviewError::Refused(m)) if m.contains("different person")));
-    let view = reviewer.approve(id, "bob").await.expect("second approval");
+    assert!(matches!(reviewer.approve(id, "Alice", &shown(&reviewer, id).await).await, Err(ReviewError::Refused(m)) if m.contains("different person")));
+    // Bob opened the report, then someone edited it: his stale screen approves nothing.
+    let bobs_screen = shown(&reviewer, id).await;
+    reviewer.edit_summary(id, "Host isolated on our side; see findings.", "carol").await.expect("edit");
+    let stale = reviewer.approve(id, "bob", &bobs_screen).await;
+    assert!(matches!(&stale, Err(ReviewError::Refused(m)) if m.contains("changed since it was shown")), "{stale:?}");
+    assert!(matches!(reviewer.approve(id, "bob", "").await, Err(ReviewError::Refused(_))), "no digest, no approval");
+    // The edit also voided Alice's approval: two fresh ones are needed.
+    let view = reviewer.approve(id, "bob", &shown(&reviewer, id).await).await.expect("approval of what bob now sees");
+    assert_eq!((view.state, view.approvals.len()), (ReviewState::Draft, 1));
+    let view = reviewer.approve(id, "alice", &shown(&reviewer, id).await).await.expect("second approval");
     assert_eq!(view.state, ReviewState::Queued);
 }
 
@@ -248,7 +262,7 @@ async fn the_audit_chain_detects_tampering() {
     let deployment = deployment(&config);
     let reviewer = Reviewer::new(&store, &deployment);
     reviewer.edit_summary(id, "first", "alice").await.expect("edit");
-    reviewer.approve(id, "alice").await.expect("approve");
+    reviewer.approve(id, "alice", &shown(&reviewer, id).await).await.expect("approve");
     let verdict = audit::verify(&store.audit_log(None).await.expect("log"));
     assert_eq!((verdict.entries, verdict.broken_at.clone()), (3, None));
 
@@ -321,7 +335,7 @@ async fn nothing_is_approved_before_the_findings_are_in_and_an_untouched_draft_f
     let deployment = deployment(&config);
     let reviewer = Reviewer::new(&store, &deployment);
     let early = reviewer.view(id).await.expect("a draft before the run");
-    assert!(matches!(reviewer.approve(id, "alice").await, Err(ReviewError::Refused(m)) if m.contains("has not finished")));
+    assert!(matches!(reviewer.approve(id, "alice", &shown(&reviewer, id).await).await, Err(ReviewError::Refused(m)) if m.contains("has not finished")));
     ran(&store, &config, id).await;
     let later = reviewer.view(id).await.expect("view");
     assert_ne!(early.rendered.digest, later.rendered.digest);
@@ -347,7 +361,7 @@ async fn a_stix_bundle_of_sightings_is_attached_when_asked_for() {
     assert_eq!(sighting["count"], 3);
     assert_eq!(sighting["first_seen"], "2026-11-19T02:00:00.000Z");
     assert!(objects.iter().all(|o| o["spec_version"] == "2.1" || o["type"] == "bundle"));
-    let view = reviewer.approve(id, "alice").await.expect("approve");
+    let view = reviewer.approve(id, "alice", &shown(&reviewer, id).await).await.expect("approve");
     let mail = String::from_utf8_lossy(&view.outbox[0].message).to_string();
     assert!(mail.contains(&format!("DB-{id}.stix.json")), "second attachment");
 }

@@ -35,7 +35,11 @@ pub async fn run(ctx: &Ctx, cmd: ReportCommand) -> Result<()> {
             let deployment = ctx.deployment()?;
             let view = Reviewer::new(&store, &deployment).view(id).await?;
             match format.as_str() {
-                "text" => print!("{}", view.rendered.text),
+                "text" => {
+                    print!("{}", view.rendered.text);
+                    // What `review approve --digest` needs, apart from the report itself.
+                    eprintln!("digest: {}", view.rendered.digest);
+                }
                 "html" => print!("{}", view.rendered.html),
                 "json" => println!("{}", view.rendered.json),
                 "stix" => println!("{}", view.rendered.stix.as_deref().context("no STIX bundle: set [report] stix_organisation")?),

@@ -8,9 +8,12 @@ use std::path::PathBuf;
 
 #[derive(Subcommand)]
 pub enum ReviewCommand {
-    /// Approve the report exactly as `report show` prints it now.
+    /// Approve the report you were shown: `--digest` is the digest `report
+    /// show` printed with it; a report that changed since is refused.
     Approve {
         id: i64,
+        #[arg(long)]
+        digest: String,
         #[arg(long = "as")]
         actor: String,
     },
@@ -53,7 +56,7 @@ pub async fn run(ctx: &Ctx, cmd: ReviewCommand) -> Result<()> {
     let deployment = ctx.deployment()?;
     let reviewer = Reviewer::new(&store, &deployment);
     let view = match cmd {
-        ReviewCommand::Approve { id, actor } => reviewer.approve(id, &actor).await?,
+        ReviewCommand::Approve { id, digest, actor } => reviewer.approve(id, &actor, &digest).await?,
         ReviewCommand::Reject { id, reason, actor, reply } => reviewer.reject(id, &reason, &actor, reply).await?,
         ReviewCommand::Redact { id, fact, actor } => reviewer.redact(id, &fact, &actor).await?,
         ReviewCommand::Reveal { id, fact, actor } => reviewer.reveal(id, &fact, &actor).await?,

@@ -356,9 +356,12 @@ impl<'a> Reviewer<'a> {
         if ids.is_empty() { Err(ReviewError::Refused(format!("request {request_id} has no value or section {target:?}"))) } else { Ok(ids) }
     }
 
-    /// Approves exactly what `view` shows now. When enough different people
+    /// Approves the report the approver was shown: `shown_digest` is the
+    /// digest of that view (`rendered.digest`). When the report has changed
+    /// since (an edit, a second approver's stale screen, new data) the
+    /// approval is refused: review it again. When enough different people
     /// have approved it, the reply is queued for sending.
-    pub async fn approve(&self, request_id: i64, actor: &str) -> Result<ReviewView, ReviewError> {
+    pub async fn approve(&self, request_id: i64, actor: &str, shown_digest: &str) -> Result<ReviewView, ReviewError> {
         let actor = actor.trim();
         if actor.is_empty() {
             return Err(ReviewError::Refused("an approval needs the approver's name".into()));
@@ -368,6 +371,12 @@ impl<'a> Reviewer<'a> {
         }
         let mut row = self.refresh_draft(request_id).await?;
         let view = self.view(request_id).await?;
+        if view.rendered.digest != shown_digest.trim() {
+            return Err(ReviewError::Refused(format!(
+                "the report of request {request_id} changed since it was shown to you; review it again (it is now {})",
+                view.rendered.digest
+            )));
+        }
         match row.state {
             ReviewState::Draft => {}
             ReviewState::Rejected => return Err(ReviewError::Refused(format!("request {request_id} was rejected; edit the report to reopen it"))),
