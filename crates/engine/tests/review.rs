@@ -365,3 +365,36 @@ async fn a_stix_bundle_of_sightings_is_attached_when_asked_for() {
     let mail = String::from_utf8_lossy(&view.outbox[0].message).to_string();
     assert!(mail.contains(&format!("DB-{id}.stix.json")), "second attachment");
 }
+
+#[tokio::test]
+async fn a_rejection_and_a_concurrent_approval_cannot_both_win() {
+    let (_dir, store, config, id) = setup("Who owns WKS-FIN-042?").await;
+    let first = deployment(&config);
+    let reviewer = Reviewer::new(&store, &first);
+    // A change made against a revision that is no longer current is refused by the store.
+    let stale = reviewer.refresh_draft(id).await.expect("draft stored");
+    reviewer.reject(id, "out of scope", "alice", false).await.expect("reject");
+    let approved = drawbridge_engine::store::ReportRow { state: ReviewState::Approved, ..stale.clone() };
+    let audit = drawbridge_engine::store::NewAudit {
+        actor: "bob".into(),
+        action: "approve".into(),
+        request_id: Some(id),
+        before_digest: Some(stale.digest.clone()),
+        after_digest: Some(stale.digest.clone()),
+        detail: serde_json::json!({}),
+    };
+    let late = store.save_report(&approved, Some(&stale.digest), &audit, None, false).await;
+    assert!(matches!(late, Err(drawbridge_engine::store::StoreError::Conflict(_))), "{late:?}");
+    assert_eq!(reviewer.view(id).await.expect("view").state, ReviewState::Rejected, "the rejection stands");
+
+    // Racing through the reviewer: exactly one of them takes effect.
+    let (_dir2, store2, config2, id2) = setup("Who owns WKS-FIN-042?").await;
+    let deployment2 = deployment(&config2);
+    let reviewer2 = Reviewer::new(&store2, &deployment2);
+    let digest = shown(&reviewer2, id2).await;
+    let (approve, reject) = tokio::join!(reviewer2.approve(id2, "bob", &digest), reviewer2.reject(id2, "duplicate", "carol", false));
+    assert_eq!(usize::from(approve.is_ok()) + usize::from(reject.is_ok()), 1, "approve {approve:?}, reject {reject:?}");
+    let log = store2.audit_log(Some(id2)).await.expect("audit");
+    let decisions = log.iter().filter(|e| e.action == "approve" || e.action == "reject").count();
+    assert_eq!(decisions, 1, "one decision in the audit log");
+}

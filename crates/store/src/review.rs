@@ -29,6 +29,10 @@ pub struct ReportRow {
     pub approvals: Vec<Approval>,
     pub reject_reason: Option<String>,
     pub updated_at: String,
+    /// Bumped by every change; a change names the revision it was made
+    /// against and is refused when another landed first.
+    #[serde(default)]
+    pub revision: i64,
 }
 
 /// One audit entry to append.
@@ -114,6 +118,7 @@ fn report_from_row(r: &sqlx::sqlite::SqliteRow) -> Result<ReportRow, StoreError>
         approvals: serde_json::from_str(&r.try_get::<String, _>("approvals")?)?,
         reject_reason: r.try_get("reject_reason")?,
         updated_at: r.try_get("updated_at")?,
+        revision: r.try_get("revision")?,
     })
 }
 
@@ -199,14 +204,16 @@ impl Sqlite {
         cancel_queued: bool,
     ) -> Result<(), StoreError> {
         let mut tx = self.pool.begin().await?;
-        let current: Option<(String, String)> =
-            sqlx::query_as("SELECT digest, state FROM reports WHERE request_id = ?").bind(row.request_id).fetch_optional(&mut *tx).await?;
+        let current: Option<(String, String, i64)> =
+            sqlx::query_as("SELECT digest, state, revision FROM reports WHERE request_id = ?").bind(row.request_id).fetch_optional(&mut *tx).await?;
+        let changed = || StoreError::Conflict(format!("report {} changed meanwhile; reload it", row.request_id));
         match (current.as_ref(), expected_digest) {
-            (Some((d, _)), Some(e)) if d != e => return Err(StoreError::Conflict(format!("report {} changed meanwhile; reload it", row.request_id))),
+            (Some((d, _, _)), Some(e)) if d != e => return Err(changed()),
+            (Some((_, _, revision)), Some(_)) if *revision != row.revision => return Err(changed()),
             (Some(_), None) => return Err(StoreError::Conflict(format!("report {} already exists", row.request_id))),
             _ => {}
         }
-        if current.as_ref().is_some_and(|(_, s)| s == "sent") {
+        if current.as_ref().is_some_and(|(_, s, _)| s == "sent") {
             return Err(StoreError::Conflict(format!("report {} has been sent", row.request_id)));
         }
         if cancel_queued {
@@ -217,11 +224,14 @@ impl Sqlite {
             }
             sqlx::query("UPDATE outbox SET state = 'cancelled' WHERE request_id = ? AND state = 'queued'").bind(row.request_id).execute(&mut *tx).await?;
         }
-        sqlx::query(
-            "INSERT INTO reports (request_id, state, summary, overrides, digest, generated_digest, generated_text, approvals, reject_reason, updated_at)
-             VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+        // Compare-and-set: the update applies only to the revision read.
+        let written = sqlx::query(
+            "INSERT INTO reports (request_id, state, summary, overrides, digest, generated_digest, generated_text, approvals, reject_reason, updated_at, revision)
+             VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 0)
              ON CONFLICT (request_id) DO UPDATE SET state = excluded.state, summary = excluded.summary, overrides = excluded.overrides,
-               digest = excluded.digest, generated_digest = excluded.generated_digest, generated_text = excluded.generated_text, approvals = excluded.approvals, reject_reason = excluded.reject_reason, updated_at = excluded.updated_at",
+               digest = excluded.digest, generated_digest = excluded.generated_digest, generated_text = excluded.generated_text, approvals = excluded.approvals,
+               reject_reason = excluded.reject_reason, updated_at = excluded.updated_at, revision = reports.revision + 1
+             WHERE reports.revision = ?",
         )
         .bind(row.request_id)
         .bind(row.state.as_str())
@@ -233,8 +243,12 @@ impl Sqlite {
         .bind(serde_json::to_string(&row.approvals)?)
         .bind(&row.reject_reason)
         .bind(now())
+        .bind(row.revision)
         .execute(&mut *tx)
         .await?;
+        if written.rows_affected() != 1 {
+            return Err(changed());
+        }
         if let Some(m) = enqueue {
             insert_outbox(&mut tx, m).await?;
         }

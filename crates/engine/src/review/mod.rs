@@ -225,6 +225,7 @@ impl<'a> Reviewer<'a> {
                     approvals: Vec::new(),
                     reject_reason: None,
                     updated_at: String::new(),
+                    revision: 0,
                 },
                 None,
             ),
