@@ -166,7 +166,7 @@ password_secret = "e2e-smtp"
     let subject = format!("Who owns WKS-FIN-042? case {tag}");
     let message_id = format!("<e2e-{tag}@mssp.example.net>");
     submit(&lab, &request(&subject, &message_id, "Hi team, who owns WKS-FIN-042, and did 203.0.113.7 hit your firewall during November 2026?")).await;
-    let id = eventually(Duration::from_secs(30), || request_id(&config, &subject)).expect("the request arrived over IMAP");
+    let id = eventually(Duration::from_secs(60), || request_id(&config, &subject)).expect("the request arrived over IMAP");
     let view = eventually(Duration::from_secs(30), || {
         let v = drawbridge(&config, &["report", "show", &id.to_string(), "--format", "review"]);
         let found =
