@@ -30,7 +30,28 @@ impl Sqlite {
             .foreign_keys(true)
             .busy_timeout(Duration::from_secs(10));
         let pool = SqlitePoolOptions::new().max_connections(4).connect_with(options).await?;
-        MIGRATOR.run(&pool).await?;
+        // Two processes opening a new database at once (the app and the CLI,
+        // `serve` and a script) must not both run a migration: they take
+        // turns on an exclusive lock beside the database file.
+        let lock_path = path.with_extension("migrate.lock");
+        let failed = |source: std::io::Error| StoreError::Folder { path: lock_path.display().to_string(), source };
+        let lock = std::fs::OpenOptions::new().create(true).truncate(false).write(true).open(&lock_path).map_err(failed)?;
+        // Waited for without blocking the runtime (another task of this
+        // process may hold it), for as long as a migration can take.
+        let deadline = std::time::Instant::now() + Duration::from_secs(120);
+        loop {
+            match lock.try_lock() {
+                Ok(()) => break,
+                Err(std::fs::TryLockError::WouldBlock) if std::time::Instant::now() < deadline => tokio::time::sleep(Duration::from_millis(20)).await,
+                Err(std::fs::TryLockError::WouldBlock) => {
+                    return Err(failed(std::io::Error::other("another process has been migrating this database for two minutes")));
+                }
+                Err(std::fs::TryLockError::Error(e)) => return Err(failed(e)),
+            }
+        }
+        let migrated = MIGRATOR.run(&pool).await;
+        drop(lock);
+        migrated?;
         Ok(Sqlite { pool })
     }
 
@@ -573,6 +594,29 @@ mod tests {
     /// `NOT IN ('a', 'b')` for a closed set of spellings.
     fn not_in(spellings: &[&str]) -> String {
         format!("NOT IN ({})", spellings.iter().map(|s| format!("'{s}'")).collect::<Vec<_>>().join(", "))
+    }
+
+    /// Several openers of one new database (the app, `serve`, the CLI) take
+    /// turns migrating it; each sees the finished schema.
+    #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+    async fn concurrent_openers_of_a_new_database_migrate_it_once() {
+        let dir = std::env::temp_dir().join(format!("drawbridge-migrate-{}-{}", std::process::id(), now().replace([':', '.'], "")));
+        let path = dir.join("db.sqlite");
+        let opens: Vec<_> = (0..8)
+            .map(|_| {
+                tokio::spawn({
+                    let p = path.clone();
+                    async move { Sqlite::open(&p).await.map(|_| ()) }
+                })
+            })
+            .collect();
+        for o in opens {
+            o.await.expect("task").expect("every opener succeeds");
+        }
+        let db = Sqlite::open(&path).await.expect("open");
+        let applied: i64 = sqlx::query_scalar("SELECT count(*) FROM _sqlx_migrations").fetch_one(&db.pool).await.expect("count");
+        assert_eq!(applied as usize, MIGRATOR.iter().count());
+        let _ = std::fs::remove_dir_all(&dir);
     }
 
     #[test]
