@@ -5,6 +5,7 @@
 //! and event types. Field names are the report's vocabulary
 //! (`docs/report.schema.json`), so they do not change.
 
+use drawbridge_model::Kind;
 use serde::{Deserialize, Serialize};
 
 #[derive(Debug, Clone, Serialize, schemars::JsonSchema)]
@@ -95,6 +96,24 @@ impl Breakdowns {
             cap: default_cap(),
         }
     }
+}
+
+/// The values the SIEM may store an indicator as: `CORP\\j.doe` is
+/// `user.name: j.doe`; a host is logged by its short name in upper or lower
+/// case as often as by its FQDN (keyword fields match case-sensitively).
+pub fn stored_values(kind: Kind, value: &str) -> Vec<String> {
+    let mut out: Vec<String> = match kind {
+        Kind::Account => vec![value.split_once('\\').map_or(value, |(_, u)| u).to_string()],
+        Kind::Hostname => {
+            let short = value.split('.').next().unwrap_or(value);
+            vec![value.to_string(), short.to_ascii_uppercase(), short.to_ascii_lowercase(), value.to_ascii_lowercase()]
+        }
+        Kind::Email => vec![value.to_string(), value.to_ascii_lowercase()],
+        _ => vec![value.to_string()],
+    };
+    let mut seen = std::collections::HashSet::new();
+    out.retain(|v| seen.insert(v.clone()));
+    out
 }
 
 /// Sorts (value, count) pairs most-first (ties by value), merging equal

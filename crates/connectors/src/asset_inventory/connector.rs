@@ -1,7 +1,7 @@
 //! The asset inventory in the registry: `asset.lookup`, against a CSV export
 //! (read on first use) or a PostgreSQL database (pool opened on first use).
 
-use super::{AssetError, AssetInventory, AssetInventoryConfig, AssetKey, default_query, default_query_by_ip, default_query_by_mac};
+use super::{AssetError, AssetInventory, AssetInventoryConfig, AssetKey, default_query, default_query_by_ip, default_query_by_mac, sql_for};
 use crate::error::ConnectorError;
 use crate::registry::{ActionSpec, Connector, Input};
 use crate::window::get;
@@ -63,13 +63,9 @@ impl Connector for Inventory {
     fn preview(&self, _action: &str, input: &Input) -> Result<String, ConnectorError> {
         Ok(match &self.config {
             AssetInventoryConfig::Sql { query, query_by_ip, query_by_mac, .. } => {
-                let key = AssetKey::parse(get(input, "name"));
-                let (sql, params) = match &key {
-                    AssetKey::Name { given, short } => (query, format!("$1 = {given:?}, $2 = {short:?}")),
-                    AssetKey::Ip(ip) => (query_by_ip, format!("$1 = {:?}", ip.to_string())),
-                    AssetKey::Mac(digits) => (query_by_mac, format!("$1 = {digits:?}")),
-                };
-                format!("SQL {sql} with {params}")
+                let (sql, params) = sql_for(&AssetKey::parse(get(input, "name")), query, query_by_ip, query_by_mac);
+                let params: Vec<String> = params.iter().enumerate().map(|(i, p)| format!("${} = {p:?}", i + 1)).collect();
+                format!("SQL {sql} with {}", params.join(", "))
             }
             AssetInventoryConfig::Csv { path } => format!("CSV {} where {} = {:?}", path.display(), AssetKey::parse(get(input, "name")).kind(), get(input, "name")),
         })

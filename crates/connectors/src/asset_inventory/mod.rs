@@ -77,13 +77,9 @@ impl AssetInventory {
                 })
                 .cloned(),
             AssetInventory::Sql { pool, by_name, by_ip, by_mac } => {
-                let (query, params): (&str, Vec<String>) = match &key {
-                    AssetKey::Name { given, short } => (by_name, vec![given.clone(), short.clone()]),
-                    AssetKey::Ip(ip) => (by_ip, vec![ip.to_string()]),
-                    AssetKey::Mac(digits) => (by_mac, vec![digits.clone(), colon_form(digits)]),
-                };
+                let (query, params) = sql_for(&key, by_name, by_ip, by_mac);
                 let mut q = sqlx::query(query);
-                for p in params.into_iter().take(placeholders(query)) {
+                for p in params {
                     q = q.bind(p);
                 }
                 let row = q.fetch_optional(pool).await.map_err(|e| match e {
@@ -133,6 +129,18 @@ fn is_loopback(host: &str) -> bool {
     host.eq_ignore_ascii_case("localhost")
         || host.starts_with('/')
         || host.trim_start_matches('[').trim_end_matches(']').parse::<std::net::IpAddr>().is_ok_and(|ip| ip.is_loopback())
+}
+
+/// The query a key is looked up with, and the parameters it takes (only as
+/// many as it names: `$1`, `$2`). Used by the lookup and by its preview.
+pub fn sql_for<'q>(key: &AssetKey, by_name: &'q str, by_ip: &'q str, by_mac: &'q str) -> (&'q str, Vec<String>) {
+    let (query, mut params) = match key {
+        AssetKey::Name { given, short } => (by_name, vec![given.clone(), short.clone()]),
+        AssetKey::Ip(ip) => (by_ip, vec![ip.to_string()]),
+        AssetKey::Mac(digits) => (by_mac, vec![digits.clone(), colon_form(digits)]),
+    };
+    params.truncate(placeholders(query));
+    (query, params)
 }
 
 /// The highest `$n` in a query: how many parameters it takes.

@@ -2,27 +2,10 @@
 //! never text pasted into a query string, so nothing in it is syntax.
 
 use super::config::ElasticConfig;
+use crate::sighting::stored_values;
 use drawbridge_model::Kind;
 use chrono::{DateTime, Utc};
 use serde_json::{Value, json};
-
-/// The values the SIEM may store an indicator as: `CORP\\j.doe` is
-/// `user.name: j.doe`; a host is logged by its short name in upper or lower
-/// case as often as by its FQDN (keyword fields match case-sensitively).
-pub fn stored_values(kind: Kind, value: &str) -> Vec<String> {
-    let mut out: Vec<String> = match kind {
-        Kind::Account => vec![value.split_once('\\').map_or(value, |(_, u)| u).to_string()],
-        Kind::Hostname => {
-            let short = value.split('.').next().unwrap_or(value);
-            vec![value.to_string(), short.to_ascii_uppercase(), short.to_ascii_lowercase(), value.to_ascii_lowercase()]
-        }
-        Kind::Email => vec![value.to_string(), value.to_ascii_lowercase()],
-        _ => vec![value.to_string()],
-    };
-    let mut seen = std::collections::HashSet::new();
-    out.retain(|v| seen.insert(v.clone()));
-    out
-}
 
 /// One `_search` for everything a sighting reports: hits, first and last
 /// seen overall and per source, hosts and users (listed up to the cap, and

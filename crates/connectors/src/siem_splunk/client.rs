@@ -130,7 +130,7 @@ impl Splunk {
         let b = &self.cfg.breakdowns;
         let cap = self.cfg.top.unwrap_or(b.cap).max(1);
         let tally = |field: Option<&String>| -> Vec<(String, u64)> {
-            field.and_then(|f| by.iter().position(|x| *x == f.as_str())).map(|i| tallies[i].clone().into_iter().collect()).unwrap_or_default()
+            field.and_then(|f| field_position(&by, f)).map(|i| tallies[i].clone().into_iter().collect()).unwrap_or_default()
         };
         let distinct = |field: &String| field_position(&by, field).map_or(0, |i| tallies[i].len() as u64);
         let mut sources: Vec<SourceSighting> = sources

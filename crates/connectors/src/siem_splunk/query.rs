@@ -42,7 +42,6 @@ fn name(n: &str, wildcard_ok: bool) -> Result<&str, SplError> {
     if ok { Ok(n) } else { Err(SplError::Name(n.into())) }
 }
 
-/// The SPL of a sighting search; `Ok(None)` when no field is mapped for the kind.
 /// The fields a sighting search groups by, in order: source, host, user,
 /// then the configured breakdowns.
 pub fn group_fields(cfg: &SplunkConfig) -> Vec<&str> {
@@ -57,12 +56,13 @@ pub fn group_fields(cfg: &SplunkConfig) -> Vec<&str> {
     by
 }
 
-/// One search for everything a sighting reports: `stats` by every breakdown
-/// field (missing ones filled with `""`), summed per field by the client.
+/// The SPL of a sighting search; `Ok(None)` when no field is mapped for the
+/// kind. One search for everything a sighting reports: `stats` by every
+/// breakdown field (missing ones filled with `""`), summed per field by the client.
 pub fn sighting(cfg: &SplunkConfig, kind: Kind, value: &str) -> Result<Option<String>, SplError> {
     let Some(fields) = cfg.fields.get(&kind).filter(|f| !f.is_empty()) else { return Ok(None) };
     // Splunk matches case-insensitively: one value per spelling is enough.
-    let mut values = crate::siem_elastic::query::stored_values(kind, value);
+    let mut values = crate::sighting::stored_values(kind, value);
     let mut seen = std::collections::HashSet::new();
     values.retain(|v| seen.insert(v.to_ascii_lowercase()));
     let quoted = values.iter().map(|v| quote(v)).collect::<Result<Vec<_>, _>>()?;
@@ -74,6 +74,7 @@ pub fn sighting(cfg: &SplunkConfig, kind: Kind, value: &str) -> Result<Option<St
     let by = group_fields(cfg).into_iter().map(|f| name(f, false)).collect::<Result<Vec<_>, _>>()?;
     Ok(Some(format!(
         "search index={} ({}) | fillnull value=\"\" {} | stats count, min(_time) AS first_seen, max(_time) AS last_seen by {}",
+        // Checked to be a plain name; written bare so that a pattern like `sec*` works.
         name(&cfg.index, true)?,
         terms.join(" OR "),
         by.join(" "),

@@ -38,7 +38,8 @@ pub struct IndicatorsConfig {
     pub reference_sites: Vec<String>,
 }
 
-/// The shipped list of reference sites.
+/// The shipped list of reference sites. An entry covers its sub-domains
+/// (`virustotal.com` covers `www.virustotal.com`).
 pub fn default_reference_sites() -> Vec<String> {
     [
         // Frameworks, standards, vulnerability databases.
@@ -83,7 +84,6 @@ pub fn default_reference_sites() -> Vec<String> {
         "kb.vmware.com",
         "ivanti.com",
         "citrix.com",
-        "support.citrix.com",
         "sophos.com",
         "trendmicro.com",
         "crowdstrike.com",
@@ -91,7 +91,6 @@ pub fn default_reference_sites() -> Vec<String> {
         "unit42.paloaltonetworks.com",
         "securelist.com",
         "welivesecurity.com",
-        "blog.talosintelligence.com",
         "thedfirreport.com",
         // Reputation services and sandboxes (the value inside the link is the indicator).
         "virustotal.com",
@@ -104,17 +103,13 @@ pub fn default_reference_sites() -> Vec<String> {
         "abuseipdb.com",
         "shodan.io",
         "censys.io",
-        "search.censys.io",
         "otx.alienvault.com",
         "any.run",
-        "app.any.run",
         "hybrid-analysis.com",
         "joesandbox.com",
         "tria.ge",
         "malshare.com",
         "greynoise.io",
-        "viz.greynoise.io",
-        "talosintelligence.com",
         "exchange.xforce.ibmcloud.com",
         "pulsedive.com",
         "spur.us",

@@ -41,6 +41,14 @@ impl ContextScan {
         let mut scan = ContextScan::default();
         let b = text.as_bytes();
         let line_end = |from: usize| memchr::memchr(b'\n', &b[from..]).map_or(b.len(), |e| from + e);
+        // The end of a header line with its folded continuation lines.
+        let folded_end = |end: usize| {
+            let mut last = end;
+            while last + 1 < b.len() && matches!(b[last + 1], b' ' | b'\t') {
+                last = line_end(last + 1);
+            }
+            last
+        };
         let mut start = 0;
         while start < b.len() {
             let end = line_end(start);
@@ -56,11 +64,7 @@ impl ContextScan {
                 let name = &text[k..colon];
                 if name.eq_ignore_ascii_case("received") {
                     // Received: from <sender> (…) by <receiver> …, possibly folded.
-                    let mut last = end;
-                    while last + 1 < b.len() && matches!(b[last + 1], b' ' | b'\t') {
-                        last = line_end(last + 1);
-                    }
-                    let value = &text[colon + 1..last];
+                    let value = &text[colon + 1..folded_end(end)];
                     let mut words = value.split_whitespace();
                     while let Some(w) = words.next() {
                         if w.eq_ignore_ascii_case("by")
@@ -79,11 +83,7 @@ impl ContextScan {
                     .iter()
                     .any(|h| if h.ends_with('-') { name.len() > h.len() && name[..h.len()].eq_ignore_ascii_case(h) } else { name.eq_ignore_ascii_case(h) })
                 {
-                    // The line and its folded continuation lines.
-                    let mut last = end;
-                    while last + 1 < b.len() && matches!(b[last + 1], b' ' | b'\t') {
-                        last = line_end(last + 1);
-                    }
+                    let last = folded_end(end);
                     scan.skip.push((k, last));
                     start = last + 1;
                     continue;

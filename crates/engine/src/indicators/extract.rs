@@ -76,7 +76,7 @@ impl Collector {
         }
     }
 
-    /// Drops the indicators `drop` says are context, not indicators.
+    /// Keeps only the indicators `keep` accepts (the rest are context).
     pub(super) fn retain(&mut self, keep: impl Fn(&Indicator) -> bool) {
         self.found.retain(|i| keep(i));
         self.index = self.found.iter().enumerate().map(|(n, i)| ((i.kind, i.value.clone()), n)).collect();
@@ -409,7 +409,7 @@ impl Extractor {
             // an address; take it whole, literally.
             if offset == 0 && start > 0 && text[start - 1] == b'\'' && token.contains('@') {
                 let mut s = start;
-                while s > 0 && (is_atext(text[s - 1]) || text[s - 1] == b'\'') {
+                while s > 0 && is_atext(text[s - 1]) {
                     s -= 1;
                 }
                 while s < start && text[s] == b'\'' {
