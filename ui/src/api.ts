@@ -19,6 +19,11 @@ export interface RequestSummary {
   indicator_count: number;
   source: string;
   request_type: string | null;
+  /** Every classifier's current label, request_type included (e.g. priority: "P2"). */
+  labels: Record<string, string>;
+  /** The analyst or queue working on it, and the rule or person that put it there. */
+  assignee: string | null;
+  assigned_by: string | null;
   review_state: string | null;
 }
 

@@ -67,22 +67,28 @@ enum Command {
     /// Secrets in the OS keyring (connectors name them; values never go in files).
     #[command(subcommand)]
     Secret(SecretCommand),
-    /// The request type of an email: {"label", "confidence", "method", "model"}.
+    /// Every classifier's decision on an email (request type, priority, …):
+    /// [{"classifier", "label", "confidence", "method", "model"}].
     Classify { file: Option<PathBuf> },
-    /// Correct a request's type; logged beside the prediction, with who and when.
+    /// Correct one classifier's label of a request; logged beside the prediction, with who and when.
     Correct {
         id: i64,
-        /// The right type: enrichment, phishing, device_lost, containment or informational.
-        #[arg(long = "type")]
-        request_type: String,
+        /// The right label (for the request type: enrichment, phishing, device_lost, containment or informational).
+        #[arg(long = "label", visible_alias = "type")]
+        label: String,
+        /// Which classifier's label (default: the request type).
+        #[arg(long, default_value = "request_type")]
+        classifier: String,
         /// Who corrects.
         #[arg(long = "as")]
         actor: String,
         #[arg(long)]
         reason: Option<String>,
     },
-    /// Generate the labelled training corpus (train.txt and heldout.txt).
+    /// Generate a labelled training corpus (train.txt and heldout.txt) for the request type or priority.
     Corpus {
+        #[arg(long, default_value = "request_type")]
+        classifier: String,
         #[arg(long, default_value_t = 42)]
         seed: u64,
         #[arg(long, default_value_t = 3000)]
@@ -98,6 +104,8 @@ enum Command {
     },
     /// Train a model on a fastText-format file.
     Train {
+        #[arg(long, default_value = "request_type")]
+        classifier: String,
         #[arg(long)]
         input: PathBuf,
         #[arg(long)]
@@ -114,8 +122,10 @@ enum Command {
         #[arg(long, default_value_t = 60)]
         autotune_duration: i32,
     },
-    /// Evaluate a model: per-type precision/recall, confusion matrix, coverage.
+    /// Evaluate a model: per-label precision/recall, confusion matrix, coverage.
     Eval {
+        #[arg(long, default_value = "request_type")]
+        classifier: String,
         #[arg(long)]
         model: PathBuf,
         /// fastText-format file of normalised examples, or with --emails a
@@ -133,14 +143,61 @@ enum Command {
     /// Reports: a request's reply report, and the monthly prediction report.
     #[command(subcommand)]
     Report(ReportCommand),
+    /// Fit a model's confidence to how often it is right, on raw labelled
+    /// emails it never trained on; prints the reliability diagram.
+    Calibrate {
+        #[arg(long, default_value = "request_type")]
+        classifier: String,
+        #[arg(long)]
+        model: PathBuf,
+        /// JSON-lines files of raw emails ({"label" or "<classifier>", "subject", "body"}).
+        #[arg(long = "emails", required = true)]
+        emails: Vec<PathBuf>,
+        /// Write the calibrated reliability diagram here as SVG.
+        #[arg(long)]
+        svg: Option<PathBuf>,
+        /// Record the temperature in the model's manifest.
+        #[arg(long)]
+        write: bool,
+    },
+    /// The reliability diagram of the deployment's model on raw labelled emails.
+    Reliability {
+        #[arg(long, default_value = "request_type")]
+        classifier: String,
+        #[arg(long)]
+        input: PathBuf,
+        #[arg(long)]
+        svg: Option<PathBuf>,
+    },
     /// Train on the base corpus plus analysts' corrections; promote only if not worse.
     Retrain {
+        #[arg(long, default_value = "request_type")]
+        classifier: String,
         #[command(flatten)]
         params: TrainFlags,
     },
     /// Manage local models.
-    #[command(subcommand)]
-    Model(ModelCommand),
+    Model {
+        #[arg(long, default_value = "request_type")]
+        classifier: String,
+        #[command(subcommand)]
+        cmd: ModelCommand,
+    },
+    /// Assign a request to an analyst or queue (audited), or with --auto by the assignment rules.
+    Assign {
+        id: i64,
+        /// The analyst or queue (as declared in [assignment]).
+        #[arg(long, required_unless_present = "auto")]
+        to: Option<String>,
+        /// Apply the assignment rules instead.
+        #[arg(long, conflicts_with = "to")]
+        auto: bool,
+        /// Who reassigns (default: the OS account).
+        #[arg(long = "as")]
+        actor: Option<String>,
+        #[arg(long)]
+        reason: Option<String>,
+    },
     /// Run (or resume) the playbook of a stored request.
     Run { request_id: i64 },
     /// Check, plan and describe playbooks.
@@ -178,18 +235,22 @@ async fn run(cli: Cli) -> Result<()> {
         Command::Parse { file } => mail::parse(&ctx, &file).await,
         Command::Extract { file } => mail::extract(&ctx, file.as_deref()),
         Command::Classify { file } => mail::classify(&ctx, file.as_deref()),
+        Command::Assign { id, to, auto, actor, reason } => requests::assign(&ctx, id, to.as_deref(), auto, actor.as_deref(), reason.as_deref()).await,
         Command::Ingest { files } => mail::ingest(&ctx, &files).await,
         Command::Serve { interval } => serve::run(&ctx, interval).await,
         Command::Requests(cmd) => requests::run(&ctx, cmd).await,
         Command::Indicator { kind, value } => requests::indicator(&ctx, &kind, &value).await,
-        Command::Correct { id, request_type, actor, reason } => requests::correct(&ctx, id, &request_type, &actor, reason.as_deref()).await,
-        Command::Corpus { seed, count, heldout, out, ablation } => triage::corpus(&ctx, seed, count, heldout, &out, ablation),
-        Command::Train { input, output, params, heldout, autotune_validation, autotune_duration } => {
-            triage::train(&ctx, &input, &output, params, heldout.as_deref(), autotune_validation.as_deref().map(|p| (p, autotune_duration)))
+        Command::Correct { id, label, classifier, actor, reason } => requests::correct(&ctx, id, &classifier, &label, &actor, reason.as_deref()).await,
+        Command::Corpus { classifier, seed, count, heldout, out, ablation } => triage::corpus(&ctx, &classifier, seed, count, heldout, &out, ablation),
+        Command::Train { classifier, input, output, params, heldout, autotune_validation, autotune_duration } => {
+            let autotune = autotune_validation.as_deref().map(|p| (p, autotune_duration));
+            triage::train(&ctx, &classifier, triage::TrainFiles { input: &input, output: &output, heldout: heldout.as_deref(), autotune }, params)
         }
-        Command::Eval { model, input, emails, threshold, json } => triage::eval(&ctx, &model, &input, emails, threshold, json),
-        Command::Retrain { params } => triage::retrain(&ctx, params).await,
-        Command::Model(cmd) => triage::model(&ctx, cmd),
+        Command::Eval { classifier, model, input, emails, threshold, json } => triage::eval(&ctx, &classifier, &model, &input, emails, threshold, json),
+        Command::Calibrate { classifier, model, emails, svg, write } => triage::calibrate(&ctx, &classifier, &model, &emails, svg.as_deref(), write),
+        Command::Reliability { classifier, input, svg } => triage::reliability(&ctx, &classifier, &input, svg.as_deref()),
+        Command::Retrain { classifier, params } => triage::retrain(&ctx, &classifier, params).await,
+        Command::Model { classifier, cmd } => triage::model(&ctx, &classifier, cmd),
         Command::Report(cmd) => report::run(&ctx, cmd).await,
         Command::Run { request_id } => playbook::run_request(&ctx, request_id).await,
         Command::Playbook(cmd) => playbook::run(&ctx, cmd).await,

@@ -42,6 +42,7 @@ fn setup(rt: &tokio::runtime::Runtime, hosts: usize) -> (Store, playbook::Playbo
         subject: String::new(),
         sender: String::new(),
         request_type: "enrichment".into(),
+        labels: Default::default(),
         window: drawbridge_engine::playbook::window::window("", chrono::Utc::now()),
         indicators: (0..hosts)
             .map(|i| Indicator { kind: Kind::Hostname, value: format!("WKS-B-{i:03}"), defanged: false, occurrences: 1, source: "body".into() })

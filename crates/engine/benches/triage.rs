@@ -42,6 +42,16 @@ fn prediction(c: &mut Criterion) {
             }
         })
     });
+    // What ingest runs: every configured classifier (request type and
+    // priority) on one normalisation of the text.
+    let all = drawbridge_engine::ingest::classifiers(&drawbridge_engine::config::Config::default()).expect("classifiers");
+    group.bench_function("classify_all_500_emails_of_2KB", |b| {
+        b.iter(|| {
+            for (subject, body) in &emails {
+                black_box(all.classify_all(black_box(subject), black_box(body)));
+            }
+        })
+    });
     group.finish();
 }
 

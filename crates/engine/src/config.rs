@@ -7,7 +7,7 @@
 //! Unknown keys are rejected. Loading reads the one TOML file and nothing
 //! else; the connector and playbook files are read by `deployment`.
 
-use crate::classify::TriageConfig;
+use crate::classify::{ClassifiersConfig, TriageConfig};
 use crate::connectors::ConnectorsConfig;
 use crate::indicators::IndicatorsConfig;
 use crate::intake::IntakeConfig;
@@ -30,6 +30,12 @@ pub struct Config {
     pub intake: IntakeConfig,
     #[serde(default)]
     pub triage: TriageConfig,
+    /// Analysts, teams and the rules that hand requests to them.
+    #[serde(default)]
+    pub assignment: crate::assign::AssignmentConfig,
+    /// Classifiers besides the request type (`[classifiers.<name>]`); default: `priority`.
+    #[serde(default)]
+    pub classifiers: ClassifiersConfig,
     /// The customer's systems that playbooks query.
     #[serde(default)]
     pub connectors: ConnectorsConfig,
@@ -108,6 +114,9 @@ impl Config {
     /// This configuration as a real deployment uses it: with its promoted models.
     fn deployed(mut self) -> Config {
         self.triage.promoted_models = Some(local_models_dir());
+        for (name, c) in self.classifiers.0.iter_mut() {
+            c.promoted_models = Some(local_models_dir().join(name));
+        }
         self
     }
 

@@ -2,7 +2,7 @@
 //! extract indicators, commit. Bad input never fails here: it becomes a
 //! quarantined request with its reason and its raw bytes.
 
-use crate::classify::{Classification, Classifier, KeywordRules, Normalizer, Steps, TriageModel};
+use crate::classify::{Classification, Classifier, Classifiers, KeywordRules, Normalizer, Steps, TriageModel};
 use crate::config::Config;
 use crate::indicators::{Extractor, Indicator, PatternError};
 use crate::intake::mime;
@@ -16,7 +16,8 @@ pub struct Ingestor {
     store: Store,
     extractor: Extractor,
     policy: SenderPolicy,
-    classifier: std::sync::Arc<Classifier>,
+    classifiers: std::sync::Arc<Classifiers>,
+    assigner: std::sync::Arc<crate::assign::Assigner>,
     max_message_bytes: usize,
 }
 
@@ -26,6 +27,10 @@ pub enum SetupError {
     Pattern(#[from] PatternError),
     #[error(transparent)]
     Keywords(#[from] crate::classify::keywords::KeywordError),
+    #[error("classifier {0}: {1}")]
+    Classifier(String, String),
+    #[error(transparent)]
+    Assignment(#[from] crate::assign::AssignError),
 }
 
 /// Builds the triage classifier from the configuration. A model that cannot
@@ -55,6 +60,32 @@ pub fn classifier_with(config: &Config, extractor: Extractor) -> Result<Classifi
     Ok(Classifier::new(Normalizer::new(extractor, Steps::default()), model, rules, config.triage.threshold))
 }
 
+/// Every classifier the configuration declares: the request type, then
+/// `[classifiers.<name>]`. A declared classifier whose labels or keyword rules
+/// are wrong is an error; one whose model cannot be loaded runs on its rules.
+pub fn classifiers(config: &Config) -> Result<Classifiers, SetupError> {
+    classifiers_with(config, extractor(config)?)
+}
+
+pub fn classifiers_with(config: &Config, extractor: Extractor) -> Result<Classifiers, SetupError> {
+    let request_type = classifier_with(config, extractor.clone())?;
+    let mut others = Vec::new();
+    for (name, c) in &config.classifiers.0 {
+        if name == crate::classify::REQUEST_TYPE {
+            return Err(SetupError::Classifier(name.clone(), "is the built-in request type; configure it under [triage]".into()));
+        }
+        let labels = c.label_set().map_err(|e| SetupError::Classifier(name.clone(), e))?;
+        let keywords = c.keywords_path(name);
+        let rules = if c.keywords.is_none() && !keywords.exists() { KeywordRules::none(&labels) } else { KeywordRules::load_for(&keywords, &labels)? };
+        let model = TriageModel::load_for(&c.model_path(name), &labels);
+        if let Err(e) = &model {
+            warn!(classifier = %name, error = %e, "model unavailable; keyword rules decide");
+        }
+        others.push(Classifier::named(name, labels, Normalizer::new(extractor.clone(), Steps::default()), model, rules, c.threshold));
+    }
+    Ok(Classifiers::new(request_type, others))
+}
+
 /// Where a message came from, for the record.
 #[derive(Debug, Clone)]
 pub struct Origin {
@@ -70,7 +101,8 @@ impl Ingestor {
         let extractor = extractor(config)?;
         Ok(Ingestor {
             store,
-            classifier: std::sync::Arc::new(classifier_with(config, extractor.clone())?),
+            classifiers: std::sync::Arc::new(classifiers_with(config, extractor.clone())?),
+            assigner: std::sync::Arc::new(crate::assign::Assigner::new(&config.assignment)?),
             extractor,
             policy: SenderPolicy::new(config.senders.clone(), dns),
             max_message_bytes: config.intake.max_message_bytes,
@@ -78,7 +110,15 @@ impl Ingestor {
     }
 
     pub fn classifier(&self) -> &Classifier {
-        &self.classifier
+        self.classifiers.request_type()
+    }
+
+    pub fn classifiers(&self) -> &Classifiers {
+        &self.classifiers
+    }
+
+    pub fn assigner(&self) -> &crate::assign::Assigner {
+        &self.assigner
     }
 
     pub fn store(&self) -> &Store {
@@ -98,7 +138,7 @@ impl Ingestor {
 
         let mut parsed = None;
         let mut indicators: Vec<Indicator> = Vec::new();
-        let mut classification: Option<Classification> = None;
+        let mut classifications: Vec<Classification> = Vec::new();
         let verdict: SenderVerdict;
         let quarantine_reason: Option<String>;
         if raw.len() > self.max_message_bytes {
@@ -117,7 +157,7 @@ impl Ingestor {
                         let extraction = self.extractor.extract_message_all(&message);
                         indicators = extraction.indicators;
                         message.reference_links = extraction.references;
-                        classification = Some(self.classifier.classify(message.subject.as_deref().unwrap_or(""), &message.text));
+                        classifications = self.classifiers.classify_all(message.subject.as_deref().unwrap_or(""), &message.text);
                         quarantine_reason = None;
                     } else {
                         quarantine_reason = Some(format!("sender policy: {}", verdict.reasons.join("; ")));
@@ -135,16 +175,25 @@ impl Ingestor {
             verdict: &verdict,
             quarantine_reason: quarantine_reason.clone(),
             indicators: &indicators,
-            classification: classification.as_ref(),
+            classifications: &classifications,
         };
         let outcome = self.store.insert_request(&request, origin.cursor.as_ref()).await?;
+        if !outcome.duplicate {
+            // The request is safely stored: a failed assignment leaves it
+            // unassigned (visible in the queue), never lost.
+            match self.assigner.assign_request(&self.store, outcome.request_id).await {
+                Ok(Some(a)) => info!(request_id = outcome.request_id, assignee = %a.assignee, rule = a.rule.as_deref().unwrap_or(""), "assigned"),
+                Ok(None) => {}
+                Err(e) => warn!(request_id = outcome.request_id, error = %e, "assignment failed; the request stays unassigned"),
+            }
+        }
         match (&quarantine_reason, outcome.duplicate) {
             (_, true) => info!(request_id = outcome.request_id, "already stored; not ingested twice"),
             (Some(reason), false) => warn!(request_id = outcome.request_id, %reason, "request quarantined"),
             (None, false) => info!(
                 request_id = outcome.request_id,
                 indicators = indicators.len(),
-                request_type = classification.as_ref().map(|c| c.label.as_str()).unwrap_or("none"),
+                labels = %classifications.iter().map(|c| format!("{}={}", c.classifier, c.label)).collect::<Vec<_>>().join(" "),
                 "request stored"
             ),
         }

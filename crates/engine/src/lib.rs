@@ -21,6 +21,7 @@ pub use drawbridge_model::digest;
 pub use drawbridge_net::secrets;
 pub use drawbridge_store as store;
 
+pub mod assign;
 pub mod classify;
 pub mod config;
 pub mod deployment;

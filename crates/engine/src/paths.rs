@@ -34,5 +34,5 @@ pub fn local_models_dir() -> PathBuf {
 /// checkout, else where this crate was built from.
 pub fn shipped_playbooks_dir() -> PathBuf {
     let here = PathBuf::from("playbooks");
-    if here.join("default.yaml").exists() { here } else { PathBuf::from(concat!(env!("CARGO_MANIFEST_DIR"), "/../../playbooks")) }
+    if here.join("enrichment.yaml").exists() { here } else { PathBuf::from(concat!(env!("CARGO_MANIFEST_DIR"), "/../../playbooks")) }
 }

@@ -96,6 +96,7 @@ async fn plan_for(store: &Store, pb: &playbook::Playbook, request_id: i64) -> pl
         subject: String::new(),
         sender: String::new(),
         request_type: "enrichment".into(),
+        labels: Default::default(),
         window: drawbridge_engine::playbook::window::window("", chrono::Utc::now()),
         indicators: detail
             .indicators

@@ -20,6 +20,7 @@ fn request(request_type: &str, indicators: Vec<Indicator>) -> RequestContext {
         subject: "s".into(),
         sender: "analyst@mssp.example.net".into(),
         request_type: request_type.into(),
+        labels: Default::default(),
         indicators,
         window: drawbridge_engine::playbook::window::window("", chrono::Utc::now()),
     }
@@ -121,4 +122,29 @@ fn planning_renders_inputs_filters_by_kind_and_condition_and_escapes_queries() {
     assert_eq!(chained, vec!["address_computer", "address_owner"], "IP → inventory → computer → owner");
     let siem = plan.calls.iter().find(|c| c.action == "siem.sighting" && c.item.as_deref() == Some("ipv4:203.0.113.7")).expect("SIEM call for the IP");
     assert!(siem.query.contains(r#"{"term":{"source.ip":"203.0.113.7"}}"#), "{}", siem.query);
+}
+
+#[test]
+fn steps_can_depend_on_any_classifiers_label() {
+    let text = r#"
+name: by_priority
+trigger:
+  request_types: [enrichment]
+steps:
+  - id: urgent_sightings
+    action: active_directory.computer
+    for_each: { kinds: [hostname] }
+    when: "request.labels.priority in ['P1', 'P2']"
+    input: { name: "{{ item.value }}" }
+"#;
+    let pb = validate::parse(text, "by_priority.yaml").expect("a playbook may name request.labels.<classifier>");
+    let host = Indicator { kind: Kind::Hostname, value: "WKS-FIN-042".into(), defanged: false, occurrences: 1, source: "body".into() };
+    let labelled = |priority: &str| {
+        let mut ctx = request("enrichment", vec![host.clone()]);
+        ctx.labels.insert("priority".into(), priority.into());
+        ctx
+    };
+    assert_eq!(playbook::plan(&pb, &labelled("P1")).expect("plan").calls.len(), 1);
+    let p4 = playbook::plan(&pb, &labelled("P4")).expect("plan");
+    assert!(p4.calls.is_empty() && p4.skipped.iter().any(|(step, _)| step == "urgent_sightings"), "{p4:?}");
 }

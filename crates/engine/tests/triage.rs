@@ -39,7 +39,7 @@ fn the_training_corpus_is_large_varied_and_disjoint_from_the_held_out_split() {
     let heldout = Dataset::load(&models().join("corpus/heldout.txt")).expect("held-out split");
     assert!(train.examples.len() + heldout.examples.len() >= 1500);
     for t in RequestType::PRIORITY {
-        assert!(train.examples.iter().filter(|(l, _)| *l == t).count() >= 150, "{t} under-represented");
+        assert!(train.examples.iter().filter(|(l, _)| l == t.as_str()).count() >= 150, "{t} under-represented");
     }
     let train_texts: std::collections::HashSet<&str> = train.examples.iter().map(|(_, t)| t.as_str()).collect();
     let leaked = heldout.examples.iter().filter(|(_, t)| train_texts.contains(t.as_str())).count();
@@ -102,9 +102,9 @@ fn keywords_decide_when_the_model_is_unsure_and_default_when_nothing_matches() {
 fn keyword_rules_follow_the_priority_order() {
     let rules = KeywordRules::shipped().expect("rules");
     let (t, _) = rules.decide("the laptop was stolen please block <ipv4> and reset the password").expect("match");
-    assert_eq!(t, RequestType::DeviceLost);
+    assert_eq!(t, RequestType::DeviceLost.as_str());
     let (t, _) = rules.decide("phishing mail please block <domain>").expect("match");
-    assert_eq!(t, RequestType::Containment);
+    assert_eq!(t, RequestType::Containment.as_str());
 }
 
 #[test]
@@ -180,5 +180,96 @@ fn second_blind_set_floor() {
     assert!(accuracy >= BLIND2_FLOOR, "accuracy {accuracy:.3} fell below the first-sight floor {BLIND2_FLOOR}");
 }
 
-/// blind2's first-sight accuracy (see models/eval/README.md).
-const BLIND2_FLOOR: f64 = 0.88;
+/// blind2 scored 0.88 at first sight; the widened generator brought it to 0.94, so it
+/// has informed tuning and is now a regression floor (see models/eval/README.md).
+const BLIND2_FLOOR: f64 = 0.92;
+
+/// The third blind set (`models/eval/blind3.jsonl`), labelled for the request
+/// type and the priority. First sight: request type 0.871, priority 0.495;
+/// both have informed tuning since (see models/eval/README.md), so these are
+/// regression floors. Only totals are printed.
+#[test]
+fn third_set_floors_for_request_type_and_priority() {
+    let classifiers = ingest::classifiers(&Config::default()).expect("classifiers");
+    let text = std::fs::read_to_string(models().join("eval/blind3.jsonl")).expect("eval file");
+    let (mut total, mut type_right, mut priority_right, mut by_model) = (0usize, 0usize, 0usize, 0usize);
+    for line in text.lines().filter(|l| !l.trim().is_empty()) {
+        let v: serde_json::Value = serde_json::from_str(line).expect("json line");
+        let all = classifiers.classify_all(v["subject"].as_str().unwrap_or(""), v["body"].as_str().unwrap_or(""));
+        let of = |name: &str| all.iter().find(|c| c.classifier == name).expect("every classifier answers");
+        total += 1;
+        type_right += usize::from(of("request_type").label == v["label"].as_str().unwrap_or(""));
+        priority_right += usize::from(of("priority").label == v["priority"].as_str().unwrap_or(""));
+        by_model += usize::from(of("request_type").method == Method::Model);
+    }
+    eprintln!("blind3: request type {type_right}/{total}, model decided {by_model}/{total}; priority {priority_right}/{total}");
+    assert_eq!(total, 101);
+    assert!(type_right as f64 / total as f64 >= 0.88, "request type {type_right}/{total}");
+    assert!(by_model as f64 / total as f64 >= 0.80, "model decided {by_model}/{total}");
+    assert!(priority_right as f64 / total as f64 >= 0.68, "priority {priority_right}/{total}");
+}
+
+#[test]
+fn the_shipped_priority_model_has_its_own_labels_corpus_and_held_out_figures() {
+    let config = Config::default();
+    let c = config.classifiers.0.get("priority").expect("priority is declared by default");
+    let labels = c.label_set().expect("labels");
+    assert_eq!(labels.labels(), ["P1", "P2", "P3", "P4"]);
+    let model = TriageModel::load_for(&c.model_path("priority"), &labels).expect("shipped priority model");
+    // A request-type model is not a priority model, and the other way round.
+    assert!(TriageModel::load(&c.model_path("priority")).is_err());
+    assert!(TriageModel::load_for(&models().join("triage.bin"), &labels).is_err());
+    let heldout = Dataset::load_for(&c.corpus_dir("priority").join("heldout.txt"), &labels).expect("held-out split");
+    let r = heldout.evaluate_model_for(&model, &labels, c.threshold);
+    eprintln!("{}", r.table());
+    assert!(r.macro_f1 >= 0.75, "macro F1 {:.3}", r.macro_f1);
+    assert!(r.precision_when_decided >= 0.90, "precision when decided {:.3}", r.precision_when_decided);
+}
+
+#[test]
+fn a_calibration_temperature_in_the_manifest_changes_confidence_not_the_label() {
+    let path = models().join("triage.bin");
+    let calibrated = TriageModel::load(&path).expect("model");
+    let t = calibrated.temperature();
+    assert!((t - 1.0).abs() > 0.01, "the shipped model carries a fitted temperature, not 1");
+    let raw = TriageModel::load(&path).expect("model").with_temperature(1.0);
+    let mut moved = 0;
+    for (subject, body) in [("Question", "hello team, about the server"), ("RE: case", "thanks, and the laptop?"), ("", "please have a look at 203.0.113.9")] {
+        let text = normalizer().normalize(subject, body);
+        let (a, pa) = calibrated.predict(&text).expect("prediction");
+        let (b, pb) = raw.predict(&text).expect("prediction");
+        assert_eq!(a, b, "calibration keeps the ranking");
+        moved += usize::from((pa - pb).abs() > 1e-4);
+    }
+    assert!(moved > 0, "the temperature changes the stated confidence of uncertain mail");
+}
+
+#[test]
+fn an_admin_declared_classifier_runs_on_keyword_rules_alone_and_bad_declarations_are_refused() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let rules = dir.path().join("sensitivity.yaml");
+    std::fs::write(&rules, "labels:\n  restricted:\n    - board\n    - merger\n  internal:\n    - payroll\n").expect("write");
+    let text = format!(
+        "[classifiers.sensitivity]\nlabels = [\"restricted\", \"internal\", \"public\"]\nfallback = \"public\"\nkeywords = {:?}\nmodel = {:?}\n",
+        rules.display().to_string(),
+        dir.path().join("none.bin").display().to_string()
+    );
+    let config = Config::from_toml(&text).expect("config");
+    let classifiers = ingest::classifiers(&config).expect("classifiers");
+    let names: Vec<&str> = classifiers.iter().map(|c| c.name()).collect();
+    assert_eq!(names, ["request_type", "sensitivity"], "declaring [classifiers] replaces the default set");
+    let all = classifiers.classify_all("Board meeting", "Who owns WKS-FIN-042? It holds the merger documents and the payroll.");
+    let s = all.iter().find(|c| c.classifier == "sensitivity").expect("sensitivity answers");
+    assert_eq!((s.label.as_str(), s.method), ("restricted", Method::Keywords), "{s:?}");
+    assert!(s.reason.as_deref().is_some_and(|r| r.contains("does not exist")), "says why the model did not decide: {s:?}");
+    let none = classifiers.classify_all("Hello", "Nothing sensitive here.");
+    assert_eq!(none.iter().find(|c| c.classifier == "sensitivity").map(|c| c.label.as_str()), Some("public"));
+
+    // Keyword rules naming an undeclared label, duplicate labels, or a second request_type are errors.
+    std::fs::write(&rules, "labels:\n  secret:\n    - board\n").expect("write");
+    assert!(ingest::classifiers(&config).is_err());
+    let dup = Config::from_toml("[classifiers.x]\nlabels = [\"a\", \"a\"]\nfallback = \"a\"\n").expect("config");
+    assert!(ingest::classifiers(&dup).is_err());
+    let shadow = Config::from_toml("[classifiers.request_type]\nlabels = [\"a\"]\nfallback = \"a\"\n").expect("config");
+    assert!(ingest::classifiers(&shadow).is_err());
+}

@@ -20,10 +20,14 @@ impl Method {
     }
 }
 
-/// The triage decision for one request.
+/// One classifier's decision on one request.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Classification {
-    /// A request type, or `default` when nothing decided.
+    /// Which classifier decided: `request_type`, `priority`, or one the config declares.
+    #[serde(default = "request_type")]
+    pub classifier: String,
+    /// One of the classifier's labels, or its fallback when nothing decided
+    /// (`default` for the request type).
     pub label: String,
     /// The model's probability for `label` (0 when the model had no say).
     pub confidence: f32,
@@ -33,4 +37,8 @@ pub struct Classification {
     /// Why the model did not decide, or which phrase the keyword rule matched.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub reason: Option<String>,
+}
+
+fn request_type() -> String {
+    "request_type".into()
 }

@@ -82,8 +82,9 @@ pub struct NewRequest<'a> {
     pub verdict: &'a SenderVerdict,
     pub quarantine_reason: Option<String>,
     pub indicators: &'a [Indicator],
-    /// The triage decision, logged with the request (none for quarantined ones).
-    pub classification: Option<&'a drawbridge_model::Classification>,
+    /// Every classifier's decision, logged with the request (none for
+    /// quarantined ones); the `request_type` one sets the request's type.
+    pub classifications: &'a [drawbridge_model::Classification],
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
@@ -112,6 +113,12 @@ pub struct RequestSummary {
     pub source: String,
     /// The current request type: predicted, or corrected by an analyst.
     pub request_type: Option<String>,
+    /// Every classifier's current label (`request_type` included).
+    pub labels: std::collections::BTreeMap<String, String>,
+    /// The analyst or queue working on it, once assigned.
+    pub assignee: Option<String>,
+    /// The rule that assigned it, or `reassigned by <actor>`.
+    pub assigned_by: Option<String>,
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -180,9 +187,24 @@ pub struct CorrectedExample {
 pub struct Correction {
     pub id: i64,
     pub request_id: i64,
+    pub classifier: String,
     pub from_label: String,
     pub to_label: String,
     pub actor: String,
+    pub created_at: String,
+}
+
+/// One change of hands of a request.
+#[derive(Debug, Clone, Serialize)]
+pub struct Assignment {
+    pub id: i64,
+    pub request_id: i64,
+    pub from_assignee: Option<String>,
+    pub assignee: String,
+    /// The rule that chose the assignee; none when a person reassigned.
+    pub rule: Option<String>,
+    pub actor: String,
+    pub reason: Option<String>,
     pub created_at: String,
 }
 
@@ -256,20 +278,46 @@ impl Store {
         self.backend.set_imap_cursor(cursor).await
     }
 
-    /// An analyst's correction: stored beside the prediction, with who and
-    /// when; the request's current type becomes `to_label`.
+    /// An analyst's correction of the request type (see [`Store::correct_label`]).
     pub async fn correct_type(&self, request_id: i64, to_label: &str, actor: &str, reason: Option<&str>) -> Result<Correction, StoreError> {
-        self.backend.correct_type(request_id, to_label, actor, reason).await
+        self.backend.correct_label(request_id, "request_type", to_label, actor, reason).await
     }
 
-    /// Predictions made in `[from, to)` (RFC 3339 bounds), with their corrections.
-    pub async fn predictions_between(&self, from: &str, to: &str) -> Result<Vec<PredictionRecord>, StoreError> {
-        self.backend.predictions_between(from, to).await
+    /// An analyst's correction of one classifier's label: stored beside the
+    /// prediction, with who and when; the request's label becomes `to_label`.
+    pub async fn correct_label(&self, request_id: i64, classifier: &str, to_label: &str, actor: &str, reason: Option<&str>) -> Result<Correction, StoreError> {
+        self.backend.correct_label(request_id, classifier, to_label, actor, reason).await
     }
 
-    /// Every corrected request with its final type and text.
-    pub async fn corrected_examples(&self) -> Result<Vec<CorrectedExample>, StoreError> {
-        self.backend.corrected_examples().await
+    /// One classifier's predictions made in `[from, to)` (RFC 3339 bounds), with their corrections.
+    pub async fn predictions_between(&self, classifier: &str, from: &str, to: &str) -> Result<Vec<PredictionRecord>, StoreError> {
+        self.backend.predictions_between(classifier, from, to).await
+    }
+
+    /// Every request whose `classifier` label an analyst corrected, with its final label and text.
+    pub async fn corrected_examples(&self, classifier: &str) -> Result<Vec<CorrectedExample>, StoreError> {
+        self.backend.corrected_examples(classifier).await
+    }
+
+    /// Puts a request in `assignee`'s hands; `rule` names the assignment rule
+    /// that chose them (none for a manual reassignment). Every change is kept.
+    pub async fn assign(&self, request_id: i64, assignee: &str, rule: Option<&str>, actor: &str, reason: Option<&str>) -> Result<Assignment, StoreError> {
+        self.backend.assign(request_id, assignee, rule, actor, reason).await
+    }
+
+    /// Whom `rule` assigned last (round robin continues after them).
+    pub async fn last_assignee_by_rule(&self, rule: &str) -> Result<Option<String>, StoreError> {
+        self.backend.last_assignee_by_rule(rule).await
+    }
+
+    /// Every change of hands of a request, oldest first.
+    pub async fn assignments(&self, request_id: i64) -> Result<Vec<Assignment>, StoreError> {
+        self.backend.assignments(request_id).await
+    }
+
+    /// The newest requests assigned to `assignee`.
+    pub async fn list_assigned(&self, assignee: &str, limit: i64) -> Result<Vec<RequestSummary>, StoreError> {
+        self.backend.list_assigned(assignee, limit).await
     }
 
     /// The unfinished run of `playbook` for a request, or a new one.

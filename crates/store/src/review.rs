@@ -162,7 +162,7 @@ async fn insert_outbox(tx: &mut sqlx::Transaction<'_, sqlx::Sqlite>, m: &NewOutb
     Ok(())
 }
 
-async fn append_audit(tx: &mut sqlx::Transaction<'_, sqlx::Sqlite>, a: &NewAudit) -> Result<(), StoreError> {
+pub(crate) async fn append_audit(tx: &mut sqlx::Transaction<'_, sqlx::Sqlite>, a: &NewAudit) -> Result<(), StoreError> {
     let prev: Option<(String,)> = sqlx::query_as("SELECT hash FROM audit_log ORDER BY id DESC LIMIT 1").fetch_optional(&mut **tx).await?;
     let prev = prev.map(|p| p.0).unwrap_or_else(|| "genesis".into());
     let at = now();

@@ -146,7 +146,7 @@ impl Sqlite {
             .execute(&mut *tx)
             .await?;
         }
-        if let Some(c) = req.classification {
+        for c in req.classifications {
             insert_classification(&mut tx, id, c).await?;
         }
         if let Some(c) = cursor {
@@ -159,6 +159,98 @@ impl Sqlite {
     pub(super) async fn list_requests(&self, limit: i64) -> Result<Vec<RequestSummary>, StoreError> {
         let rows = sqlx::query(&format!("{SUMMARY_SELECT} ORDER BY id DESC LIMIT ?")).bind(limit).fetch_all(&self.pool).await?;
         rows.iter().map(summary_from_row).collect()
+    }
+
+    pub(super) async fn list_assigned(&self, assignee: &str, limit: i64) -> Result<Vec<RequestSummary>, StoreError> {
+        let rows =
+            sqlx::query(&format!("{SUMMARY_SELECT} WHERE assignee = ? ORDER BY id DESC LIMIT ?")).bind(assignee).bind(limit).fetch_all(&self.pool).await?;
+        rows.iter().map(summary_from_row).collect()
+    }
+
+    pub(super) async fn assign(
+        &self,
+        request_id: i64,
+        assignee: &str,
+        rule: Option<&str>,
+        actor: &str,
+        reason: Option<&str>,
+    ) -> Result<crate::Assignment, StoreError> {
+        let mut tx = self.pool.begin().await?;
+        let current: Option<(Option<String>,)> = sqlx::query_as("SELECT assignee FROM requests WHERE id = ?").bind(request_id).fetch_optional(&mut *tx).await?;
+        let Some((from_assignee,)) = current else { return Err(StoreError::NotFound(request_id)) };
+        let created_at = now();
+        let id: i64 = sqlx::query(
+            "INSERT INTO assignments (request_id, from_assignee, assignee, rule, actor, reason, created_at)
+             VALUES (?, ?, ?, ?, ?, ?, ?) RETURNING id",
+        )
+        .bind(request_id)
+        .bind(&from_assignee)
+        .bind(assignee)
+        .bind(rule)
+        .bind(actor)
+        .bind(reason)
+        .bind(&created_at)
+        .fetch_one(&mut *tx)
+        .await?
+        .try_get(0)?;
+        let assigned_by = match rule {
+            Some(rule) => format!("rule {rule}"),
+            None => format!("reassigned by {actor}"),
+        };
+        sqlx::query("UPDATE requests SET assignee = ?, assigned_by = ? WHERE id = ?")
+            .bind(assignee)
+            .bind(&assigned_by)
+            .bind(request_id)
+            .execute(&mut *tx)
+            .await?;
+        let audit = crate::review::NewAudit {
+            actor: actor.into(),
+            action: "assign".into(),
+            request_id: Some(request_id),
+            before_digest: None,
+            after_digest: None,
+            detail: serde_json::json!({ "from": from_assignee, "to": assignee, "rule": rule, "reason": reason }),
+        };
+        crate::review::append_audit(&mut tx, &audit).await?;
+        tx.commit().await?;
+        Ok(crate::Assignment {
+            id,
+            request_id,
+            from_assignee,
+            assignee: assignee.into(),
+            rule: rule.map(str::to_string),
+            actor: actor.into(),
+            reason: reason.map(str::to_string),
+            created_at,
+        })
+    }
+
+    pub(super) async fn last_assignee_by_rule(&self, rule: &str) -> Result<Option<String>, StoreError> {
+        let row: Option<(String,)> =
+            sqlx::query_as("SELECT assignee FROM assignments WHERE rule = ? ORDER BY id DESC LIMIT 1").bind(rule).fetch_optional(&self.pool).await?;
+        Ok(row.map(|r| r.0))
+    }
+
+    pub(super) async fn assignments(&self, request_id: i64) -> Result<Vec<crate::Assignment>, StoreError> {
+        let rows =
+            sqlx::query("SELECT id, request_id, from_assignee, assignee, rule, actor, reason, created_at FROM assignments WHERE request_id = ? ORDER BY id")
+                .bind(request_id)
+                .fetch_all(&self.pool)
+                .await?;
+        rows.iter()
+            .map(|r| {
+                Ok(crate::Assignment {
+                    id: r.try_get("id")?,
+                    request_id: r.try_get("request_id")?,
+                    from_assignee: r.try_get("from_assignee")?,
+                    assignee: r.try_get("assignee")?,
+                    rule: r.try_get("rule")?,
+                    actor: r.try_get("actor")?,
+                    reason: r.try_get("reason")?,
+                    created_at: r.try_get("created_at")?,
+                })
+            })
+            .collect()
     }
 
     pub(super) async fn request(&self, id: i64) -> Result<RequestDetail, StoreError> {
@@ -252,21 +344,35 @@ impl Sqlite {
         Ok(())
     }
 
-    pub(super) async fn correct_type(&self, request_id: i64, to_label: &str, actor: &str, reason: Option<&str>) -> Result<Correction, StoreError> {
+    pub(super) async fn correct_label(
+        &self,
+        request_id: i64,
+        classifier: &str,
+        to_label: &str,
+        actor: &str,
+        reason: Option<&str>,
+    ) -> Result<Correction, StoreError> {
         let mut tx = self.pool.begin().await?;
-        let current: Option<(Option<String>,)> =
-            sqlx::query_as("SELECT request_type FROM requests WHERE id = ?").bind(request_id).fetch_optional(&mut *tx).await?;
+        let current: Option<(Option<String>,)> = sqlx::query_as("SELECT json_extract(labels, '$.' || json_quote(?)) FROM requests WHERE id = ?")
+            .bind(classifier)
+            .bind(request_id)
+            .fetch_optional(&mut *tx)
+            .await?;
         let Some((from,)) = current else { return Err(StoreError::NotFound(request_id)) };
         let from = from.unwrap_or_else(|| "none".into());
-        let classification: Option<(i64,)> =
-            sqlx::query_as("SELECT id FROM classifications WHERE request_id = ? ORDER BY id DESC LIMIT 1").bind(request_id).fetch_optional(&mut *tx).await?;
+        let classification: Option<(i64,)> = sqlx::query_as("SELECT id FROM classifications WHERE request_id = ? AND classifier = ? ORDER BY id DESC LIMIT 1")
+            .bind(request_id)
+            .bind(classifier)
+            .fetch_optional(&mut *tx)
+            .await?;
         let created_at = now();
         let id: i64 = sqlx::query(
-            "INSERT INTO corrections (request_id, classification_id, from_label, to_label, actor, reason, created_at)
-             VALUES (?, ?, ?, ?, ?, ?, ?) RETURNING id",
+            "INSERT INTO corrections (request_id, classification_id, classifier, from_label, to_label, actor, reason, created_at)
+             VALUES (?, ?, ?, ?, ?, ?, ?, ?) RETURNING id",
         )
         .bind(request_id)
         .bind(classification.map(|c| c.0))
+        .bind(classifier)
         .bind(&from)
         .bind(to_label)
         .bind(actor)
@@ -275,18 +381,29 @@ impl Sqlite {
         .fetch_one(&mut *tx)
         .await?
         .try_get(0)?;
-        sqlx::query("UPDATE requests SET request_type = ? WHERE id = ?").bind(to_label).bind(request_id).execute(&mut *tx).await?;
+        set_label(&mut tx, request_id, classifier, to_label).await?;
+        let audit = crate::review::NewAudit {
+            actor: actor.into(),
+            action: "correct_label".into(),
+            request_id: Some(request_id),
+            before_digest: None,
+            after_digest: None,
+            detail: serde_json::json!({ "classifier": classifier, "from": from, "to": to_label, "reason": reason }),
+        };
+        crate::review::append_audit(&mut tx, &audit).await?;
         tx.commit().await?;
-        Ok(Correction { id, request_id, from_label: from, to_label: to_label.into(), actor: actor.into(), created_at })
+        Ok(Correction { id, request_id, classifier: classifier.into(), from_label: from, to_label: to_label.into(), actor: actor.into(), created_at })
     }
 
-    pub(super) async fn predictions_between(&self, from: &str, to: &str) -> Result<Vec<PredictionRecord>, StoreError> {
+    pub(super) async fn predictions_between(&self, classifier: &str, from: &str, to: &str) -> Result<Vec<PredictionRecord>, StoreError> {
         let rows = sqlx::query(
             "SELECT c.request_id, c.label, c.confidence, c.method, c.model_version, c.created_at, r.parsed,
-                    (SELECT k.to_label FROM corrections k WHERE k.request_id = c.request_id ORDER BY k.id DESC LIMIT 1) AS corrected_to
+                    (SELECT k.to_label FROM corrections k WHERE k.request_id = c.request_id AND k.classifier = c.classifier
+                     ORDER BY k.id DESC LIMIT 1) AS corrected_to
              FROM classifications c JOIN requests r ON r.id = c.request_id
-             WHERE c.created_at >= ? AND c.created_at < ? ORDER BY c.id",
+             WHERE c.classifier = ? AND c.created_at >= ? AND c.created_at < ? ORDER BY c.id",
         )
+        .bind(classifier)
         .bind(from)
         .bind(to)
         .fetch_all(&self.pool)
@@ -309,16 +426,18 @@ impl Sqlite {
             .collect()
     }
 
-    pub(super) async fn corrected_examples(&self) -> Result<Vec<CorrectedExample>, StoreError> {
+    pub(super) async fn corrected_examples(&self, classifier: &str) -> Result<Vec<CorrectedExample>, StoreError> {
         let rows = sqlx::query(
-            "SELECT r.id, r.request_type, r.parsed FROM requests r
-             WHERE EXISTS (SELECT 1 FROM corrections k WHERE k.request_id = r.id) ORDER BY r.id",
+            "SELECT r.id, json_extract(r.labels, '$.' || json_quote(?)) AS label, r.parsed FROM requests r
+             WHERE EXISTS (SELECT 1 FROM corrections k WHERE k.request_id = r.id AND k.classifier = ?) ORDER BY r.id",
         )
+        .bind(classifier)
+        .bind(classifier)
         .fetch_all(&self.pool)
         .await?;
         let mut out = Vec::new();
         for r in &rows {
-            let label: Option<String> = r.try_get("request_type")?;
+            let label: Option<String> = r.try_get("label")?;
             let (subject, text) = subject_and_text(r.try_get("parsed")?);
             if let Some(label) = label {
                 out.push(CorrectedExample { request_id: r.try_get("id")?, label, subject: subject.unwrap_or_default(), text: text.unwrap_or_default() });
@@ -502,7 +621,7 @@ impl Sqlite {
 }
 
 const SUMMARY_SELECT: &str = "SELECT id, received_at, sender, subject, status, quarantine_reason, sender_allowed, sender_verdict,
-    indicator_count, source, source_ref, message_id, raw_sha256, parsed, request_type, task_id,
+    indicator_count, source, source_ref, message_id, raw_sha256, parsed, request_type, labels, assignee, assigned_by, task_id,
     (SELECT state FROM reports WHERE reports.request_id = requests.id) AS review_state FROM requests";
 
 fn summary_from_row(row: &sqlx::sqlite::SqliteRow) -> Result<RequestSummary, StoreError> {
@@ -521,6 +640,9 @@ fn summary_from_row(row: &sqlx::sqlite::SqliteRow) -> Result<RequestSummary, Sto
         indicator_count: row.try_get("indicator_count")?,
         source: row.try_get("source")?,
         request_type: row.try_get("request_type")?,
+        labels: serde_json::from_str(&row.try_get::<String, _>("labels")?).unwrap_or_default(),
+        assignee: row.try_get("assignee")?,
+        assigned_by: row.try_get("assigned_by")?,
     })
 }
 
@@ -532,10 +654,11 @@ fn subject_and_text(parsed: Option<String>) -> (Option<String>, Option<String>) 
 
 async fn insert_classification(tx: &mut Transaction<'_, Db>, request_id: i64, c: &drawbridge_model::Classification) -> Result<i64, StoreError> {
     let id: i64 = sqlx::query(
-        "INSERT INTO classifications (request_id, label, confidence, method, model_version, reason, created_at)
-         VALUES (?, ?, ?, ?, ?, ?, ?) RETURNING id",
+        "INSERT INTO classifications (request_id, classifier, label, confidence, method, model_version, reason, created_at)
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?) RETURNING id",
     )
     .bind(request_id)
+    .bind(&c.classifier)
     .bind(&c.label)
     .bind(c.confidence as f64)
     .bind(c.method.as_str())
@@ -545,11 +668,28 @@ async fn insert_classification(tx: &mut Transaction<'_, Db>, request_id: i64, c:
     .fetch_one(&mut **tx)
     .await?
     .try_get(0)?;
-    let updated = sqlx::query("UPDATE requests SET request_type = ? WHERE id = ?").bind(&c.label).bind(request_id).execute(&mut **tx).await?;
+    set_label(tx, request_id, &c.classifier, &c.label).await?;
+    Ok(id)
+}
+
+/// The request's current label for `classifier` (and its type, for `request_type`).
+async fn set_label(tx: &mut Transaction<'_, Db>, request_id: i64, classifier: &str, label: &str) -> Result<(), StoreError> {
+    let updated = sqlx::query(
+        "UPDATE requests SET labels = json_set(labels, '$.' || json_quote(?), ?),
+                             request_type = CASE WHEN ? = 'request_type' THEN ? ELSE request_type END
+         WHERE id = ?",
+    )
+    .bind(classifier)
+    .bind(label)
+    .bind(classifier)
+    .bind(label)
+    .bind(request_id)
+    .execute(&mut **tx)
+    .await?;
     if updated.rows_affected() == 0 {
         return Err(StoreError::NotFound(request_id));
     }
-    Ok(id)
+    Ok(())
 }
 
 async fn upsert_cursor(tx: &mut Transaction<'_, Db>, c: &ImapCursor) -> Result<(), StoreError> {

@@ -10,7 +10,9 @@
 //! of another type: only what is asked now decides the label.
 
 mod phrases;
+pub mod priority;
 mod rng;
+mod shapes;
 
 use phrases::{DE, EN, ES, FR, Intent, Language};
 pub use rng::Rng;
@@ -21,6 +23,8 @@ pub const LABELS: [&str; 5] = ["device_lost", "containment", "phishing", "enrich
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Email {
     pub label: &'static str,
+    /// How urgent it is, P1–P4 (the `priority` classifier's label).
+    pub priority: &'static str,
     pub language: &'static str,
     pub style: &'static str,
     pub subject: String,
@@ -48,7 +52,118 @@ fn one(rng: &mut Rng) -> Email {
         _ => &ES,
     };
     let slots = Slots::new(rng);
-    compose(rng, lang, label, &slots)
+    let priority = priority::draw(rng, label);
+    let mut email = compose(rng, lang, label, priority, &slots);
+    reshape(rng, lang, &mut email, &slots);
+    // A priority other than the type's usual one must be said somewhere,
+    // else no reader (and no model) could know it: the label follows the text.
+    let text = format!("{}\n{}", email.subject, email.body);
+    if email.priority != priority::usual(email.label) && !priority::has_cue(&text, email.language, email.priority) {
+        let cues = priority::cues(email.language);
+        let p = priority::index(email.priority);
+        let tag = rng_pick(rng, cues.subject_tags[p]);
+        if !tag.is_empty() && rng.chance(0.4) {
+            email.subject = format!("{tag}{}", email.subject);
+        } else {
+            email.body = format!("{}\n\n{}", rng_pick(rng, cues.sentences[p]), email.body);
+        }
+    }
+    // An urgent word anywhere (a quoted subject too) makes a low priority
+    // wrong: whoever reads it treats it as at least P2.
+    let text = format!("{}\n{}", email.subject, email.body).to_lowercase();
+    if priority::index(email.priority) >= 2 && priority::URGENT_WORDS.iter().any(|w| text.contains(w)) {
+        email.priority = "P2";
+    }
+    email
+}
+
+/// Gives some emails another shape than the composed paragraph: what is asked
+/// (and so the label) stays, how it is written changes.
+fn reshape(rng: &mut Rng, lang: &Language, e: &mut Email, s: &Slots) {
+    let it = intent(lang, e.label);
+    match rng.below(100) {
+        0..=7 => {
+            // A terse one-liner, maybe lower case, no greeting or signature.
+            let mut ask = s.say(rng, it.asks);
+            if rng.chance(0.5) {
+                ask = ask.to_lowercase();
+            }
+            e.body = format!("{ask}{}", rng_pick(rng, &["", " thx", " ty", "\n\nSent from my phone", " - SOC"]));
+            e.style = "terse";
+        }
+        8..=13 => {
+            let category = shapes::category(rng, e.label);
+            let ask = s.say(rng, it.asks);
+            let mut extra = Vec::new();
+            for _ in 0..rng.below(3) {
+                let slot = rng_pick(rng, &["{ip}", "{domain}", "{host}", "{sha256}", "{url}", "{user}"]);
+                extra.push(s.fill(rng, slot));
+            }
+            e.body = shapes::field_table(rng, category, &s.ticket, &ask, &extra);
+            e.style = "fields";
+        }
+        14..=19 => {
+            // A long narrative: context, fillers and the ask in the middle.
+            let mut para: Vec<String> = (0..2 + rng.below(3)).map(|_| s.say(rng, it.context)).collect();
+            for _ in 0..2 + rng.below(3) {
+                para.push(s.say(rng, lang.fillers));
+            }
+            let at = rng.below(para.len() + 1);
+            para.insert(at, s.say(rng, it.asks));
+            e.body = format!("{}\n\n{}\n\n{}\n{}", s.say(rng, lang.openers), para.join(" "), rng_pick(rng, lang.signoffs), s.analyst);
+            e.style = "narrative";
+        }
+        20..=25 => {
+            // Indicators pasted as a list, with one line saying what to do.
+            let kinds: &[&str] = match e.label {
+                "phishing" => &["{url}", "{domain}", "{email}"],
+                "device_lost" => &["{host}", "{mac}", "{user}"],
+                "containment" => &["{ip}", "{host}", "{domain}", "{account}"],
+                _ => &["{ip}", "{ip2}", "{domain}", "{sha256}", "{md5}", "{host}", "{url}"],
+            };
+            let mut values = Vec::new();
+            for _ in 0..2 + rng.below(5) {
+                let slot = rng_pick(rng, kinds);
+                values.push(s.fill(rng, slot));
+            }
+            let ask = s.say(rng, it.asks);
+            let list = shapes::indicator_list(rng, &values);
+            e.body = if rng.chance(0.5) { format!("{ask}\n\n{list}") } else { format!("{list}\n\n{ask}") };
+            e.style = "list";
+        }
+        26..=29 => {
+            // Everything in the subject.
+            e.subject = s.say(rng, it.asks);
+            e.body = rng_pick(rng, &["", "See subject.", "As per subject, thanks.", "Sent from Outlook for iOS"]).to_string();
+            e.style = "subject_only";
+        }
+        30..=35 => {
+            // Greeting and sign-off in one language, the ask in English (or the reverse).
+            let other = if lang.code == "en" { [&DE, &FR, &ES][rng.below(3)] } else { &EN };
+            let ask = s.say(rng, intent(other, e.label).asks);
+            e.body = format!("{}\n\n{ask}\n\n{}\n{}", s.say(rng, lang.openers), rng_pick(rng, lang.signoffs), s.analyst);
+            e.style = "mixed_language";
+        }
+        36..=39 => {
+            let hops = 1 + rng.below(2);
+            for _ in 0..hops {
+                e.body = shapes::forward(rng, &e.body, &s.person, &s.date, &e.subject);
+            }
+            e.body =
+                format!("{}\n\n{}", rng_pick(rng, &["FYI, see below.", "Forwarding for your action.", "Please see the request below.", "See below."]), e.body);
+            e.subject = format!("{}{}", rng_pick(rng, &["FW: ", "Fwd: ", "FW: FW: ", "WG: "]), e.subject);
+            e.style = "nested_forward";
+        }
+        40..=44 => {
+            e.body = shapes::html_heavy(rng, &e.body);
+            e.style = "html_only";
+        }
+        _ => {}
+    }
+    if rng.chance(0.12) {
+        e.body = shapes::typos(rng, &e.body, 0.15);
+        e.subject = shapes::typos(rng, &e.subject, 0.1);
+    }
 }
 
 fn intent<'a>(lang: &'a Language, label: &str) -> &'a Intent {
@@ -61,9 +176,14 @@ fn intent<'a>(lang: &'a Language, label: &str) -> &'a Intent {
     }
 }
 
-fn compose(rng: &mut Rng, lang: &Language, label: &'static str, s: &Slots) -> Email {
+fn compose(rng: &mut Rng, lang: &Language, label: &'static str, prio: &'static str, s: &Slots) -> Email {
     let it = intent(lang, label);
+    let cues = priority::cues(lang.code);
+    let p = priority::index(prio);
     let mut subject = s.say(rng, it.subjects);
+    if rng.chance(0.35) {
+        subject = format!("{}{subject}", rng_pick(rng, cues.subject_tags[p]));
+    }
     let mut lines: Vec<String> = Vec::new();
     let opener = s.say(rng, lang.openers);
     if !opener.is_empty() {
@@ -91,6 +211,10 @@ fn compose(rng: &mut Rng, lang: &Language, label: &'static str, s: &Slots) -> Em
     }
     for _ in 0..rng.below(3) {
         para.push(s.say(rng, lang.fillers));
+    }
+    if rng.chance(0.55) {
+        let cue = rng_pick(rng, cues.sentences[p]).to_string();
+        if rng.chance(0.5) { para.insert(0, cue) } else { para.push(cue) }
     }
     let joiner = if rng.chance(0.5) { " " } else { "\n" };
     lines.push(para.join(joiner));
@@ -124,7 +248,7 @@ fn compose(rng: &mut Rng, lang: &Language, label: &'static str, s: &Slots) -> Em
             subject = format!("[{ticket}] {subject}");
             body = format!(
                 "Ticket: {ticket}\nPriority: {}\nQueue: SOC::{}\nStatus: {}\n----------------------------------------\n{}\n----------------------------------------\nThis is an automated message from the MSSP ticketing system. Please reply above this line.",
-                rng_pick(rng, &["1 very high", "2 high", "3 normal", "4 low"]),
+                rng_pick(rng, cues.ticket_field[p]),
                 rng_pick(rng, &["Customer", "Tier2", "Escalations"]),
                 rng_pick(rng, &["open", "pending customer", "new"]),
                 body
@@ -175,7 +299,7 @@ fn compose(rng: &mut Rng, lang: &Language, label: &'static str, s: &Slots) -> Em
         }
         _ => {}
     }
-    Email { label, language: lang.code, style, subject, body }
+    Email { label, priority: prio, language: lang.code, style, subject, body }
 }
 
 fn rng_pick<'a>(rng: &mut Rng, items: &[&'a str]) -> &'a str {
@@ -332,7 +456,24 @@ mod tests {
         for lang in ["en", "de", "fr", "es"] {
             assert!(corpus.iter().any(|e| e.language == lang), "{lang}");
         }
-        for style in ["plain", "ticket", "reply", "forward", "html"] {
+        for p in priority::PRIORITIES {
+            assert!(corpus.iter().filter(|e| e.priority == p).count() > 150, "{p}");
+        }
+        for style in [
+            "plain",
+            "ticket",
+            "reply",
+            "forward",
+            "html",
+            "terse",
+            "fields",
+            "narrative",
+            "list",
+            "subject_only",
+            "mixed_language",
+            "nested_forward",
+            "html_only",
+        ] {
             assert!(corpus.iter().any(|e| e.style == style), "{style}");
         }
         assert!(corpus.iter().all(|e| !e.body.contains('{')), "unfilled slot");

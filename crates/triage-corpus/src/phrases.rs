@@ -49,16 +49,13 @@ pub const EN: Language = Language {
         "This relates to case {ticket}.",
         "Our analysts picked this up during the night shift.",
         "The alert was raised by our correlation engine at {time} UTC.",
-        "Priority is medium unless you tell us otherwise.",
         "We have not seen lateral movement so far.",
         "For reference, the detection rule is MDR-{num}.",
         "Please keep the ticket number in the subject when you reply.",
         "We are tracking this under incident {ticket}.",
-        "The SLA for this priority is four business hours.",
         "Let us know if the information below is unclear.",
         "Our records show the activity started on {date}.",
         "Nothing else looks unusual in the telemetry.",
-        "Severity: medium. Confidence: high.",
         "Apologies for the short notice.",
     ],
     closers: &[
@@ -88,6 +85,21 @@ pub const EN: Language = Language {
     reply_attribution: "On {date} at {time}, {person} wrote:",
     enrichment: Intent {
         asks: &[
+            "Is {host} a corporate laptop or a personal device? Who normally uses it?",
+            "Could you send us the serial number, model and location of the laptop {host}?",
+            "When did {user} last log on, and is the account still enabled?",
+            "Is {host} still in use, and who is it assigned to at the moment?",
+            "Did {user} connect over VPN on {date} between {time} and midnight?",
+            "Is {email} a shared mailbox? Who has access to it?",
+            "Would it be normal for {user} to send mail to dozens of external recipients? What is their role?",
+            "Could you share the job title and manager of {email}?",
+            "Was {account} used to log on anywhere outside its usual servers last week?",
+            "We still need the owner and the physical location of {host}. Can you help?",
+            "Which laptop does {user} use, and when did it last check in with your MDM?",
+            "Is {account} a service account, and which application uses it?",
+            "Is the device with MAC {mac} one of yours? Where is it plugged in?",
+            "Could you tell us whether {user} still works for you? The account logged on today.",
+            "What is the hostname behind {ip}, and is that a laptop or a server?",
             "Do you have an inventory record for the device with MAC {mac}?",
             "Could you verify in your proxy whether anyone accessed {url}?",
             "Is {account} a member of Domain Admins or another privileged group?",
@@ -299,6 +311,10 @@ pub const EN: Language = Language {
     },
     informational: Intent {
         asks: &[
+            "Please note that from {date} your primary SOC contact will be {person}. The escalation number stays the same.",
+            "Our new customer portal goes live on {date}; your login stays the same.",
+            "We have changed our escalation phone number; the new one is in the signature below.",
+            "Heads-up: we will onboard the new log source next week, nothing is needed from your side.",
             "Thanks a lot, that answers our question.",
             "The alert was caused by your vulnerability scanner, so we are closing it. Nothing else is needed.",
             "Attached is this month's report with the alerts we investigated; happy to go through it on our next call.",
@@ -346,7 +362,6 @@ pub const DE: Language = Language {
         "Der Alarm wurde um {time} UTC ausgelöst.",
         "Bisher sehen wir keine laterale Bewegung.",
         "Bitte behalten Sie die Ticketnummer im Betreff bei.",
-        "Die Priorität ist mittel.",
     ],
     closers: &["Vielen Dank im Voraus.", "Danke für Ihre Unterstützung.", "Bei Fragen melden Sie sich gerne.", ""],
     signoffs: &["Mit freundlichen Grüßen,", "Viele Grüße,", "Beste Grüße,", "Gruß,"],
@@ -355,6 +370,10 @@ pub const DE: Language = Language {
     reply_attribution: "Am {date} um {time} schrieb {person}:",
     enrichment: Intent {
         asks: &[
+            "Ist {host} ein Firmengerät oder ein privates Gerät? Wer nutzt es?",
+            "Könnt ihr uns Seriennummer und Standort des Laptops {host} schicken?",
+            "Wann hat sich {user} zuletzt angemeldet, und ist das Konto noch aktiv?",
+            "Wird {host} noch genutzt, und wem ist es zugeordnet?",
             "Könnt ihr bitte nachsehen, was auf {host} läuft und wer dafür zuständig ist?",
             "Wer steckt hinter dem Konto {account} und in welcher Abteilung arbeitet die Person?",
             "Gibt es in eurem Inventar einen Eintrag zu {host}?",
@@ -432,12 +451,7 @@ pub const DE: Language = Language {
 pub const FR: Language = Language {
     code: "fr",
     openers: &["Bonjour,", "Bonjour à tous,", "Madame, Monsieur,", "Bonjour {name},", "Chère équipe,", ""],
-    fillers: &[
-        "Cela concerne le ticket {ticket}.",
-        "L'alerte a été levée à {time} UTC.",
-        "La priorité est moyenne.",
-        "Merci de conserver le numéro de ticket.",
-    ],
+    fillers: &["Cela concerne le ticket {ticket}.", "L'alerte a été levée à {time} UTC.", "Merci de conserver le numéro de ticket."],
     closers: &["Merci d'avance.", "Merci pour votre aide.", "N'hésitez pas à revenir vers nous.", ""],
     signoffs: &["Cordialement,", "Bien à vous,", "Salutations,", "Merci,"],
     disclaimers: &["Ce message et ses pièces jointes sont confidentiels. Si vous l'avez reçu par erreur, merci de le supprimer."],
@@ -445,6 +459,10 @@ pub const FR: Language = Language {
     reply_attribution: "Le {date} à {time}, {person} a écrit :",
     enrichment: Intent {
         asks: &[
+            "Le poste {host} est-il un appareil de l'entreprise ou personnel ? Qui l'utilise ?",
+            "Pouvez-vous nous donner le numéro de série et l'emplacement du portable {host} ?",
+            "Quand {user} s'est-il connecté pour la dernière fois, et le compte est-il encore actif ?",
+            "Le poste {host} est-il toujours utilisé ? À qui est-il attribué ?",
             "À quoi sert la machine {host} et qui l'utilise habituellement ?",
             "Le fichier {sha256} a-t-il été observé sur votre parc ?",
             "Quels postes internes ont communiqué avec {ip} ?",
@@ -512,12 +530,7 @@ pub const FR: Language = Language {
 pub const ES: Language = Language {
     code: "es",
     openers: &["Hola equipo,", "Buenos días,", "Estimados,", "Hola {name},", "Estimado equipo de seguridad,", ""],
-    fillers: &[
-        "Esto se refiere al caso {ticket}.",
-        "La alerta se generó a las {time} UTC.",
-        "La prioridad es media.",
-        "Por favor mantengan el número de ticket.",
-    ],
+    fillers: &["Esto se refiere al caso {ticket}.", "La alerta se generó a las {time} UTC.", "Por favor mantengan el número de ticket."],
     closers: &["Gracias de antemano.", "Gracias por su ayuda.", "Quedamos atentos.", ""],
     signoffs: &["Saludos,", "Un saludo,", "Atentamente,", "Gracias,"],
     disclaimers: &["Este mensaje es confidencial. Si lo ha recibido por error, por favor elimínelo y avise al remitente."],
@@ -525,6 +538,10 @@ pub const ES: Language = Language {
     reply_attribution: "El {date} a las {time}, {person} escribió:",
     enrichment: Intent {
         asks: &[
+            "¿El equipo {host} sigue en uso? ¿A quién está asignado?",
+            "Necesitamos el número de serie y la ubicación del portátil {host}.",
+            "¿Cuándo inició sesión {user} por última vez y la cuenta sigue activa?",
+            "¿{host} es un equipo corporativo o personal? ¿Quién lo usa?",
             "Necesitamos saber a qué usuario pertenece la dirección {ip}.",
             "¿Qué equipos internos se comunicaron con {ip} la semana pasada?",
             "¿Alguien accedió a {url} según los registros del proxy?",

@@ -32,12 +32,12 @@ pub fn extract(ctx: &Ctx, file: Option<&Path>) -> Result<()> {
 
 pub fn classify(ctx: &Ctx, file: Option<&Path>) -> Result<()> {
     let raw = read_input(file)?;
-    let classifier = ingest::classifier(&ctx.config)?;
+    let classifiers = ingest::classifiers(&ctx.config)?;
     let (subject, body) = match mime::parse(&raw) {
         Ok(m) => (m.subject.unwrap_or_default(), m.text),
         Err(_) => (String::new(), String::from_utf8_lossy(&raw).into_owned()),
     };
-    print_json(&classifier.classify(&subject, &body))
+    print_json(&classifiers.classify_all(&subject, &body))
 }
 
 pub async fn ingest(ctx: &Ctx, files: &[PathBuf]) -> Result<()> {

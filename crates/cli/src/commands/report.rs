@@ -12,6 +12,9 @@ pub enum ReportCommand {
         /// YYYY-MM
         #[arg(long)]
         month: String,
+        /// Which classifier's predictions (default: the request type).
+        #[arg(long, default_value = "request_type")]
+        classifier: String,
         #[arg(long)]
         json: bool,
     },
@@ -28,7 +31,7 @@ pub enum ReportCommand {
 
 pub async fn run(ctx: &Ctx, cmd: ReportCommand) -> Result<()> {
     match cmd {
-        ReportCommand::Predictions { month, json } => super::triage::predictions(ctx, &month, json).await,
+        ReportCommand::Predictions { month, classifier, json } => super::triage::predictions(ctx, &classifier, &month, json).await,
         ReportCommand::Schema => print_json(&drawbridge_engine::report::schema()),
         ReportCommand::Show { id, format } => {
             let store = ctx.store().await?;

@@ -1,8 +1,11 @@
-//! `[triage]`: how requests are typed.
+//! `[triage]` (the request type) and `[classifiers.<name>]` (every other
+//! classifier, `priority` by default): how requests are labelled.
 
+use super::LabelSet;
 use crate::paths::shipped_models_dir;
 use serde::{Deserialize, Serialize};
-use std::path::PathBuf;
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
 
 /// How requests are typed.
 #[derive(Debug, Clone, Serialize, Deserialize)]
@@ -40,26 +43,91 @@ impl Default for TriageConfig {
     }
 }
 
+/// The model in `configured`, else the one `current` names in `promoted`, else `shipped`.
+fn chosen_model(configured: Option<&Path>, promoted: Option<&Path>, shipped: PathBuf) -> PathBuf {
+    if let Some(p) = configured {
+        return p.to_path_buf();
+    }
+    if let Some(dir) = promoted
+        && let Ok(name) = std::fs::read_to_string(dir.join("current"))
+    {
+        let p = dir.join(name.trim());
+        if p.exists() {
+            return p;
+        }
+    }
+    shipped
+}
+
 impl TriageConfig {
     /// The model to use: configured, else the one promoted in
     /// `promoted_models` (set when the configuration is loaded for a real
     /// deployment, never by `Config::default()`), else the shipped one.
     pub fn model_path(&self) -> PathBuf {
-        if let Some(p) = &self.model {
-            return p.clone();
-        }
-        if let Some(dir) = &self.promoted_models
-            && let Ok(name) = std::fs::read_to_string(dir.join("current"))
-        {
-            let p = dir.join(name.trim());
-            if p.exists() {
-                return p;
-            }
-        }
-        shipped_models_dir().join("triage.bin")
+        chosen_model(self.model.as_deref(), self.promoted_models.as_deref(), shipped_models_dir().join("triage.bin"))
     }
 
     pub fn corpus_dir(&self) -> PathBuf {
         self.corpus_dir.clone().unwrap_or_else(|| shipped_models_dir().join("corpus"))
+    }
+}
+
+/// One more classifier (`[classifiers.<name>]`). Its files default to
+/// `models/<name>/`: `model.bin`, `keywords.yaml` and `corpus/`.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ClassifierConfig {
+    /// Its labels in priority order (one word each).
+    pub labels: Vec<String>,
+    /// The label when neither the model nor a keyword rule decides.
+    pub fallback: String,
+    #[serde(default = "default_threshold")]
+    pub threshold: f32,
+    #[serde(default)]
+    pub model: Option<PathBuf>,
+    #[serde(default)]
+    pub keywords: Option<PathBuf>,
+    #[serde(default)]
+    pub corpus_dir: Option<PathBuf>,
+    /// Set by `Config::load` to the data dir's `models/<name>/`.
+    #[serde(skip)]
+    pub promoted_models: Option<PathBuf>,
+}
+
+impl ClassifierConfig {
+    pub fn label_set(&self) -> Result<LabelSet, String> {
+        LabelSet::new(self.labels.clone(), self.fallback.clone())
+    }
+
+    pub fn model_path(&self, name: &str) -> PathBuf {
+        chosen_model(self.model.as_deref(), self.promoted_models.as_deref(), shipped_models_dir().join(name).join("model.bin"))
+    }
+
+    pub fn keywords_path(&self, name: &str) -> PathBuf {
+        self.keywords.clone().unwrap_or_else(|| shipped_models_dir().join(name).join("keywords.yaml"))
+    }
+
+    pub fn corpus_dir(&self, name: &str) -> PathBuf {
+        self.corpus_dir.clone().unwrap_or_else(|| shipped_models_dir().join(name).join("corpus"))
+    }
+}
+
+/// The classifiers besides the request type, by name. Default: `priority`.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(transparent)]
+pub struct ClassifiersConfig(pub BTreeMap<String, ClassifierConfig>);
+
+impl Default for ClassifiersConfig {
+    fn default() -> Self {
+        let priority = ClassifierConfig {
+            labels: ["P1", "P2", "P3", "P4"].map(String::from).to_vec(),
+            fallback: "P3".into(),
+            threshold: 0.70,
+            model: None,
+            keywords: None,
+            corpus_dir: None,
+            promoted_models: None,
+        };
+        ClassifiersConfig(BTreeMap::from([("priority".to_string(), priority)]))
     }
 }

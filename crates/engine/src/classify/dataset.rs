@@ -2,13 +2,14 @@
 //! evaluating a model on them.
 
 use super::evaluate::{Report, evaluate};
-use super::{Classifier, RequestType, TriageModel};
+use super::{Classifier, LabelSet, TriageModel};
 use sha2::{Digest, Sha256};
 use std::path::Path;
 
+/// (label, normalised text) pairs.
 #[derive(Debug, Clone, Default)]
 pub struct Dataset {
-    pub examples: Vec<(RequestType, String)>,
+    pub examples: Vec<(String, String)>,
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -22,7 +23,13 @@ pub enum DatasetError {
 }
 
 impl Dataset {
+    /// A request-type dataset.
     pub fn load(path: &Path) -> Result<Dataset, DatasetError> {
+        Self::load_for(path, &LabelSet::request_types())
+    }
+
+    /// A dataset whose every label must be one of `labels`.
+    pub fn load_for(path: &Path, labels: &LabelSet) -> Result<Dataset, DatasetError> {
         let name = path.display().to_string();
         let text = std::fs::read_to_string(path).map_err(|e| DatasetError::Read(name.clone(), e))?;
         let mut examples = Vec::new();
@@ -31,12 +38,12 @@ impl Dataset {
                 continue;
             }
             let (label, rest) = line.split_once(' ').unwrap_or((line, ""));
-            let t = RequestType::parse(label).ok_or_else(|| DatasetError::Line {
+            let t = labels.parse(label).filter(|_| label.starts_with("__label__")).ok_or_else(|| DatasetError::Line {
                 file: name.clone(),
                 line: i + 1,
-                reason: format!("{label:?} is not __label__ followed by a request type"),
+                reason: format!("{label:?} is not __label__ followed by one of {:?}", labels.labels()),
             })?;
-            examples.push((t, rest.to_string()));
+            examples.push((t.to_string(), rest.to_string()));
         }
         Ok(Dataset { examples })
     }
@@ -45,7 +52,7 @@ impl Dataset {
         let mut out = String::new();
         for (t, text) in &self.examples {
             out.push_str("__label__");
-            out.push_str(t.as_str());
+            out.push_str(t);
             out.push(' ');
             out.push_str(&text.replace('\n', " "));
             out.push('\n');
@@ -64,17 +71,22 @@ impl Dataset {
         hex::encode(Sha256::digest(self.to_fasttext().as_bytes()))
     }
 
-    /// The model's top prediction on each example, scored.
+    /// The model's top prediction on each example, scored (request types).
     pub fn evaluate_model(&self, model: &TriageModel, threshold: f32) -> Report {
-        let pairs: Vec<(RequestType, RequestType, f32)> = self
+        self.evaluate_model_for(model, &LabelSet::request_types(), threshold)
+    }
+
+    /// The model's top prediction on each example, scored over `labels`.
+    pub fn evaluate_model_for(&self, model: &TriageModel, labels: &LabelSet, threshold: f32) -> Report {
+        let pairs: Vec<(String, String, f32)> = self
             .examples
             .iter()
             .map(|(truth, text)| match model.predict(text) {
-                Some((p, prob)) => (*truth, p, prob),
-                None => (*truth, RequestType::Informational, 0.0),
+                Some((p, prob)) => (truth.clone(), p, prob),
+                None => (truth.clone(), labels.fallback().to_string(), 0.0),
             })
             .collect();
-        evaluate(&pairs, threshold)
+        evaluate(&pairs, labels, threshold)
     }
 
     /// How the full decision (model, then keywords, then default) fares:
@@ -83,7 +95,7 @@ impl Dataset {
         let mut r = DecisionReport::default();
         for (truth, text) in &self.examples {
             let c = classifier.classify_normalized(text);
-            let right = crate::classify::RequestType::parse(&c.label) == Some(*truth);
+            let right = c.label == *truth;
             let (n, ok) = match c.method {
                 super::Method::Model => (&mut r.by_model, &mut r.model_right),
                 super::Method::Keywords => (&mut r.by_keywords, &mut r.keywords_right),

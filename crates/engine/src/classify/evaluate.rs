@@ -1,7 +1,7 @@
 //! Evaluation of the triage decision on labelled data: per-type precision and
 //! recall, macro F1, the confusion matrix, and coverage at the threshold.
 
-use super::RequestType;
+use super::LabelSet;
 use serde::{Deserialize, Serialize};
 
 #[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
@@ -21,7 +21,8 @@ pub struct Report {
     pub macro_f1: f64,
     pub accuracy: f64,
     pub labels: Vec<LabelScore>,
-    /// `confusion[i][j]`: examples of type `i` (priority order) predicted as `j`.
+    /// `confusion[i][j]`: examples of label `i` (priority order, then the
+    /// fallback) predicted as `j`.
     pub confusion: Vec<Vec<usize>>,
     /// Share of examples the model decides on its own (probability >= threshold).
     pub coverage: f64,
@@ -29,13 +30,18 @@ pub struct Report {
     pub precision_when_decided: f64,
 }
 
-/// `pairs`: (true type, predicted type, probability).
-pub fn evaluate(pairs: &[(RequestType, RequestType, f32)], threshold: f32) -> Report {
-    let types = RequestType::PRIORITY;
-    let idx = |t: RequestType| types.iter().position(|x| *x == t).unwrap_or(0);
+/// `pairs`: (true label, predicted label, probability). A predicted label
+/// outside `labels` (the fallback) gets its own column.
+pub fn evaluate(pairs: &[(String, String, f32)], labels: &LabelSet, threshold: f32) -> Report {
+    let mut types: Vec<&str> = labels.labels().iter().map(String::as_str).collect();
+    if !types.contains(&labels.fallback()) {
+        types.push(labels.fallback());
+    }
+    let idx = |t: &str| types.iter().position(|x| *x == t).unwrap_or(types.len() - 1);
     let mut confusion = vec![vec![0usize; types.len()]; types.len()];
     let (mut decided, mut decided_right, mut right) = (0usize, 0usize, 0usize);
-    for &(truth, predicted, prob) in pairs {
+    for (truth, predicted, prob) in pairs {
+        let (truth, predicted, prob) = (truth.as_str(), predicted.as_str(), *prob);
         confusion[idx(truth)][idx(predicted)] += 1;
         right += (truth == predicted) as usize;
         if prob >= threshold {
@@ -53,7 +59,7 @@ pub fn evaluate(pairs: &[(RequestType, RequestType, f32)], threshold: f32) -> Re
             let precision = if predicted == 0 { 0.0 } else { tp / predicted as f64 };
             let recall = if support == 0 { 0.0 } else { tp / support as f64 };
             let f1 = if precision + recall == 0.0 { 0.0 } else { 2.0 * precision * recall / (precision + recall) };
-            LabelScore { label: t.as_str().into(), precision, recall, f1, support }
+            LabelScore { label: t.to_string(), precision, recall, f1, support }
         })
         .collect();
     let present: Vec<&LabelScore> = labels.iter().filter(|l| l.support > 0).collect();
@@ -83,12 +89,12 @@ impl Report {
         }
         out.push_str("\nconfusion (rows: true, columns: predicted)\n");
         out.push_str(&format!("{:<14}", ""));
-        for t in RequestType::PRIORITY {
-            out.push_str(&format!(" {:>13}", t.as_str()));
+        for l in &self.labels {
+            out.push_str(&format!(" {:>13}", l.label));
         }
         out.push('\n');
         for (i, row) in self.confusion.iter().enumerate() {
-            out.push_str(&format!("{:<14}", RequestType::PRIORITY[i].as_str()));
+            out.push_str(&format!("{:<14}", self.labels.get(i).map(|l| l.label.as_str()).unwrap_or("")));
             for c in row {
                 out.push_str(&format!(" {:>13}", c));
             }

@@ -5,7 +5,7 @@
 use super::dataset::Dataset;
 use super::evaluate::Report;
 use super::model::{ModelError, TrainParams, TriageModel};
-use super::{Normalizer, RequestType};
+use super::{Classifier, Normalizer, REQUEST_TYPE};
 use crate::store::{PredictionRecord, Store, StoreError};
 use serde::Serialize;
 use std::collections::HashMap;
@@ -101,36 +101,44 @@ pub struct RetrainOutcome {
     pub evaluation: Report,
 }
 
-/// Trains a candidate on the base corpus plus every correction, evaluates it
-/// on the held-out split, and promotes it (writes `current` in `models_dir`)
-/// only if its macro F1 is not below the current model's. Earlier models stay
-/// in `models_dir`, so `rollback` can return to them.
-pub async fn retrain(
-    store: &Store,
-    normalizer: &Normalizer,
-    corpus_dir: &Path,
-    current_model: &Path,
-    models_dir: &Path,
-    params: &TrainParams,
-    threshold: f32,
-) -> Result<RetrainOutcome, RetrainError> {
-    let mut train = Dataset::load(&corpus_dir.join("train.txt"))?;
-    let heldout = Dataset::load(&corpus_dir.join("heldout.txt"))?;
-    let corrections = store.corrected_examples().await?;
+/// Where one classifier's retraining reads and writes.
+pub struct RetrainPlan<'a> {
+    pub classifier: &'a Classifier,
+    /// `train.txt` and `heldout.txt`.
+    pub corpus_dir: &'a Path,
+    /// The model in use, which the candidate must not be worse than.
+    pub current_model: &'a Path,
+    /// Candidates are written here; `current` names the promoted one.
+    pub models_dir: &'a Path,
+}
+
+/// Trains a candidate on the classifier's base corpus plus every correction
+/// analysts made to that classifier, evaluates it on the held-out split, and
+/// promotes it (writes `current` in `models_dir`) only if its macro F1 is not
+/// below the current model's. Earlier models stay in `models_dir`, so
+/// `rollback` can return to them.
+pub async fn retrain(store: &Store, plan: &RetrainPlan<'_>, params: &TrainParams) -> Result<RetrainOutcome, RetrainError> {
+    let (classifier, models_dir) = (plan.classifier, plan.models_dir);
+    let (labels, threshold) = (classifier.labels(), classifier.threshold());
+    let mut train = Dataset::load_for(&plan.corpus_dir.join("train.txt"), labels)?;
+    let heldout = Dataset::load_for(&plan.corpus_dir.join("heldout.txt"), labels)?;
+    let corrections = store.corrected_examples(classifier.name()).await?;
     let mut used = 0;
     for c in &corrections {
-        if let Some(t) = RequestType::parse(&c.label) {
-            let text = normalizer.normalize(&c.subject, &c.text);
+        // A correction to the fallback (`default`) teaches no label.
+        if let Some(t) = labels.parse(&c.label) {
+            let text = classifier.normalizer().normalize(&c.subject, &c.text);
             // Corrections are rare and precious: weigh them like several examples.
             for _ in 0..5 {
-                train.examples.push((t, text.clone()));
+                train.examples.push((t.to_string(), text.clone()));
             }
             used += 1;
         }
     }
     std::fs::create_dir_all(models_dir).map_err(|e| RetrainError::Folder(models_dir.display().to_string(), e))?;
     let stamp = chrono::Utc::now().format("%Y%m%dT%H%M%SZ").to_string();
-    let version = format!("triage-{stamp}");
+    let prefix = if classifier.name() == REQUEST_TYPE { "triage" } else { classifier.name() };
+    let version = format!("{prefix}-{stamp}");
     let candidate_path = models_dir.join(format!("{version}.bin"));
     let job = super::training::TrainJob {
         data: &train,
@@ -140,11 +148,12 @@ pub async fn retrain(
         heldout: Some(&heldout),
         autotune: None,
         threshold,
-        normalization: normalizer.steps(),
+        normalization: classifier.normalizer().steps(),
+        labels,
     };
     let (_, trained) = super::training::train(&job)?;
     let evaluation = trained.evaluation.unwrap_or_default();
-    let current_f1 = TriageModel::load(current_model).ok().map(|m| heldout.evaluate_model(&m, threshold).macro_f1);
+    let current_f1 = TriageModel::load_for(plan.current_model, labels).ok().map(|m| heldout.evaluate_model_for(&m, labels, threshold).macro_f1);
     let promoted = current_f1.is_none_or(|f1| evaluation.macro_f1 >= f1);
     if promoted {
         let previous = std::fs::read_to_string(models_dir.join("current")).ok();

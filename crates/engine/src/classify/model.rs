@@ -1,7 +1,7 @@
 //! The fastText model: loading (with clear errors), prediction, training,
 //! and the manifest that travels with every model file.
 
-use super::RequestType;
+use super::LabelSet;
 use fasttext::FastText;
 use fasttext::args::{Args, LossName, ModelName};
 use serde::{Deserialize, Serialize};
@@ -13,7 +13,7 @@ pub enum ModelError {
     Missing(PathBuf),
     #[error("model file {path} is not a usable fastText model: {reason}")]
     Corrupt { path: PathBuf, reason: String },
-    #[error("model file {path} has labels that are not request types: {labels:?}")]
+    #[error("model file {path} has labels its classifier does not declare: {labels:?}")]
     WrongLabels { path: PathBuf, labels: Vec<String> },
     #[error("training failed: {0}")]
     Training(String),
@@ -52,6 +52,9 @@ pub struct Manifest {
     pub normalization: super::normalize::Steps,
     #[serde(default)]
     pub evaluation: Option<super::evaluate::Report>,
+    /// Temperature fitted on emails the model never trained on (`drawbridge calibrate`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub calibration: Option<super::calibration::Calibration>,
 }
 
 pub fn manifest_path(model: &Path) -> PathBuf {
@@ -71,9 +74,13 @@ impl Manifest {
     }
 }
 
+/// One classifier's fastText model and the labels it was trained on.
 pub struct TriageModel {
     model: FastText,
     version: String,
+    labels: Vec<String>,
+    /// From the manifest's calibration; 1 leaves probabilities as trained.
+    temperature: f32,
 }
 
 impl std::fmt::Debug for TriageModel {
@@ -83,21 +90,30 @@ impl std::fmt::Debug for TriageModel {
 }
 
 impl TriageModel {
-    /// Loads a model file; its version comes from the manifest beside it, or
-    /// from the file's hash when there is none.
+    /// Loads a request-type model; its version comes from the manifest beside
+    /// it, or from the file's hash when there is none.
     pub fn load(path: &Path) -> Result<TriageModel, ModelError> {
+        Self::load_for(path, &LabelSet::request_types())
+    }
+
+    /// Loads a model whose labels must all be in `labels`.
+    pub fn load_for(path: &Path, labels: &LabelSet) -> Result<TriageModel, ModelError> {
         let bytes = std::fs::read(path).map_err(|e| match e.kind() {
             std::io::ErrorKind::NotFound => ModelError::Missing(path.to_path_buf()),
             _ => ModelError::Corrupt { path: path.to_path_buf(), reason: e.to_string() },
         })?;
-        let version = Manifest::load(path).map(|m| m.version).unwrap_or_else(|| {
+        let manifest = Manifest::load(path);
+        let temperature = manifest.as_ref().and_then(|m| m.calibration).map(|c| c.temperature).filter(|t| t.is_finite() && *t > 0.0).unwrap_or(1.0);
+        let version = manifest.map(|m| m.version).unwrap_or_else(|| {
             use sha2::Digest;
             format!("sha256:{}", &hex::encode(sha2::Sha256::digest(&bytes))[..12])
         });
-        Self::from_bytes(&bytes, path, version)
+        let mut model = Self::from_bytes(&bytes, path, version, labels)?;
+        model.temperature = temperature;
+        Ok(model)
     }
 
-    fn from_bytes(bytes: &[u8], path: &Path, version: String) -> Result<TriageModel, ModelError> {
+    fn from_bytes(bytes: &[u8], path: &Path, version: String, declared: &LabelSet) -> Result<TriageModel, ModelError> {
         let corrupt = |reason: String| ModelError::Corrupt { path: path.to_path_buf(), reason };
         // The parser trusts sizes in the file; a damaged file must not take the
         // process down with it.
@@ -105,22 +121,53 @@ impl TriageModel {
             .map_err(|_| corrupt("the file is damaged (the loader gave up)".into()))?
             .map_err(|e| corrupt(e.to_string()))?;
         let (labels, _) = loaded.get_labels();
-        let foreign: Vec<String> = labels.iter().filter(|l| RequestType::parse(l).is_none()).cloned().collect();
+        let foreign: Vec<String> = labels.iter().filter(|l| declared.parse(l).is_none()).cloned().collect();
         if labels.is_empty() || !foreign.is_empty() {
             return Err(ModelError::WrongLabels { path: path.to_path_buf(), labels: foreign });
         }
-        Ok(TriageModel { model: loaded, version })
+        let labels = labels.iter().map(|l| l.strip_prefix("__label__").unwrap_or(l).to_string()).collect();
+        Ok(TriageModel { model: loaded, version, labels, temperature: 1.0 })
     }
 
     pub fn version(&self) -> &str {
         &self.version
     }
 
-    /// The most likely type and its probability, for normalised text.
-    pub fn predict(&self, normalized: &str) -> Option<(RequestType, f32)> {
+    /// The labels the model was trained on.
+    pub fn labels(&self) -> &[String] {
+        &self.labels
+    }
+
+    pub fn temperature(&self) -> f32 {
+        self.temperature
+    }
+
+    /// The same model with another calibration temperature.
+    pub fn with_temperature(mut self, temperature: f32) -> TriageModel {
+        self.temperature = temperature;
+        self
+    }
+
+    /// The most likely label and its calibrated probability, for normalised text.
+    pub fn predict(&self, normalized: &str) -> Option<(String, f32)> {
+        if self.temperature != 1.0 {
+            let mut all = self.predict_all(normalized);
+            super::calibration::apply(&mut all, self.temperature);
+            return all.into_iter().next();
+        }
         let top = self.model.predict(normalized, 1, 0.0).into_iter().next()?;
+        let label = top.label.strip_prefix("__label__").unwrap_or(&top.label).to_string();
         // exp(log p) can land a hair above 1.
-        Some((RequestType::parse(&top.label)?, top.prob.clamp(0.0, 1.0)))
+        Some((label, top.prob.clamp(0.0, 1.0)))
+    }
+
+    /// Every label's probability as trained (uncalibrated), highest first.
+    pub fn predict_all(&self, normalized: &str) -> Vec<(String, f32)> {
+        self.model
+            .predict(normalized, self.labels.len(), 0.0)
+            .into_iter()
+            .map(|p| (p.label.strip_prefix("__label__").unwrap_or(&p.label).to_string(), p.prob.clamp(0.0, 1.0)))
+            .collect()
     }
 
     /// Trains on a fastText-format file (`__label__X text` per line).
@@ -166,6 +213,7 @@ impl TriageModel {
     }
 
     pub fn from_fasttext(model: FastText, version: String) -> TriageModel {
-        TriageModel { model, version }
+        let labels = model.get_labels().0.iter().map(|l| l.strip_prefix("__label__").unwrap_or(l).to_string()).collect();
+        TriageModel { model, version, labels, temperature: 1.0 }
     }
 }

@@ -7,7 +7,7 @@ use super::dataset::{Dataset, DatasetError};
 use super::evaluate::{Report, evaluate};
 use super::model::{Manifest, ModelError, TrainParams, TriageModel};
 use super::normalize::{Normalizer, Steps};
-use super::{Classifier, Method, RequestType};
+use super::{Classifier, LabelSet, Method, REQUEST_TYPE};
 use serde::Serialize;
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
@@ -25,19 +25,27 @@ pub enum TrainingError {
     Input(String),
 }
 
-/// The generated corpus, normalised and split into training and held-out
-/// examples (`heldout_share` of them, chosen by a seeded coin).
-pub fn split_corpus(normalizer: &Normalizer, seed: u64, count: usize, heldout_share: f64) -> Result<(Dataset, Dataset), TrainingError> {
+/// The classifiers the corpus generator labels its emails for.
+pub const GENERATED: [&str; 2] = [REQUEST_TYPE, "priority"];
+
+/// The generated corpus, labelled for `classifier` (one of [`GENERATED`]),
+/// normalised and split into training and held-out examples (`heldout_share`
+/// of them, chosen by a seeded coin).
+pub fn split_corpus(normalizer: &Normalizer, classifier: &str, seed: u64, count: usize, heldout_share: f64) -> Result<(Dataset, Dataset), TrainingError> {
     if !(0.0..1.0).contains(&heldout_share) {
         return Err(TrainingError::Input("the held-out share must be between 0 and 1".into()));
+    }
+    if !GENERATED.contains(&classifier) {
+        return Err(TrainingError::Input(format!(
+            "the corpus generator labels emails for {GENERATED:?}, not {classifier:?}: train that classifier on your own labelled file"
+        )));
     }
     let mut rng = drawbridge_triage_corpus::Rng::new(seed ^ 0x5eed);
     let (mut train, mut heldout) = (Dataset::default(), Dataset::default());
     for email in drawbridge_triage_corpus::generate(seed, count) {
-        let t =
-            RequestType::parse(email.label).ok_or_else(|| TrainingError::Input(format!("the generator's label {:?} is not a request type", email.label)))?;
+        let label = if classifier == REQUEST_TYPE { email.label } else { email.priority };
         let text = normalizer.normalize(&email.subject, &email.body);
-        if rng.chance(heldout_share) { &mut heldout } else { &mut train }.examples.push((t, text));
+        if rng.chance(heldout_share) { &mut heldout } else { &mut train }.examples.push((label.to_string(), text));
     }
     Ok((train, heldout))
 }
@@ -64,6 +72,7 @@ pub struct TrainJob<'a> {
     pub autotune: Option<(&'a Path, i32)>,
     pub threshold: f32,
     pub normalization: Steps,
+    pub labels: &'a LabelSet,
 }
 
 /// Trains on `data`, saves the model at `output` and its manifest beside it.
@@ -78,16 +87,17 @@ pub fn train(job: &TrainJob<'_>) -> Result<(TriageModel, Trained), TrainingError
     let used_params = TriageModel::params_of(&fasttext);
     TriageModel::save(&fasttext, job.output)?;
     let model = TriageModel::from_fasttext(fasttext, job.version.clone());
-    let evaluation = job.heldout.map(|h| h.evaluate_model(&model, job.threshold));
+    let evaluation = job.heldout.map(|h| h.evaluate_model_for(&model, job.labels, job.threshold));
     Manifest {
         version: job.version.clone(),
-        labels: RequestType::PRIORITY.iter().map(|t| t.as_str().to_string()).collect(),
+        labels: job.labels.labels().to_vec(),
         trained_at: chrono::Utc::now().to_rfc3339(),
         training_data_sha256: job.data.sha256(),
         training_examples: job.data.examples.len(),
         params: used_params,
         normalization: job.normalization,
         evaluation: evaluation.clone(),
+        calibration: None,
     }
     .save(job.output)?;
     let trained = Trained { version: job.version.clone(), path: job.output.to_path_buf(), examples: job.data.examples.len(), seconds, evaluation };
@@ -110,7 +120,7 @@ pub fn ablation(
     seed: u64,
     count: usize,
     heldout_share: f64,
-    handwritten: &[(RequestType, String, String)],
+    handwritten: &[(String, String, String)],
     threshold: f32,
     scratch: &Path,
 ) -> Result<Vec<AblationRow>, TrainingError> {
@@ -125,7 +135,7 @@ pub fn ablation(
     let mut rows = Vec::new();
     for (setting, steps) in variants {
         let normalizer = Normalizer::new(extractor.clone(), steps);
-        let (train_set, heldout) = split_corpus(&normalizer, seed, count, heldout_share)?;
+        let (train_set, heldout) = split_corpus(&normalizer, REQUEST_TYPE, seed, count, heldout_share)?;
         let job = TrainJob {
             data: &train_set,
             output: &scratch.join("ablation.bin"),
@@ -135,23 +145,32 @@ pub fn ablation(
             autotune: None,
             threshold,
             normalization: steps,
+            labels: &LabelSet::request_types(),
         };
         let (model, trained) = train(&job)?;
-        let hand = Dataset { examples: handwritten.iter().map(|(t, s, b)| (*t, normalizer.normalize(s, b))).collect() };
+        let hand = Dataset { examples: handwritten.iter().map(|(t, s, b)| (t.clone(), normalizer.normalize(s, b))).collect() };
         rows.push(AblationRow { setting, heldout: trained.evaluation.unwrap_or_default(), handwritten: hand.evaluate_model(&model, threshold) });
     }
     Ok(rows)
 }
 
-/// Hand-written emails from JSON lines (`{"label", "subject", "body"}`).
-pub fn read_emails(path: &Path) -> Result<Vec<(RequestType, String, String)>, TrainingError> {
+/// Hand-written emails from JSON lines (`{"label", "subject", "body"}`), labelled by request type.
+pub fn read_emails(path: &Path) -> Result<Vec<(String, String, String)>, TrainingError> {
+    read_labelled_emails(path, "label", &LabelSet::request_types())
+}
+
+/// Hand-written emails whose `field` holds one of `labels`; lines without
+/// that field are left out (a set may be labelled for some classifiers only).
+pub fn read_labelled_emails(path: &Path, field: &str, labels: &LabelSet) -> Result<Vec<(String, String, String)>, TrainingError> {
     let text = std::fs::read_to_string(path).map_err(|e| TrainingError::Io(path.display().to_string(), e))?;
     let mut out = Vec::new();
     for (i, line) in text.lines().enumerate().filter(|(_, l)| !l.trim().is_empty()) {
         let v: serde_json::Value = serde_json::from_str(line).map_err(|e| TrainingError::Input(format!("{}:{}: not JSON: {e}", path.display(), i + 1)))?;
-        let truth = RequestType::parse(v["label"].as_str().unwrap_or(""))
-            .ok_or_else(|| TrainingError::Input(format!("{}:{}: the label is not a request type", path.display(), i + 1)))?;
-        out.push((truth, v["subject"].as_str().unwrap_or("").to_string(), v["body"].as_str().unwrap_or("").to_string()));
+        let Some(given) = v.get(field).and_then(|l| l.as_str()) else { continue };
+        let truth = labels
+            .parse(given)
+            .ok_or_else(|| TrainingError::Input(format!("{}:{}: {field} {given:?} is not one of {:?}", path.display(), i + 1, labels.labels())))?;
+        out.push((truth.to_string(), v["subject"].as_str().unwrap_or("").to_string(), v["body"].as_str().unwrap_or("").to_string()));
     }
     Ok(out)
 }
@@ -169,7 +188,7 @@ pub struct EmailEvaluation {
     pub misses: Vec<String>,
 }
 
-pub fn evaluate_emails(classifier: &Classifier, emails: &[(RequestType, String, String)], threshold: f32) -> EmailEvaluation {
+pub fn evaluate_emails(classifier: &Classifier, emails: &[(String, String, String)], threshold: f32) -> EmailEvaluation {
     let mut pairs = Vec::new();
     let mut right = 0;
     let mut misses = Vec::new();
@@ -177,20 +196,19 @@ pub fn evaluate_emails(classifier: &Classifier, emails: &[(RequestType, String, 
     for (i, (truth, subject, body)) in emails.iter().enumerate() {
         let c = classifier.classify(subject, body);
         *methods.entry(c.method.as_str().to_string()).or_default() += 1;
-        let decided = RequestType::parse(&c.label);
-        if decided == Some(*truth) {
+        if c.label == *truth {
             right += 1;
         } else {
             misses.push(format!("email {}: {} -> {} ({}, {:.2})", i + 1, truth, c.label, c.method.as_str(), c.confidence));
         }
-        pairs.push((*truth, decided.unwrap_or(RequestType::Informational), if c.method == Method::Model { c.confidence } else { 0.0 }));
+        pairs.push((truth.clone(), c.label.clone(), if c.method == Method::Model { c.confidence } else { 0.0 }));
     }
     EmailEvaluation {
         decision_accuracy: right as f64 / pairs.len().max(1) as f64,
         right,
         total: pairs.len(),
         methods,
-        report: evaluate(&pairs, threshold),
+        report: evaluate(&pairs, classifier.labels(), threshold),
         misses,
     }
 }

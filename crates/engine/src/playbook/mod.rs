@@ -58,6 +58,7 @@ pub fn context_of(detail: &crate::store::RequestDetail) -> RequestContext {
         detail.summary.request_type.as_deref().unwrap_or("default"),
         indicators,
     )
+    .with_labels(detail.summary.labels.clone())
 }
 
 /// What playbook templates would see of a message not yet stored (`drawbridge
@@ -88,9 +89,20 @@ impl RequestContext {
             id,
             subject: subject.to_string(),
             sender: sender.to_string(),
+            labels: std::collections::BTreeMap::from([(crate::classify::REQUEST_TYPE.to_string(), request_type.to_string())]),
             request_type: request_type.to_string(),
             indicators,
         }
+    }
+
+    /// With every classifier's label; `request_type` stays the request's type.
+    pub fn with_labels(mut self, labels: std::collections::BTreeMap<String, String>) -> RequestContext {
+        for (k, v) in labels {
+            if k != crate::classify::REQUEST_TYPE {
+                self.labels.insert(k, v);
+            }
+        }
+        self
     }
 }
 

@@ -16,6 +16,8 @@ pub struct RequestContext {
     pub subject: String,
     pub sender: String,
     pub request_type: String,
+    /// Every classifier's label (`request.labels.priority`), `request_type` included.
+    pub labels: BTreeMap<String, String>,
     pub indicators: Vec<Indicator>,
     /// The period the request is about (`request.window.start` / `.end` in templates).
     pub window: super::window::Window,

@@ -154,6 +154,23 @@ pub fn problems_with(p: &Playbook, connectors: &Registry) -> Vec<String> {
     out
 }
 
+/// A label for every classifier the playbook names (`request.labels.<name>`):
+/// which classifiers run is the deployment's choice, not the playbook's.
+fn sample_labels(p: &Playbook) -> std::collections::BTreeMap<String, String> {
+    let mut labels = std::collections::BTreeMap::from([("request_type".to_string(), "enrichment".to_string())]);
+    for s in &p.steps {
+        for text in s.input.values().map(String::as_str).chain(s.when.as_deref()) {
+            for (i, _) in text.match_indices("request.labels.") {
+                let name: String = text[i + "request.labels.".len()..].chars().take_while(|c| c.is_ascii_alphanumeric() || *c == '_').collect();
+                if !name.is_empty() {
+                    labels.entry(name).or_insert_with(|| "sample".into());
+                }
+            }
+        }
+    }
+    labels
+}
+
 /// Renders every input and condition against a sample request, once per
 /// indicator kind a step iterates over: catches unknown names and methods
 /// that compile but cannot run.
@@ -166,6 +183,7 @@ fn trial_render(p: &Playbook) -> Vec<String> {
         subject: "sample".into(),
         sender: "analyst@mssp.example.net".into(),
         request_type: p.trigger.request_types.first().cloned().unwrap_or_default(),
+        labels: sample_labels(p),
         indicators: Kind::ALL.iter().map(|k| sample(*k)).collect(),
         window: super::window::window("", chrono::Utc::now()),
     };
