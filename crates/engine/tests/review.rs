@@ -398,3 +398,37 @@ async fn a_rejection_and_a_concurrent_approval_cannot_both_win() {
     let decisions = log.iter().filter(|e| e.action == "approve" || e.action == "reject").count();
     assert_eq!(decisions, 1, "one decision in the audit log");
 }
+
+/// What one MSSP asked is never told to another, and a colleague is not named.
+#[tokio::test]
+async fn earlier_questions_are_reported_only_to_the_same_mssp_and_name_only_the_requester() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let config = config(dir.path());
+    let store = Store::open_sqlite(&dir.path().join("db.sqlite")).await.expect("store");
+    let senders: Config =
+        toml::from_str("[senders]\nallowed_domains = [\"mssp.example.net\", \"other-mssp.example\"]\ntrusted_authserv_ids = [\"mx1.corp.example\"]\n")
+            .expect("config");
+    let ingestor = Ingestor::new(&senders, store.clone(), DnsSource::Fixed(Default::default())).expect("ingestor");
+    let from = |n: u32, sender: &str| {
+        let domain = sender.rsplit_once('@').map(|(_, d)| d).unwrap_or("");
+        format!(
+            "From: {sender}\r\nTo: mssp-requests@corp.example\r\nSubject: Seen 203.0.113.7?\r\nMessage-ID: <x-{n}@{domain}>\r\n\
+             Authentication-Results: mx1.corp.example; dmarc=pass header.from={domain}\r\n\r\nDid 203.0.113.7 reach you in November 2026?\r\n"
+        )
+    };
+    let mut ids = Vec::new();
+    for (n, sender) in [(1, "eve@other-mssp.example"), (2, "colleague@mssp.example.net"), (3, "analyst@mssp.example.net")] {
+        let raw = from(n, sender);
+        let id = ingestor.ingest(raw.as_bytes(), &Origin { source: Source::File, reference: format!("m{n}"), cursor: None }).await.expect("ingest").request_id;
+        ran(&store, &config, id).await;
+        ids.push(id);
+    }
+    let deployment = deployment(&config);
+    let reviewer = Reviewer::new(&store, &deployment);
+    let report = reviewer.view(ids[2]).await.expect("view").report;
+    let refs: Vec<&str> = report.asked_before.iter().map(|p| p.reference.as_str()).collect();
+    assert_eq!(report.asked_before.len(), 1, "only the same MSSP's earlier question: {refs:?}");
+    assert!(report.asked_before[0].sender.is_none(), "a colleague is not named: {:?}", report.asked_before[0]);
+    let text = reviewer.view(ids[2]).await.expect("view").rendered.text;
+    assert!(!text.contains("other-mssp") && !text.contains("eve@") && !text.contains("colleague@"), "{text}");
+}

@@ -29,7 +29,6 @@ impl Sqlite {
             .synchronous(SqliteSynchronous::Normal)
             .foreign_keys(true)
             .busy_timeout(Duration::from_secs(10));
-        let pool = SqlitePoolOptions::new().max_connections(4).connect_with(options).await?;
         // Two processes opening a new database at once (the app and the CLI,
         // `serve` and a script) must not both run a migration: they take
         // turns on an exclusive lock beside the database file.
@@ -49,10 +48,17 @@ impl Sqlite {
                 Err(std::fs::TryLockError::Error(e)) => return Err(failed(e)),
             }
         }
-        let migrated = MIGRATOR.run(&pool).await;
+        // The first connection also switches a new file to WAL, which needs
+        // the database to itself (SQLite answers "locked" at once, without
+        // waiting, to a second switcher): it is made under the lock too.
+        let opened = async {
+            let pool = SqlitePoolOptions::new().max_connections(4).connect_with(options).await?;
+            MIGRATOR.run(&pool).await?;
+            Ok::<_, StoreError>(pool)
+        }
+        .await;
         drop(lock);
-        migrated?;
-        Ok(Sqlite { pool })
+        Ok(Sqlite { pool: opened? })
     }
 
     pub(super) async fn in_memory() -> Result<Sqlite, StoreError> {

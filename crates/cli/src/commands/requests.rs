@@ -63,7 +63,11 @@ fn me(actor: Option<&str>) -> Result<String> {
 pub async fn correct(ctx: &Ctx, id: i64, classifier: &str, label: &str, actor: &str, reason: Option<&str>) -> Result<()> {
     let c = super::triage::classifier(ctx, classifier)?;
     if !c.labels().accepts(label) {
-        bail!("{label:?} is not a {classifier} label ({}, or {})", c.labels().labels().join(", "), c.labels().fallback());
+        let mut allowed = c.labels().labels().to_vec();
+        if !allowed.iter().any(|l| l == c.labels().fallback()) {
+            allowed.push(c.labels().fallback().to_string());
+        }
+        bail!("{label:?} is not a {classifier} label ({})", allowed.join(", "));
     }
     if actor.trim().is_empty() {
         bail!("--as needs the name of the analyst who corrects");

@@ -91,6 +91,16 @@ pub struct Inputs<'a> {
     pub generated_at: String,
 }
 
+/// Whether an earlier request came from the same MSSP as this one: its sender
+/// domain is one of this disclosure policy's domains, or, under the default
+/// policy (which covers every other sender), the very same domain. What one
+/// MSSP asked is never told to another.
+fn same_mssp(policy: &DisclosurePolicy, current: Option<&str>, prior: Option<&str>) -> bool {
+    let domain = |s: Option<&str>| s.and_then(|s| s.rsplit_once('@')).map(|(_, d)| d.trim_end_matches('>').to_ascii_lowercase());
+    let Some(prior) = domain(prior) else { return false };
+    if policy.domains.is_empty() { domain(current).is_some_and(|c| c == prior) } else { policy.domains.iter().any(|d| d.eq_ignore_ascii_case(&prior)) }
+}
+
 pub fn build(i: &Inputs<'_>) -> Report {
     let d = i.detail;
     let asked: HashSet<String> = d.indicators.iter().map(|x| x.value.to_lowercase()).collect();
@@ -161,6 +171,7 @@ pub fn build(i: &Inputs<'_>) -> Report {
         }
         indicators.push(IndicatorReport { kind: ind.kind.to_string(), value: ind.value.clone(), findings });
     }
+    let current_sender = d.summary.sender.as_deref();
     let asked_before = results
         .iter()
         .find(|r| r.step == crate::playbook::ASKED_BEFORE_STEP)
@@ -168,12 +179,16 @@ pub fn build(i: &Inputs<'_>) -> Report {
         .and_then(|o| o["requests"].as_array())
         .map(|rs| {
             rs.iter()
+                .filter(|r| same_mssp(i.policy, current_sender, r["sender"].as_str()))
                 .filter_map(|r| {
+                    let prior_sender = r["sender"].as_str();
                     Some(PriorRequest {
                         indicator: format!("{}:{}", r["kind"].as_str()?, r["value"].as_str()?),
                         reference: reference(r["request_id"].as_i64()?),
                         received_at: r["received_at"].as_str()?.to_string(),
-                        sender: r["sender"].as_str().map(str::to_string),
+                        // A colleague at the same MSSP is not named either: only
+                        // the requester's own earlier questions carry a sender.
+                        sender: prior_sender.filter(|p| current_sender.is_some_and(|c| c.eq_ignore_ascii_case(p))).map(str::to_string),
                     })
                 })
                 .collect()
@@ -274,4 +289,21 @@ fn generated_summary(r: &Report) -> String {
         text.push_str("Some of these indicators were asked about before (see below).");
     }
     text.trim_end().to_string()
+}
+
+#[cfg(test)]
+mod asked_before_tests {
+    use super::same_mssp;
+    use crate::report::disclosure::DisclosurePolicy;
+
+    #[test]
+    fn earlier_questions_count_only_within_one_mssp() {
+        let default = DisclosurePolicy::default();
+        assert!(same_mssp(&default, Some("a@mssp-a.example"), Some("b@mssp-a.example")));
+        assert!(!same_mssp(&default, Some("a@mssp-a.example"), Some("x@mssp-b.example")), "the default policy covers many MSSPs");
+        assert!(!same_mssp(&default, Some("a@mssp-a.example"), None));
+        let a = DisclosurePolicy { domains: vec!["mssp-a.example".into(), "mssp-a-soc.example".into()], ..DisclosurePolicy::default() };
+        assert!(same_mssp(&a, Some("a@mssp-a.example"), Some("n@MSSP-A-SOC.example")));
+        assert!(!same_mssp(&a, Some("a@mssp-a.example"), Some("x@mssp-b.example")));
+    }
 }
