@@ -432,3 +432,29 @@ async fn earlier_questions_are_reported_only_to_the_same_mssp_and_name_only_the_
     let text = reviewer.view(ids[2]).await.expect("view").rendered.text;
     assert!(!text.contains("other-mssp") && !text.contains("eve@") && !text.contains("colleague@"), "{text}");
 }
+
+/// Correcting the type to one that needs two approvers re-opens a reply one
+/// person approved: the queued message is withdrawn, and both the correction
+/// and the re-opening are in the audit chain.
+#[tokio::test]
+async fn a_type_correction_that_needs_more_approvals_reopens_the_approved_reply() {
+    let (_dir, store, config, id) = setup("Who owns WKS-FIN-042?").await;
+    let deployment = deployment(&config);
+    let reviewer = Reviewer::new(&store, &deployment);
+    let view = reviewer.approve(id, "alice", &shown(&reviewer, id).await).await.expect("approve");
+    assert_eq!((view.state, view.approvals_required), (ReviewState::Queued, 1));
+    reviewer.correct_label(id, "request_type", "containment", "bob", Some("they asked us to isolate")).await.expect("correct");
+    let view = reviewer.view(id).await.expect("view");
+    assert_eq!((view.state, view.approvals_required), (ReviewState::Draft, 2), "back to review");
+    assert!(view.outbox.iter().all(|o| o.state == "cancelled"), "the queued reply is withdrawn: {:?}", view.outbox);
+    let audit = store.audit_log(Some(id)).await.expect("audit");
+    let actions: Vec<&str> = audit.iter().map(|e| e.action.as_str()).collect();
+    assert!(actions.ends_with(&["correct_label", "reopen_approval"]), "{actions:?}");
+    // Two different people must now approve what they see.
+    reviewer.approve(id, "alice", &shown(&reviewer, id).await).await.expect("first");
+    let view = reviewer.approve(id, "carol", &shown(&reviewer, id).await).await.expect("second");
+    assert_eq!(view.state, ReviewState::Queued);
+    // A correction that needs no more approvals leaves the queued reply alone.
+    reviewer.correct_label(id, "priority", "P1", "bob", None).await.expect("priority");
+    assert_eq!(reviewer.view(id).await.expect("view").state, ReviewState::Queued);
+}

@@ -72,7 +72,10 @@ pub async fn correct(ctx: &Ctx, id: i64, classifier: &str, label: &str, actor: &
     if actor.trim().is_empty() {
         bail!("--as needs the name of the analyst who corrects");
     }
-    print_json(&ctx.store().await?.correct_label(id, classifier, label, actor.trim(), reason).await?)
+    let store = ctx.store().await?;
+    let deployment = ctx.deployment()?;
+    let reviewer = drawbridge_engine::review::Reviewer::new(&store, &deployment);
+    print_json(&reviewer.correct_label(id, classifier, label, actor.trim(), reason).await?)
 }
 
 /// Hands a request to an analyst or queue (audited), or applies the rules again.

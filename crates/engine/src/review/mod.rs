@@ -421,6 +421,49 @@ impl<'a> Reviewer<'a> {
         self.view(request_id).await
     }
 
+    /// Corrects one classifier's label of a request (audited by the store).
+    /// A request-type correction can change how many approvals the reply
+    /// needs: when an approved or queued reply now lacks approvals, it goes
+    /// back to review and a queued message is withdrawn, with its own audit
+    /// entry. A reply already sent stays sent.
+    pub async fn correct_label(
+        &self,
+        request_id: i64,
+        classifier: &str,
+        to_label: &str,
+        actor: &str,
+        reason: Option<&str>,
+    ) -> Result<crate::store::Correction, ReviewError> {
+        let actor = actor.trim();
+        if actor.is_empty() {
+            return Err(ReviewError::Refused("a correction needs the name of the analyst who makes it".into()));
+        }
+        let correction = self.store.correct_label(request_id, classifier, to_label, actor, reason).await?;
+        if classifier != crate::classify::REQUEST_TYPE {
+            return Ok(correction);
+        }
+        let Some(mut row) = self.store.report_row(request_id).await? else { return Ok(correction) };
+        let required = self.approvals_required(Some(to_label));
+        let was = row.state;
+        if matches!(was, ReviewState::Approved | ReviewState::Queued) && row.approvals.len() < required {
+            row.state = ReviewState::Draft;
+            let audit = NewAudit {
+                actor: actor.into(),
+                action: "reopen_approval".into(),
+                request_id: Some(request_id),
+                before_digest: Some(row.digest.clone()),
+                after_digest: Some(row.digest.clone()),
+                detail: serde_json::json!({
+                    "why": format!("the request type is now {to_label}, which needs {required} approvals; it had {}", row.approvals.len()),
+                    "state_before": was.as_str(),
+                }),
+            };
+            let digest = row.digest.clone();
+            self.store.save_report(&row, Some(&digest), &audit, None, true).await?;
+        }
+        Ok(correction)
+    }
+
     /// Rejects the request with a reason; optionally queues a short
     /// "we cannot answer this" reply.
     pub async fn reject(&self, request_id: i64, reason: &str, actor: &str, reply: bool) -> Result<ReviewView, ReviewError> {
