@@ -26,9 +26,11 @@ fn store_failure(e: drawbridge_engine::store::StoreError) -> Failure {
     Failure::new(e.kind(), e.to_string())
 }
 
-/// Who is acting: the signed-in OS user, or `DRAWBRIDGE_ANALYST`.
+/// Who is acting: the OS account running the app (with the development
+/// flag `DRAWBRIDGE_DEV_IMPERSONATE=1`, the name in `DRAWBRIDGE_ANALYST`).
+/// When neither can be told, decisions are refused rather than made anonymously.
 fn analyst() -> String {
-    std::env::var("DRAWBRIDGE_ANALYST").or_else(|_| std::env::var("USER")).or_else(|_| std::env::var("USERNAME")).unwrap_or_else(|_| "analyst".into())
+    drawbridge_engine::identity::app_analyst().unwrap_or_default()
 }
 
 /// The review screen's data; the HTML preview is sanitised for display.

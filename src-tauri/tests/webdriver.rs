@@ -97,6 +97,7 @@ async fn the_analyst_opens_a_request_redacts_a_value_and_approves() {
             .env("DRAWBRIDGE_CONFIG", &config_path)
             .env("DRAWBRIDGE_SECRET_UI_SMTP", "mssp-requests-pw")
             .env("DRAWBRIDGE_ANALYST", "alice")
+            .env("DRAWBRIDGE_DEV_IMPERSONATE", "1")
             .spawn()
             .expect("tauri-driver starts"),
     );

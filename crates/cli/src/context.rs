@@ -13,6 +13,8 @@ use std::path::{Path, PathBuf};
 pub struct Ctx {
     pub config: Config,
     pub db: Option<PathBuf>,
+    /// `--dev-impersonate`: `--as` may name someone other than the OS account.
+    pub dev_impersonate: bool,
 }
 
 impl Ctx {
@@ -23,6 +25,11 @@ impl Ctx {
 
     pub async fn ingestor(&self) -> Result<Ingestor> {
         Ok(Ingestor::new(&self.config, self.store().await?, DnsSource::System)?)
+    }
+
+    /// Who acts: the OS account; `--as` naming anyone else needs `--dev-impersonate`.
+    pub fn actor(&self, claimed: Option<&str>) -> Result<String> {
+        Ok(drawbridge_engine::identity::acting(claimed, self.dev_impersonate)?)
     }
 
     pub fn deployment(&self) -> Result<Deployment> {

@@ -29,6 +29,10 @@ struct Cli {
     /// SQLite database file (default: drawbridge.db in the platform data dir).
     #[arg(long, global = true, env = "DRAWBRIDGE_DB")]
     db: Option<PathBuf>,
+    /// Development only: let `--as` name someone other than the OS account
+    /// running this command (demos and tests). Never in production.
+    #[arg(long, global = true)]
+    dev_impersonate: bool,
     #[command(subcommand)]
     command: Command,
 }
@@ -79,9 +83,9 @@ enum Command {
         /// Which classifier's label (default: the request type).
         #[arg(long, default_value = "request_type")]
         classifier: String,
-        /// Who corrects.
+        /// Who corrects (default: the OS account; another name needs --dev-impersonate).
         #[arg(long = "as")]
-        actor: String,
+        actor: Option<String>,
         #[arg(long)]
         reason: Option<String>,
     },
@@ -192,7 +196,7 @@ enum Command {
         /// Apply the assignment rules instead.
         #[arg(long, conflicts_with = "to")]
         auto: bool,
-        /// Who reassigns (default: the OS account).
+        /// Who reassigns (default: the OS account; another name needs --dev-impersonate).
         #[arg(long = "as")]
         actor: Option<String>,
         #[arg(long)]
@@ -229,7 +233,7 @@ fn main() {
 }
 
 async fn run(cli: Cli) -> Result<()> {
-    let ctx = Ctx { config: Config::load(cli.config.as_deref())?, db: cli.db };
+    let ctx = Ctx { config: Config::load(cli.config.as_deref())?, db: cli.db, dev_impersonate: cli.dev_impersonate };
     use commands::*;
     match cli.command {
         Command::Parse { file } => mail::parse(&ctx, &file).await,
@@ -240,7 +244,9 @@ async fn run(cli: Cli) -> Result<()> {
         Command::Serve { interval } => serve::run(&ctx, interval).await,
         Command::Requests(cmd) => requests::run(&ctx, cmd).await,
         Command::Indicator { kind, value } => requests::indicator(&ctx, &kind, &value).await,
-        Command::Correct { id, label, classifier, actor, reason } => requests::correct(&ctx, id, &classifier, &label, &actor, reason.as_deref()).await,
+        Command::Correct { id, label, classifier, actor, reason } => {
+            requests::correct(&ctx, id, &classifier, &label, actor.as_deref(), reason.as_deref()).await
+        }
         Command::Corpus { classifier, seed, count, heldout, out, ablation } => triage::corpus(&ctx, &classifier, seed, count, heldout, &out, ablation),
         Command::Train { classifier, input, output, params, heldout, autotune_validation, autotune_duration } => {
             let autotune = autotune_validation.as_deref().map(|p| (p, autotune_duration));

@@ -192,9 +192,17 @@ password_secret = "e2e-smtp"
     assert!(facts.iter().any(|f| f["label"] == "count" && f["value"] == "4"), "firewall sessions for the bad IP: {firewall:?}");
 
     // 2. The analyst redacts the model and approves with the CLI.
-    let redacted = drawbridge(&config, &["review", "redact", &id.to_string(), model["id"].as_str().expect("fact id"), "--as", "alice"]);
+    let redacted = drawbridge(&config, &["review", "redact", &id.to_string(), model["id"].as_str().expect("fact id"), "--as", "alice", "--dev-impersonate"]);
     let shown = redacted["digest"].as_str().expect("the digest of the report as it now reads").to_string();
-    let approved = drawbridge(&config, &["review", "approve", &id.to_string(), "--digest", &shown, "--as", "alice"]);
+    // Approving as somebody else than the OS account needs the development flag.
+    let claimed = Command::new(env!("CARGO_BIN_EXE_drawbridge"))
+        .arg("--config")
+        .arg(&config)
+        .args(["review", "approve", &id.to_string(), "--digest", &shown, "--as", "mallory"])
+        .output()
+        .expect("drawbridge runs");
+    assert!(!claimed.status.success() && String::from_utf8_lossy(&claimed.stderr).contains("--dev-impersonate"), "{claimed:?}");
+    let approved = drawbridge(&config, &["review", "approve", &id.to_string(), "--digest", &shown, "--as", "alice", "--dev-impersonate"]);
     assert_eq!(approved["state"], "queued");
 
     // 3. The reply arrives in the MSSP's mailbox.
@@ -243,7 +251,7 @@ password_secret = "e2e-smtp"
     .expect("second playbook ran");
     let down = stop_postfix(&lab);
     let shown = drawbridge(&config, &["report", "show", &id2.to_string(), "--format", "review"])["rendered"]["digest"].as_str().expect("digest").to_string();
-    drawbridge(&config, &["review", "approve", &id2.to_string(), "--digest", &shown, "--as", "alice"]);
+    drawbridge(&config, &["review", "approve", &id2.to_string(), "--digest", &shown, "--as", "alice", "--dev-impersonate"]);
     let waiting = eventually(Duration::from_secs(20), || {
         let out = drawbridge(&config, &["outbox", "list"]);
         out.as_array()?.iter().find(|o| o["request_id"] == id2 && o["state"] == "queued" && o["last_error"].is_string()).cloned()

@@ -26,6 +26,7 @@ pub mod classify;
 pub mod config;
 pub mod deployment;
 pub mod enrich;
+pub mod identity;
 pub mod indicators;
 pub mod ingest;
 pub mod intake;

@@ -228,6 +228,13 @@ async fn containment_needs_two_different_approvers() {
     assert_eq!((view.state, view.approvals.len(), view.approvals_required), (ReviewState::Draft, 1, 2));
     assert!(view.outbox.is_empty(), "one approval sends nothing");
     assert!(matches!(reviewer.approve(id, "Alice", &shown(&reviewer, id).await).await, Err(ReviewError::Refused(m)) if m.contains("different person")));
+    // The same person in another spelling is still the same person.
+    for alias in ["CORP\\alice", "alice@corp.example"] {
+        assert!(
+            matches!(reviewer.approve(id, alias, &shown(&reviewer, id).await).await, Err(ReviewError::Refused(m)) if m.contains("different person")),
+            "{alias}"
+        );
+    }
     // Bob opened the report, then someone edited it: his stale screen approves nothing.
     let bobs_screen = shown(&reviewer, id).await;
     reviewer.edit_summary(id, "Host isolated on our side; see findings.", "carol").await.expect("edit");

@@ -11,7 +11,7 @@ pub enum RequestsCommand {
     List {
         #[arg(long, default_value_t = 50)]
         limit: i64,
-        /// Only those assigned to me (`--as`, else DRAWBRIDGE_ANALYST, else the OS account).
+        /// Only those assigned to me (the OS account; `--as` another needs --dev-impersonate).
         #[arg(long)]
         mine: bool,
         #[arg(long = "as")]
@@ -29,7 +29,7 @@ pub async fn run(ctx: &Ctx, cmd: RequestsCommand) -> Result<()> {
     let store = ctx.store().await?;
     match cmd {
         RequestsCommand::List { limit, mine: false, .. } => print_json(&store.list_requests(limit).await?),
-        RequestsCommand::List { limit, mine: true, actor } => print_json(&store.list_assigned(&me(actor.as_deref())?, limit).await?),
+        RequestsCommand::List { limit, mine: true, actor } => print_json(&store.list_assigned(&ctx.actor(actor.as_deref())?, limit).await?),
         RequestsCommand::Assignments { id } => print_json(&store.assignments(id).await?),
         RequestsCommand::Show { id } => print_json(&store.request(id).await?),
         RequestsCommand::Raw { id } => {
@@ -45,22 +45,8 @@ pub async fn indicator(ctx: &Ctx, kind: &str, value: &str) -> Result<()> {
     print_json(&ctx.store().await?.indicator_history(kind, value).await?)
 }
 
-/// Who is asking: `--as`, else DRAWBRIDGE_ANALYST, else the OS account.
-fn me(actor: Option<&str>) -> Result<String> {
-    let name = actor
-        .map(str::to_string)
-        .or_else(|| std::env::var("DRAWBRIDGE_ANALYST").ok())
-        .or_else(|| std::env::var("USER").ok())
-        .or_else(|| std::env::var("USERNAME").ok())
-        .unwrap_or_default();
-    let name = name.trim().to_string();
-    if name.is_empty() {
-        bail!("cannot tell who you are: give --as NAME or set DRAWBRIDGE_ANALYST");
-    }
-    Ok(name)
-}
-
-pub async fn correct(ctx: &Ctx, id: i64, classifier: &str, label: &str, actor: &str, reason: Option<&str>) -> Result<()> {
+pub async fn correct(ctx: &Ctx, id: i64, classifier: &str, label: &str, actor: Option<&str>, reason: Option<&str>) -> Result<()> {
+    let actor = ctx.actor(actor)?;
     let c = super::triage::classifier(ctx, classifier)?;
     if !c.labels().accepts(label) {
         let mut allowed = c.labels().labels().to_vec();
@@ -69,13 +55,10 @@ pub async fn correct(ctx: &Ctx, id: i64, classifier: &str, label: &str, actor: &
         }
         bail!("{label:?} is not a {classifier} label ({})", allowed.join(", "));
     }
-    if actor.trim().is_empty() {
-        bail!("--as needs the name of the analyst who corrects");
-    }
     let store = ctx.store().await?;
     let deployment = ctx.deployment()?;
     let reviewer = drawbridge_engine::review::Reviewer::new(&store, &deployment);
-    print_json(&reviewer.correct_label(id, classifier, label, actor.trim(), reason).await?)
+    print_json(&reviewer.correct_label(id, classifier, label, &actor, reason).await?)
 }
 
 /// Hands a request to an analyst or queue (audited), or applies the rules again.
@@ -89,5 +72,5 @@ pub async fn assign(ctx: &Ctx, id: i64, to: Option<&str>, auto: bool, actor: Opt
         };
     }
     let to = to.context("--to NAME or --auto")?;
-    print_json(&assigner.reassign(&store, id, to, &me(actor)?, reason).await?)
+    print_json(&assigner.reassign(&store, id, to, &ctx.actor(actor)?, reason).await?)
 }

@@ -15,15 +15,15 @@ pub enum ReviewCommand {
         #[arg(long)]
         digest: String,
         #[arg(long = "as")]
-        actor: String,
+        actor: Option<String>,
     },
     /// Reject the request; `--reply` queues a short "we cannot answer this".
     Reject {
         id: i64,
         #[arg(long)]
         reason: String,
-        #[arg(long = "as", default_value = "cli")]
-        actor: String,
+        #[arg(long = "as")]
+        actor: Option<String>,
         #[arg(long)]
         reply: bool,
     },
@@ -33,21 +33,21 @@ pub enum ReviewCommand {
         id: i64,
         fact: String,
         #[arg(long = "as")]
-        actor: String,
+        actor: Option<String>,
     },
     /// Send one value (or section) as it is, whatever the policy says.
     Reveal {
         id: i64,
         fact: String,
         #[arg(long = "as")]
-        actor: String,
+        actor: Option<String>,
     },
     /// Replace the summary with the text in FILE (`-`: standard input).
     EditSummary {
         id: i64,
         file: PathBuf,
         #[arg(long = "as")]
-        actor: String,
+        actor: Option<String>,
     },
 }
 
@@ -55,12 +55,14 @@ pub async fn run(ctx: &Ctx, cmd: ReviewCommand) -> Result<()> {
     let store = ctx.store().await?;
     let deployment = ctx.deployment()?;
     let reviewer = Reviewer::new(&store, &deployment);
+    // Every decision is the OS account's; `--as` someone else needs --dev-impersonate.
     let view = match cmd {
-        ReviewCommand::Approve { id, digest, actor } => reviewer.approve(id, &actor, &digest).await?,
-        ReviewCommand::Reject { id, reason, actor, reply } => reviewer.reject(id, &reason, &actor, reply).await?,
-        ReviewCommand::Redact { id, fact, actor } => reviewer.redact(id, &fact, &actor).await?,
-        ReviewCommand::Reveal { id, fact, actor } => reviewer.reveal(id, &fact, &actor).await?,
+        ReviewCommand::Approve { id, digest, actor } => reviewer.approve(id, &ctx.actor(actor.as_deref())?, &digest).await?,
+        ReviewCommand::Reject { id, reason, actor, reply } => reviewer.reject(id, &reason, &ctx.actor(actor.as_deref())?, reply).await?,
+        ReviewCommand::Redact { id, fact, actor } => reviewer.redact(id, &fact, &ctx.actor(actor.as_deref())?).await?,
+        ReviewCommand::Reveal { id, fact, actor } => reviewer.reveal(id, &fact, &ctx.actor(actor.as_deref())?).await?,
         ReviewCommand::EditSummary { id, file, actor } => {
+            let actor = ctx.actor(actor.as_deref())?;
             let text = if file.as_os_str() == "-" {
                 std::io::read_to_string(std::io::stdin())?
             } else {

@@ -160,7 +160,7 @@ fn labelled_emails(c: &Classifier, input: &Path) -> Result<Vec<(String, String, 
 pub fn eval(ctx: &Ctx, name: &str, model: &Path, input: &Path, emails: bool, threshold: f32, json: bool) -> Result<()> {
     if emails {
         let config = with_model(ctx, name, model, threshold)?;
-        let ctx2 = Ctx { config, db: None };
+        let ctx2 = Ctx { config, db: None, dev_impersonate: false };
         let classifier = classifier(&ctx2, name)?;
         let e = training::evaluate_emails(&classifier, &labelled_emails(&classifier, input)?, threshold);
         if json {

@@ -390,7 +390,7 @@ impl<'a> Reviewer<'a> {
         let detail = self.store.request(request_id).await?;
         let recipients = self.recipients(&detail)?;
         let mut approvals: Vec<Approval> = row.approvals.iter().filter(|a| a.digest == view.rendered.digest).cloned().collect();
-        if approvals.iter().any(|a| a.actor.eq_ignore_ascii_case(actor)) {
+        if approvals.iter().any(|a| crate::identity::same_person(&a.actor, actor)) {
             return Err(ReviewError::Refused(format!("{actor} has already approved this report; a different person must give the second approval")));
         }
         approvals.push(Approval {
