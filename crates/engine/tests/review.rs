@@ -465,3 +465,35 @@ async fn a_type_correction_that_needs_more_approvals_reopens_the_approved_reply(
     reviewer.correct_label(id, "priority", "P1", "bob", None).await.expect("priority");
     assert_eq!(reviewer.view(id).await.expect("view").state, ReviewState::Queued);
 }
+
+/// The bytes queued at approval are hashed into the approval's audit entry;
+/// the sender hashes them again and refuses a message changed since.
+#[tokio::test]
+async fn a_queued_message_changed_after_approval_is_never_sent() {
+    let (dir, store, config, id) = setup("Who owns WKS-FIN-042?").await;
+    let deployment = deployment(&config);
+    let reviewer = Reviewer::new(&store, &deployment);
+    let view = reviewer.approve(id, "alice", &shown(&reviewer, id).await).await.expect("approve");
+    let queued = &view.outbox[0];
+    let approved_sha = drawbridge_engine::store::message_sha256(&queued.message);
+    assert_eq!(queued.message_sha256.as_deref(), Some(approved_sha.as_str()));
+    let audit = store.audit_log(Some(id)).await.expect("audit");
+    let approval = audit.iter().rev().find(|e| e.action == "approve").expect("approval entry");
+    assert!(approval.detail.contains(&approved_sha), "the approval names the bytes' hash: {}", approval.detail);
+
+    // Someone with database access swaps a recipient-visible word.
+    let pool = sqlx::SqlitePool::connect(&format!("sqlite://{}", dir.path().join("db.sqlite").display())).await.expect("pool");
+    sqlx::query("UPDATE outbox SET message = CAST(REPLACE(CAST(message AS TEXT), 'WKS-FIN-042', 'WKS-FIN-043') AS BLOB) WHERE id = ?")
+        .bind(queued.id)
+        .execute(&pool)
+        .await
+        .expect("tamper");
+    // No SMTP server exists at this address: the check comes before any attempt.
+    let smtp: drawbridge_engine::outbound::smtp::SmtpConfig = toml::from_str("host = \"127.0.0.1\"\nport = 9").expect("smtp");
+    let pass = drawbridge_engine::outbound::outbox::send_due(&store, &smtp, &Default::default(), None).await.expect("pass");
+    assert_eq!((pass.sent, pass.deferred, pass.refused), (0, 0, 1));
+    let item = store.outbox(Some(id)).await.expect("outbox").into_iter().find(|o| o.id == queued.id).expect("item");
+    assert_eq!(item.state, "cancelled");
+    assert!(item.last_error.as_deref().is_some_and(|e| e.contains("not the approved ones")), "{item:?}");
+    assert!(store.audit_log(Some(id)).await.expect("audit").iter().any(|e| e.action == "send_refused"));
+}

@@ -13,3 +13,8 @@ pub fn of_parts(parts: &[&str]) -> String {
     }
     hex::encode(h.finalize())
 }
+
+/// Hex SHA-256 of raw bytes (a queued message, as sent).
+pub fn of_bytes(bytes: &[u8]) -> String {
+    hex::encode(Sha256::digest(bytes))
+}

@@ -5,7 +5,7 @@
 mod review;
 mod sqlite;
 
-pub use review::{Approval, AuditEntry, NewAudit, NewOutbox, OutboxItem, ReportRow, ReviewState, audit_hash};
+pub use review::{Approval, AuditEntry, NewAudit, NewOutbox, OutboxItem, ReportRow, ReviewState, audit_hash, message_sha256};
 
 use drawbridge_model::ParsedMessage;
 use drawbridge_model::SenderVerdict;
@@ -397,6 +397,12 @@ impl Store {
 
     pub async fn outbox_sent(&self, id: i64, response: &str, audit: &NewAudit) -> Result<(), StoreError> {
         self.backend.outbox_sent(id, response, audit).await
+    }
+
+    /// A queued message that must not go out (its bytes are not what was
+    /// approved): withdrawn, with the reason and an audit entry.
+    pub async fn outbox_refused(&self, id: i64, reason: &str, audit: &NewAudit) -> Result<(), StoreError> {
+        self.backend.outbox_refused(id, reason, audit).await
     }
 
     pub async fn outbox_retry(&self, id: i64, error: &str, next_attempt_at: &str) -> Result<(), StoreError> {

@@ -72,6 +72,18 @@ pub struct NewOutbox {
     pub message: Vec<u8>,
 }
 
+impl NewOutbox {
+    /// The SHA-256 (hex) of the exact bytes to send, as approved.
+    pub fn message_sha256(&self) -> String {
+        message_sha256(&self.message)
+    }
+}
+
+/// The SHA-256 (hex) of a message's bytes.
+pub fn message_sha256(bytes: &[u8]) -> String {
+    drawbridge_model::digest::of_bytes(bytes)
+}
+
 #[derive(Debug, Clone, Serialize)]
 pub struct OutboxItem {
     pub id: i64,
@@ -83,6 +95,9 @@ pub struct OutboxItem {
     pub recipients: Vec<String>,
     #[serde(skip)]
     pub message: Vec<u8>,
+    /// The SHA-256 of `message` when it was queued (none for rows queued
+    /// before it was recorded).
+    pub message_sha256: Option<String>,
     pub state: String,
     pub attempts: i64,
     pub next_attempt_at: String,
@@ -132,6 +147,7 @@ fn outbox_from_row(r: &sqlx::sqlite::SqliteRow) -> Result<OutboxItem, StoreError
         envelope_from: r.try_get("envelope_from")?,
         recipients: serde_json::from_str(&r.try_get::<String, _>("recipients")?)?,
         message: r.try_get("message")?,
+        message_sha256: r.try_get("message_sha256")?,
         state: r.try_get("state")?,
         attempts: r.try_get("attempts")?,
         next_attempt_at: r.try_get("next_attempt_at")?,
@@ -145,8 +161,8 @@ fn outbox_from_row(r: &sqlx::sqlite::SqliteRow) -> Result<OutboxItem, StoreError
 /// Queues a message for sending, due now.
 async fn insert_outbox(tx: &mut sqlx::Transaction<'_, sqlx::Sqlite>, m: &NewOutbox) -> Result<(), StoreError> {
     sqlx::query(
-        "INSERT INTO outbox (request_id, kind, digest, message_id, envelope_from, recipients, message, state, next_attempt_at, created_at)
-         VALUES (?, ?, ?, ?, ?, ?, ?, 'queued', ?, ?)",
+        "INSERT INTO outbox (request_id, kind, digest, message_id, envelope_from, recipients, message, message_sha256, state, next_attempt_at, created_at)
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?, 'queued', ?, ?)",
     )
     .bind(m.request_id)
     .bind(&m.kind)
@@ -155,6 +171,7 @@ async fn insert_outbox(tx: &mut sqlx::Transaction<'_, sqlx::Sqlite>, m: &NewOutb
     .bind(&m.envelope_from)
     .bind(serde_json::to_string(&m.recipients)?)
     .bind(&m.message)
+    .bind(m.message_sha256())
     .bind(now())
     .bind(now())
     .execute(&mut **tx)
@@ -351,6 +368,14 @@ impl Sqlite {
         {
             sqlx::query("UPDATE reports SET state = 'sent', updated_at = ? WHERE request_id = ?").bind(now()).bind(rid).execute(&mut *tx).await?;
         }
+        append_audit(&mut tx, audit).await?;
+        tx.commit().await?;
+        Ok(())
+    }
+
+    pub(super) async fn outbox_refused(&self, id: i64, reason: &str, audit: &NewAudit) -> Result<(), StoreError> {
+        let mut tx = self.pool.begin().await?;
+        sqlx::query("UPDATE outbox SET state = 'cancelled', last_error = ? WHERE id = ?").bind(reason).bind(id).execute(&mut *tx).await?;
         append_audit(&mut tx, audit).await?;
         tx.commit().await?;
         Ok(())

@@ -32,6 +32,8 @@ pub struct Pass {
     pub sent: usize,
     pub deferred: usize,
     pub cancelled: usize,
+    /// Withdrawn because their bytes were not the approved ones.
+    pub refused: usize,
 }
 
 /// Where copies of sent replies go: a folder of the mailbox account.
@@ -52,6 +54,28 @@ pub async fn send_due(store: &Store, smtp: &SmtpConfig, retry: &RetryPolicy, sen
             pass.cancelled += 1;
             continue;
         }
+        // The bytes are hashed again and must be the ones approved: a row
+        // changed in the database after approval is never sent.
+        let actual = crate::store::message_sha256(&item.message);
+        match &item.message_sha256 {
+            Some(approved) if *approved != actual => {
+                let reason = format!("the queued bytes (sha256 {actual}) are not the approved ones (sha256 {approved}); not sent");
+                warn!(outbox = item.id, request = item.request_id, "{reason}");
+                let audit = NewAudit {
+                    actor: "drawbridge".into(),
+                    action: "send_refused".into(),
+                    request_id: Some(item.request_id),
+                    before_digest: Some(item.digest.clone()),
+                    after_digest: Some(item.digest.clone()),
+                    detail: serde_json::json!({ "outbox": item.id, "approved_sha256": approved, "queued_sha256": actual }),
+                };
+                store.outbox_refused(item.id, &reason, &audit).await?;
+                pass.refused += 1;
+                continue;
+            }
+            Some(_) => {}
+            None => warn!(outbox = item.id, "queued before message hashes were recorded; sent without the check"),
+        }
         match smtp::send(smtp, &item.envelope_from, &item.recipients, &item.message).await {
             Ok(response) => {
                 info!(outbox = item.id, request = item.request_id, %response, "reply sent");
@@ -61,7 +85,7 @@ pub async fn send_due(store: &Store, smtp: &SmtpConfig, retry: &RetryPolicy, sen
                     request_id: Some(item.request_id),
                     before_digest: Some(item.digest.clone()),
                     after_digest: Some(item.digest.clone()),
-                    detail: serde_json::json!({ "outbox": item.id, "kind": item.kind, "message_id": item.message_id, "recipients": item.recipients, "smtp": response }),
+                    detail: serde_json::json!({ "outbox": item.id, "kind": item.kind, "message_id": item.message_id, "recipients": item.recipients, "smtp": response, "message_sha256": actual }),
                 };
                 store.outbox_sent(item.id, &response, &audit).await?;
                 pass.sent += 1;

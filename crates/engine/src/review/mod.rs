@@ -415,7 +415,13 @@ impl<'a> Reviewer<'a> {
             request_id: Some(request_id),
             before_digest: Some(before.clone()),
             after_digest: Some(row.digest.clone()),
-            detail: serde_json::json!({ "approvals": row.approvals.len(), "required": view.approvals_required, "state": row.state.as_str() }),
+            // The hash of the exact bytes queued: the sender checks them against it.
+            detail: serde_json::json!({
+                "approvals": row.approvals.len(),
+                "required": view.approvals_required,
+                "state": row.state.as_str(),
+                "message_sha256": enqueue.as_ref().map(NewOutbox::message_sha256),
+            }),
         };
         self.store.save_report(&row, Some(&before), &audit, enqueue.as_ref(), false).await?;
         self.view(request_id).await
