@@ -103,7 +103,7 @@ fn main() {
     };
     let db = config.database_path(std::env::var_os("DRAWBRIDGE_DB").map(PathBuf::from).as_deref());
     let store = match tauri::async_runtime::block_on(Store::open_sqlite(&db)) {
-        Ok(s) => s,
+        Ok(s) => s.with_audit_key(drawbridge_engine::review::audit::key().as_deref()),
         Err(e) => {
             eprintln!("drawbridge: cannot open database {}: {e}", db.display());
             std::process::exit(1);

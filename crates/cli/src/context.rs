@@ -20,7 +20,9 @@ pub struct Ctx {
 impl Ctx {
     pub async fn store(&self) -> Result<Store> {
         let path = self.config.database_path(self.db.as_deref());
-        Store::open_sqlite(&path).await.with_context(|| format!("cannot open database {}", path.display()))
+        let store = Store::open_sqlite(&path).await.with_context(|| format!("cannot open database {}", path.display()))?;
+        // Audit entries carry a MAC under the audit key when one is configured.
+        Ok(store.with_audit_key(drawbridge_engine::review::audit::key().as_deref()))
     }
 
     pub async fn ingestor(&self) -> Result<Ingestor> {

@@ -270,7 +270,7 @@ async fn the_audit_chain_detects_tampering() {
     let reviewer = Reviewer::new(&store, &deployment);
     reviewer.edit_summary(id, "first", "alice").await.expect("edit");
     reviewer.approve(id, "alice", &shown(&reviewer, id).await).await.expect("approve");
-    let verdict = audit::verify(&store.audit_log(None).await.expect("log"));
+    let verdict = audit::verify(&store.audit_log(None).await.expect("log"), None);
     assert_eq!((verdict.entries, verdict.broken_at.clone()), (3, None));
 
     // The log refuses changes through SQL…
@@ -281,7 +281,7 @@ async fn the_audit_chain_detects_tampering() {
     // …and when someone goes around the triggers, verification names the entry.
     sqlx::query("DROP TRIGGER audit_log_no_update").execute(&pool).await.expect("drop");
     sqlx::query("UPDATE audit_log SET actor = 'mallory' WHERE id = 2").execute(&pool).await.expect("tamper");
-    let verdict = audit::verify(&store.audit_log(None).await.expect("log"));
+    let verdict = audit::verify(&store.audit_log(None).await.expect("log"), None);
     assert_eq!(verdict.broken_at.map(|b| b.0), Some(2));
 }
 
@@ -496,4 +496,57 @@ async fn a_queued_message_changed_after_approval_is_never_sent() {
     assert_eq!(item.state, "cancelled");
     assert!(item.last_error.as_deref().is_some_and(|e| e.contains("not the approved ones")), "{item:?}");
     assert!(store.audit_log(Some(id)).await.expect("audit").iter().any(|e| e.action == "send_refused"));
+}
+
+/// With an audit key, every entry carries a MAC: a chain rewritten by someone
+/// who can write the database (triggers dropped, hashes recomputed) but does
+/// not hold the key is caught, which the hash chain alone cannot do.
+#[tokio::test]
+async fn a_rewritten_chain_is_caught_by_the_keyed_mac() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let config = config(dir.path());
+    let key = b"a-long-random-audit-key-kept-in-the-keyring";
+    let store = Store::open_sqlite(&dir.path().join("db.sqlite")).await.expect("store").with_audit_key(Some(key));
+    let id = request(&store, "Who owns WKS-FIN-042?", "Who owns WKS-FIN-042?").await;
+    ran(&store, &config, id).await;
+    let deployment = deployment(&config);
+    let reviewer = Reviewer::new(&store, &deployment);
+    reviewer.edit_summary(id, "first", "alice").await.expect("edit");
+    reviewer.approve(id, "alice", &shown(&reviewer, id).await).await.expect("approve");
+    let log = store.audit_log(None).await.expect("log");
+    let verdict = audit::verify(&log, Some(key));
+    assert_eq!((verdict.broken_at.clone(), verdict.mac_checked, verdict.without_mac), (None, log.len(), 0));
+    assert!(audit::verify(&log, Some(b"another key")).broken_at.is_some(), "the wrong key does not verify");
+
+    // Rewrite entry 2's actor and recompute every hash from there on, as an
+    // attacker with database access but without the key would.
+    let pool = sqlx::SqlitePool::connect(&format!("sqlite://{}", dir.path().join("db.sqlite").display())).await.expect("pool");
+    sqlx::query("DROP TRIGGER audit_log_no_update").execute(&pool).await.expect("drop");
+    let mut prev = log[0].hash.clone();
+    for e in &log[1..] {
+        let actor = if e.id == log[1].id { "mallory" } else { e.actor.as_str() };
+        let hash = drawbridge_engine::store::audit_hash(
+            &prev,
+            &e.at,
+            actor,
+            &e.action,
+            e.request_id,
+            e.before_digest.as_deref(),
+            e.after_digest.as_deref(),
+            &e.detail,
+        );
+        sqlx::query("UPDATE audit_log SET actor = ?, prev_hash = ?, hash = ? WHERE id = ?")
+            .bind(actor)
+            .bind(&prev)
+            .bind(&hash)
+            .bind(e.id)
+            .execute(&pool)
+            .await
+            .expect("rewrite");
+        prev = hash;
+    }
+    let rewritten = store.audit_log(None).await.expect("log");
+    assert_eq!(audit::verify(&rewritten, None).broken_at, None, "the hash chain alone cannot tell");
+    let verdict = audit::verify(&rewritten, Some(key));
+    assert_eq!(verdict.broken_at.map(|b| b.0), Some(log[1].id), "the MAC can");
 }

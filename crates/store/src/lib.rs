@@ -5,7 +5,7 @@
 mod review;
 mod sqlite;
 
-pub use review::{Approval, AuditEntry, NewAudit, NewOutbox, OutboxItem, ReportRow, ReviewState, audit_hash, message_sha256};
+pub use review::{Approval, AuditEntry, NewAudit, NewOutbox, OutboxItem, ReportRow, ReviewState, audit_hash, audit_mac, message_sha256};
 
 use drawbridge_model::ParsedMessage;
 use drawbridge_model::SenderVerdict;
@@ -239,6 +239,13 @@ impl Store {
     /// Opens (creating if needed) the SQLite database at `path` and migrates it.
     pub async fn open_sqlite(path: &Path) -> Result<Store, StoreError> {
         Ok(Store { backend: sqlite::Sqlite::open(path).await? })
+    }
+
+    /// From now on, every audit entry this store writes carries an
+    /// HMAC-SHA256 of its hash under `key` (kept outside the database).
+    pub fn with_audit_key(mut self, key: Option<&[u8]>) -> Store {
+        self.backend.audit_key = key.map(std::sync::Arc::from);
+        self
     }
 
     /// A private in-memory database, for tests and dry runs.

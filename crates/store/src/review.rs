@@ -58,6 +58,20 @@ pub struct AuditEntry {
     pub detail: String,
     pub prev_hash: String,
     pub hash: String,
+    /// HMAC-SHA256 of `hash` under the audit key (none when written without one).
+    pub mac: Option<String>,
+}
+
+/// The keyed MAC of an audit entry's hash.
+pub fn audit_mac(key: &[u8], hash: &str) -> String {
+    use hmac::Mac;
+    // HMAC takes keys of any length; this cannot fail.
+    let mut mac = match hmac::Hmac::<sha2::Sha256>::new_from_slice(key) {
+        Ok(m) => m,
+        Err(_) => return String::new(),
+    };
+    mac.update(hash.as_bytes());
+    hex::encode(mac.finalize().into_bytes())
 }
 
 /// A message to queue for sending.
@@ -179,14 +193,14 @@ async fn insert_outbox(tx: &mut sqlx::Transaction<'_, sqlx::Sqlite>, m: &NewOutb
     Ok(())
 }
 
-pub(crate) async fn append_audit(tx: &mut sqlx::Transaction<'_, sqlx::Sqlite>, a: &NewAudit) -> Result<(), StoreError> {
+pub(crate) async fn append_audit(tx: &mut sqlx::Transaction<'_, sqlx::Sqlite>, a: &NewAudit, key: Option<&[u8]>) -> Result<(), StoreError> {
     let prev: Option<(String,)> = sqlx::query_as("SELECT hash FROM audit_log ORDER BY id DESC LIMIT 1").fetch_optional(&mut **tx).await?;
     let prev = prev.map(|p| p.0).unwrap_or_else(|| "genesis".into());
     let at = now();
     let detail = a.detail.to_string();
     let hash = audit_hash(&prev, &at, &a.actor, &a.action, a.request_id, a.before_digest.as_deref(), a.after_digest.as_deref(), &detail);
     sqlx::query(
-        "INSERT INTO audit_log (at, actor, action, request_id, before_digest, after_digest, detail, prev_hash, hash) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        "INSERT INTO audit_log (at, actor, action, request_id, before_digest, after_digest, detail, prev_hash, hash, mac) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
     )
     .bind(&at)
     .bind(&a.actor)
@@ -197,6 +211,7 @@ pub(crate) async fn append_audit(tx: &mut sqlx::Transaction<'_, sqlx::Sqlite>, a
     .bind(&detail)
     .bind(&prev)
     .bind(&hash)
+    .bind(key.map(|k| audit_mac(k, &hash)))
     .execute(&mut **tx)
     .await?;
     Ok(())
@@ -269,7 +284,7 @@ impl Sqlite {
         if let Some(m) = enqueue {
             insert_outbox(&mut tx, m).await?;
         }
-        append_audit(&mut tx, audit).await?;
+        append_audit(&mut tx, audit, self.audit_key.as_deref()).await?;
         tx.commit().await?;
         Ok(())
     }
@@ -278,7 +293,7 @@ impl Sqlite {
     pub(super) async fn enqueue(&self, m: &NewOutbox, audit: &NewAudit) -> Result<(), StoreError> {
         let mut tx = self.pool.begin().await?;
         insert_outbox(&mut tx, m).await?;
-        append_audit(&mut tx, audit).await?;
+        append_audit(&mut tx, audit, self.audit_key.as_deref()).await?;
         tx.commit().await?;
         Ok(())
     }
@@ -301,6 +316,7 @@ impl Sqlite {
                     detail: r.try_get("detail")?,
                     prev_hash: r.try_get("prev_hash")?,
                     hash: r.try_get("hash")?,
+                    mac: r.try_get("mac")?,
                 })
             })
             .collect()
@@ -368,7 +384,7 @@ impl Sqlite {
         {
             sqlx::query("UPDATE reports SET state = 'sent', updated_at = ? WHERE request_id = ?").bind(now()).bind(rid).execute(&mut *tx).await?;
         }
-        append_audit(&mut tx, audit).await?;
+        append_audit(&mut tx, audit, self.audit_key.as_deref()).await?;
         tx.commit().await?;
         Ok(())
     }
@@ -376,7 +392,7 @@ impl Sqlite {
     pub(super) async fn outbox_refused(&self, id: i64, reason: &str, audit: &NewAudit) -> Result<(), StoreError> {
         let mut tx = self.pool.begin().await?;
         sqlx::query("UPDATE outbox SET state = 'cancelled', last_error = ? WHERE id = ?").bind(reason).bind(id).execute(&mut *tx).await?;
-        append_audit(&mut tx, audit).await?;
+        append_audit(&mut tx, audit, self.audit_key.as_deref()).await?;
         tx.commit().await?;
         Ok(())
     }

@@ -11,6 +11,8 @@ static MIGRATOR: sqlx::migrate::Migrator = sqlx::migrate!("./migrations/sqlite")
 #[derive(Clone, Debug)]
 pub(super) struct Sqlite {
     pub(super) pool: SqlitePool,
+    /// The key audit entries are MACed with (none: entries carry no MAC).
+    pub(super) audit_key: Option<std::sync::Arc<[u8]>>,
 }
 
 fn now() -> String {
@@ -58,7 +60,7 @@ impl Sqlite {
         }
         .await;
         drop(lock);
-        Ok(Sqlite { pool: opened? })
+        Ok(Sqlite { pool: opened?, audit_key: None })
     }
 
     pub(super) async fn in_memory() -> Result<Sqlite, StoreError> {
@@ -66,7 +68,7 @@ impl Sqlite {
         // One connection: every connection to :memory: is a different database.
         let pool = SqlitePoolOptions::new().max_connections(1).connect_with(options).await?;
         MIGRATOR.run(&pool).await?;
-        Ok(Sqlite { pool })
+        Ok(Sqlite { pool, audit_key: None })
     }
 
     pub(super) async fn insert_request(&self, req: &NewRequest<'_>, cursor: Option<&ImapCursor>) -> Result<IngestOutcome, StoreError> {
@@ -217,7 +219,7 @@ impl Sqlite {
             after_digest: None,
             detail: serde_json::json!({ "from": from_assignee, "to": assignee, "rule": rule, "reason": reason }),
         };
-        crate::review::append_audit(&mut tx, &audit).await?;
+        crate::review::append_audit(&mut tx, &audit, self.audit_key.as_deref()).await?;
         tx.commit().await?;
         Ok(crate::Assignment {
             id,
@@ -396,7 +398,7 @@ impl Sqlite {
             after_digest: None,
             detail: serde_json::json!({ "classifier": classifier, "from": from, "to": to_label, "reason": reason }),
         };
-        crate::review::append_audit(&mut tx, &audit).await?;
+        crate::review::append_audit(&mut tx, &audit, self.audit_key.as_deref()).await?;
         tx.commit().await?;
         Ok(Correction { id, request_id, classifier: classifier.into(), from_label: from, to_label: to_label.into(), actor: actor.into(), created_at })
     }

@@ -6,7 +6,8 @@ use clap::Subcommand;
 
 #[derive(Subcommand)]
 pub enum AuditCommand {
-    /// Check the hash chain of the whole audit log.
+    /// Check the hash chain of the whole audit log, and each entry's MAC
+    /// when the audit key (secret `audit-key`) is configured.
     Verify,
     /// The audit entries (of one request).
     Show { id: Option<i64> },
@@ -17,7 +18,11 @@ pub async fn run(ctx: &Ctx, cmd: AuditCommand) -> Result<()> {
     match cmd {
         AuditCommand::Show { id } => print_json(&store.audit_log(id).await?),
         AuditCommand::Verify => {
-            let verdict = drawbridge_engine::review::audit::verify(&store.audit_log(None).await?);
+            let key = drawbridge_engine::review::audit::key();
+            let verdict = drawbridge_engine::review::audit::verify(&store.audit_log(None).await?, key.as_deref());
+            if key.is_none() {
+                eprintln!("drawbridge: no audit key is configured (secret audit-key): only the hash chain was checked");
+            }
             print_json(&verdict)?;
             match verdict.broken_at {
                 None => Ok(()),

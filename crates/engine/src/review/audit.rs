@@ -1,31 +1,76 @@
-//! Checking the audit log: every entry's hash must be the hash of the one
-//! before and its own fields, from `genesis` on. An edited, inserted or
-//! removed entry breaks the chain at that point.
+//! Checking the audit log. Two layers protect it:
+//!
+//! - **The hash chain.** Every entry's hash covers the one before and its own
+//!   fields, from `genesis` on. An entry edited, inserted or removed without
+//!   rewriting every later hash breaks the chain at that point. It protects
+//!   against accidents and against anyone who edits rows but does not
+//!   recompute the chain. Anyone who can write the database *and* recompute
+//!   hashes can forge it.
+//! - **The keyed MAC.** With an audit key configured (the secret `audit-key`:
+//!   OS keyring, `DRAWBRIDGE_SECRET_AUDIT_KEY`, or the 0600 secrets file),
+//!   every entry also carries an HMAC-SHA256 of its hash. Someone who can
+//!   write the database but does not hold the key cannot produce a valid
+//!   MAC, so a rewritten chain shows. The MAC does not protect against
+//!   someone who holds the key, and entries written before a key was
+//!   configured carry none.
 
-use crate::store::{AuditEntry, audit_hash};
+use crate::store::{AuditEntry, audit_hash, audit_mac};
 use serde::Serialize;
+
+/// The name of the secret that keys the audit log's MACs.
+pub const AUDIT_KEY_SECRET: &str = "audit-key";
+
+/// The audit key, if one is configured (see the module's documentation).
+pub fn key() -> Option<Vec<u8>> {
+    drawbridge_net::secrets::resolve(AUDIT_KEY_SECRET).ok().map(|k| k.trim().as_bytes().to_vec()).filter(|k| !k.is_empty())
+}
 
 #[derive(Debug, Clone, Serialize, PartialEq, Eq)]
 pub struct Verdict {
     pub entries: usize,
+    /// Entries whose MAC was checked against the key.
+    pub mac_checked: usize,
+    /// Entries without a MAC (written before a key was configured).
+    pub without_mac: usize,
     /// The first entry that does not fit, and why.
     pub broken_at: Option<(i64, String)>,
 }
 
-pub fn verify(entries: &[AuditEntry]) -> Verdict {
+/// Checks the chain, and with `key` every entry's MAC. Once an entry carries
+/// a MAC, every later one must: an entry without one after it was written
+/// by someone without the key.
+pub fn verify(entries: &[AuditEntry], key: Option<&[u8]>) -> Verdict {
     let mut prev = "genesis".to_string();
+    let (mut mac_checked, mut without_mac, mut keyed_seen) = (0, 0, false);
+    let broken = |id: i64, why: &str, checked: usize, without: usize| Verdict {
+        entries: entries.len(),
+        mac_checked: checked,
+        without_mac: without,
+        broken_at: Some((id, why.to_string())),
+    };
     for e in entries {
         if e.prev_hash != prev {
-            return Verdict {
-                entries: entries.len(),
-                broken_at: Some((e.id, "does not follow the entry before it (an entry was removed or inserted)".into())),
-            };
+            return broken(e.id, "does not follow the entry before it (an entry was removed or inserted)", mac_checked, without_mac);
         }
         let expected = audit_hash(&prev, &e.at, &e.actor, &e.action, e.request_id, e.before_digest.as_deref(), e.after_digest.as_deref(), &e.detail);
         if e.hash != expected {
-            return Verdict { entries: entries.len(), broken_at: Some((e.id, "its content does not match its hash (the entry was changed)".into())) };
+            return broken(e.id, "its content does not match its hash (the entry was changed)", mac_checked, without_mac);
+        }
+        match (&e.mac, key) {
+            (Some(mac), Some(key)) => {
+                if *mac != audit_mac(key, &e.hash) {
+                    return broken(e.id, "its MAC does not match under the audit key (the chain was rewritten, or the key changed)", mac_checked, without_mac);
+                }
+                mac_checked += 1;
+                keyed_seen = true;
+            }
+            (Some(_), None) => keyed_seen = true,
+            (None, _) if keyed_seen => {
+                return broken(e.id, "it carries no MAC although earlier entries do (written by someone without the audit key)", mac_checked, without_mac);
+            }
+            (None, _) => without_mac += 1,
         }
         prev = e.hash.clone();
     }
-    Verdict { entries: entries.len(), broken_at: None }
+    Verdict { entries: entries.len(), mac_checked, without_mac, broken_at: None }
 }
