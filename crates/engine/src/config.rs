@@ -54,6 +54,9 @@ pub struct Config {
     /// How requests are grouped into tasks.
     #[serde(default)]
     pub tasks: TasksConfig,
+    /// How much work one request may make.
+    #[serde(default)]
+    pub limits: crate::limits::LimitsConfig,
     /// Folder of playbook files. Default: the shipped `playbooks/`.
     #[serde(default)]
     pub playbooks_dir: Option<PathBuf>,

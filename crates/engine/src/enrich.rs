@@ -20,11 +20,20 @@ pub async fn run_request(store: &Store, deployment: &Deployment, runner: &mut Ru
         return Err(RunRequestError::Quarantined(request_id, detail.summary.quarantine_reason.unwrap_or_default()));
     }
     let link = store.assign_task(request_id, config.tasks.link_window_days).await?;
-    let ctx = context_of(&detail);
+    let mut ctx = context_of(&detail);
+    // A period longer than allowed ends where asked and is shortened at its start.
+    let longest = chrono::Duration::days(config.limits.max_window_days.max(1));
+    if ctx.window.end - ctx.window.start > longest {
+        ctx.window.start = ctx.window.end - longest;
+        ctx.window.source = format!("{} (shortened to {} days by [limits] max_window_days)", ctx.window.source, config.limits.max_window_days);
+    }
     let request_type = ctx.request_type.clone();
     let playbooks = deployment.playbooks()?;
     let pb = select(&playbooks, &request_type, &ctx.indicators).ok_or(RunRequestError::NoPlaybook(request_type))?;
     let planned = plan::plan_with(pb, &ctx, &deployment.connectors).map_err(RunRequestError::Plan)?;
+    if planned.calls.len() > config.limits.max_calls_per_run {
+        return Err(RunRequestError::TooManyCalls(planned.calls.len(), config.limits.max_calls_per_run));
+    }
     let run = runner.run(request_id, pb, &planned).await?;
     let history = StepResult {
         step: ASKED_BEFORE_STEP.into(),
@@ -41,5 +50,52 @@ pub async fn run_request(store: &Store, deployment: &Deployment, runner: &mut Ru
         finished_at: chrono::Utc::now().to_rfc3339_opts(chrono::SecondsFormat::Millis, true),
     };
     store.record_step(run.id, &history).await?;
+    store.clear_run_failure(request_id).await?;
     Ok(store.run(run.id).await?)
+}
+
+/// What the worker did with one request.
+#[derive(Debug)]
+pub enum Outcome {
+    Ran(PlaybookRun),
+    /// Not run: too many indicators, or out of attempts; the reason is stored.
+    Parked(String),
+    /// Not run this time; tried again after the stored delay.
+    Retrying(String),
+}
+
+/// The worker's way to run a request: a request with more indicators than
+/// `[limits] max_indicators` is parked before anything is looked up; a
+/// playbook that cannot start is retried with backoff and parked after
+/// `start_attempts`, so one bad request never blocks the queue. (A person's
+/// `drawbridge run ID` goes straight to [`run_request`].)
+pub async fn run_automatically(store: &Store, deployment: &Deployment, runner: &mut Runner, request_id: i64) -> Result<Outcome, crate::store::StoreError> {
+    let limits = &deployment.config.limits;
+    let detail = store.request(request_id).await?;
+    let count = detail.summary.indicator_count.max(0) as usize;
+    if count > limits.max_indicators {
+        let why = format!(
+            "{count} indicators, over the limit of {} ([limits] max_indicators): nothing was looked up automatically; a person decides (drawbridge run {request_id})",
+            limits.max_indicators
+        );
+        store.record_run_failure(request_id, &why, None).await?;
+        return Ok(Outcome::Parked(why));
+    }
+    match run_request(store, deployment, runner, request_id).await {
+        Ok(run) => Ok(Outcome::Ran(run)),
+        Err(RunRequestError::Store(e)) => Err(e),
+        Err(e) => {
+            let attempts = store.run_failure_attempts(request_id).await? as u32 + 1;
+            let why = e.to_string();
+            if attempts >= limits.start_attempts {
+                store.record_run_failure(request_id, &format!("{why} (after {attempts} attempts)"), None).await?;
+                Ok(Outcome::Parked(why))
+            } else {
+                let delay = chrono::Duration::from_std(limits.retry_delay(attempts)).unwrap_or_else(|_| chrono::Duration::seconds(60));
+                let at = (chrono::Utc::now() + delay).to_rfc3339_opts(chrono::SecondsFormat::Millis, true);
+                store.record_run_failure(request_id, &why, Some(&at)).await?;
+                Ok(Outcome::Retrying(why))
+            }
+        }
+    }
 }

@@ -125,6 +125,37 @@ impl Ingestor {
         &self.store
     }
 
+    /// Messages larger than this are not parsed (`[intake] max_message_bytes`).
+    pub fn max_message_bytes(&self) -> usize {
+        self.max_message_bytes
+    }
+
+    /// A message the server says is over the size limit: only its `header`
+    /// was downloaded. It becomes a quarantined request whose raw bytes are
+    /// that header, with the size in the reason; the message itself stays
+    /// in the mailbox.
+    pub async fn ingest_too_large(&self, header: &[u8], size: usize, origin: &Origin) -> Result<IngestOutcome, StoreError> {
+        let reason = format!(
+            "message is {size} bytes (IMAP RFC822.SIZE), over the limit of {} bytes (intake.max_message_bytes); only its header was downloaded, the message stays in the mailbox ({})",
+            self.max_message_bytes, origin.reference
+        );
+        let verdict = unchecked("message was not downloaded");
+        let request = NewRequest {
+            raw: header,
+            raw_sha256: hex::encode(Sha256::digest(header)),
+            source: origin.source,
+            source_ref: origin.reference.clone(),
+            parsed: None,
+            verdict: &verdict,
+            quarantine_reason: Some(reason.clone()),
+            indicators: &[],
+            classifications: &[],
+        };
+        let outcome = self.store.insert_request(&request, origin.cursor.as_ref()).await?;
+        warn!(request_id = outcome.request_id, %reason, "request quarantined");
+        Ok(outcome)
+    }
+
     pub fn extractor(&self) -> &Extractor {
         &self.extractor
     }

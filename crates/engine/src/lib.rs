@@ -30,6 +30,7 @@ pub mod identity;
 pub mod indicators;
 pub mod ingest;
 pub mod intake;
+pub mod limits;
 pub mod outbound;
 pub mod paths;
 pub mod playbook;

@@ -44,13 +44,15 @@ pub fn spawn_workers(deployment: &Arc<Deployment>, store: &crate::store::Store, 
                         if let Err(e) = reviewer.acknowledge(id).await {
                             tracing::warn!(request = id, error = %e, "cannot queue the receipt");
                         }
-                        match crate::enrich::run_request(&st, &dep, &mut runner, id).await {
-                            Ok(run) => {
+                        match crate::enrich::run_automatically(&st, &dep, &mut runner, id).await {
+                            Ok(crate::enrich::Outcome::Ran(run)) => {
                                 info!(request = id, run = run.id, status = %run.status, "playbook run finished");
                                 if let Err(e) = reviewer.refresh_draft(id).await {
                                     tracing::warn!(request = id, error = %e, "cannot store the draft report");
                                 }
                             }
+                            Ok(crate::enrich::Outcome::Retrying(why)) => tracing::warn!(request = id, error = %why, "playbook could not start; will retry"),
+                            Ok(crate::enrich::Outcome::Parked(why)) => tracing::warn!(request = id, reason = %why, "parked for a person"),
                             Err(e) => tracing::warn!(request = id, error = %e, "playbook run failed"),
                         }
                     }

@@ -136,7 +136,15 @@ async fn malformed_and_oversized_messages_are_quarantined_while_the_next_one_flo
     let kept = store.raw_message(garbage_req.id).await.expect("raw");
     assert!(kept == garbage, "raw bytes kept exactly: {} bytes kept, {} sent", kept.len(), garbage.len());
     let big = quarantined.iter().find(|r| r.quarantine_reason.as_deref().is_some_and(|q| q.contains("over the limit"))).expect("oversized quarantined");
-    assert!(store.raw_message(big.id).await.expect("raw").len() > 300 * 1024);
+    assert!(big.quarantine_reason.as_deref().is_some_and(|q| q.contains("RFC822.SIZE")), "the server's size was checked first: {big:?}");
+    let kept = store.raw_message(big.id).await.expect("raw");
+    assert!(kept.len() < 16 * 1024 && String::from_utf8_lossy(&kept).contains(&format!("big {tag}")), "only the header was downloaded: {} bytes", kept.len());
+    // The message itself stays in the mailbox, whole.
+    let inbox = drawbridge_testkit::mail::mailbox(&lab, "gw3@corp.example", "gw3-pw", "INBOX").await;
+    assert!(
+        inbox.iter().any(|m| m.len() > 300 * 1024 && String::from_utf8_lossy(&m[..4096.min(m.len())]).contains(&format!("big {tag}"))),
+        "left on the server"
+    );
     let good_req = list.iter().find(|r| r.subject.as_deref() == Some(&format!("good {tag}"))).expect("good");
     assert_eq!(good_req.status, "new");
 }

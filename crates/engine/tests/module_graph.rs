@@ -11,7 +11,7 @@ use std::path::Path;
 /// Bottom first.
 const LAYERS: &[&[&str]] = &[
     // Helpers with no knowledge of requests.
-    &["paths", "reload", "identity"],
+    &["paths", "reload", "identity", "limits"],
     // Protocol and policy: each owns its config section, none reads `Config`.
     &["indicators", "sender", "intake", "classify", "assign", "playbook", "report", "outbound"],
     // Gathers the sections.

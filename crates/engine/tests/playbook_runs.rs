@@ -382,3 +382,65 @@ password_secret = "inventory-run"
     assert_eq!(asset.status, "ok", "{asset:?}");
     assert_eq!(asset.output.as_ref().and_then(|o| o["location"].as_str()), Some("London HQ, 2nd floor"));
 }
+
+/// Bounded work: too many indicators parks a request before anything is
+/// looked up; a playbook that cannot start is retried, then parked, and never
+/// blocks the requests behind it; a plan with too many calls is refused.
+#[tokio::test]
+async fn work_is_bounded_and_a_request_that_cannot_start_never_blocks_the_queue() {
+    use drawbridge_engine::enrich::{Outcome, run_automatically};
+    let store = Store::in_memory().await.expect("store");
+    let mut config = Config::default();
+    config.limits.max_indicators = 3;
+    config.limits.start_attempts = 2;
+    config.limits.start_retry_secs = 3600;
+    let deployment = Deployment::new(config.clone()).expect("deployment");
+    let mut runner = Runner::new(store.clone(), Arc::new(Scripted::default()));
+
+    // Five hosts, over the limit of three: parked, no run opened.
+    let many = request_with(&store, "Who owns WKS-A-1, WKS-A-2, WKS-A-3, WKS-A-4 and WKS-A-5?").await;
+    let outcome = run_automatically(&store, &deployment, &mut runner, many).await.expect("worker");
+    assert!(matches!(&outcome, Outcome::Parked(why) if why.contains("5 indicators")), "{outcome:?}");
+    assert!(store.latest_run(many).await.expect("runs").is_none(), "nothing was looked up");
+    assert!(store.request(many).await.expect("r").summary.parked_reason.is_some_and(|r| r.contains("max_indicators")));
+    assert!(!store.requests_awaiting_run(20).await.expect("queue").contains(&many));
+    // A person decides to run it anyway.
+    run_request(&store, &deployment, &mut runner, many).await.expect("a person's run");
+    assert_eq!(store.request(many).await.expect("r").summary.parked_reason, None);
+
+    // No playbook at all (an empty folder): the start fails, is retried later, then parked.
+    let empty = tempfile::tempdir().expect("tempdir");
+    let broken = Deployment::new(Config { playbooks_dir: Some(empty.path().to_path_buf()), ..config.clone() }).expect("deployment");
+    let stuck = request_with(&store, "Who owns WKS-B-1?").await;
+    let behind = request_with(&store, "Who owns WKS-B-2 (behind the stuck one)?").await;
+    let first = run_automatically(&store, &broken, &mut runner, stuck).await.expect("worker");
+    assert!(matches!(first, Outcome::Retrying(_)), "{first:?}");
+    let queue = store.requests_awaiting_run(20).await.expect("queue");
+    assert!(!queue.contains(&stuck) && queue.contains(&behind), "waiting for its retry, the others go first: {queue:?}");
+    let second = run_automatically(&store, &broken, &mut runner, stuck).await.expect("worker");
+    assert!(matches!(second, Outcome::Parked(_)), "{second:?}");
+    assert!(store.request(stuck).await.expect("r").summary.parked_reason.is_some_and(|r| r.contains("after 2 attempts")));
+
+    // A plan with more calls than allowed is refused before any call.
+    let tight =
+        Deployment::new(Config { limits: drawbridge_engine::limits::LimitsConfig { max_calls_per_run: 1, ..Default::default() }, ..Default::default() })
+            .expect("deployment");
+    let wide = request_with(&store, "Who owns WKS-C-1 and WKS-C-2?").await;
+    let refused = run_request(&store, &tight, &mut runner, wide).await;
+    assert!(matches!(refused, Err(playbook::RunRequestError::TooManyCalls(n, 1)) if n > 1), "{refused:?}");
+}
+
+#[tokio::test]
+async fn a_window_longer_than_allowed_is_shortened_at_its_start() {
+    let store = Store::in_memory().await.expect("store");
+    let config = Config { limits: drawbridge_engine::limits::LimitsConfig { max_window_days: 10, ..Default::default() }, ..Default::default() };
+    let deployment = Deployment::new(config).expect("deployment");
+    let mut runner = Runner::new(store.clone(), Arc::new(Scripted::default()));
+    let id = request_with(&store, "Did 198.51.100.23 show up anywhere in the last 900 days?").await;
+    let run = run_request(&store, &deployment, &mut runner, id).await.expect("run");
+    let siem = run.steps.iter().find(|s| s.step == "siem_sightings").expect("siem step");
+    let day = |k: &str| chrono::DateTime::parse_from_rfc3339(siem.input[k].as_str().expect("time")).expect("rfc3339");
+    assert_eq!((day("end") - day("start")).num_days(), 10, "{}", siem.input);
+    let end = day("end").with_timezone(&chrono::Utc);
+    assert!((chrono::Utc::now() - end).num_hours().abs() <= 24, "ends where asked (now): {}", siem.input);
+}

@@ -119,6 +119,8 @@ pub struct RequestSummary {
     pub assignee: Option<String>,
     /// The rule that assigned it, or `reassigned by <actor>`.
     pub assigned_by: Option<String>,
+    /// Why its playbook was not run automatically (parked for a person).
+    pub parked_reason: Option<String>,
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -315,6 +317,22 @@ impl Store {
     /// Whom `rule` assigned last (round robin continues after them).
     pub async fn last_assignee_by_rule(&self, rule: &str) -> Result<Option<String>, StoreError> {
         self.backend.last_assignee_by_rule(rule).await
+    }
+
+    /// Records that a request's playbook could not start: retried at
+    /// `retry_at`, or with `None` parked for a person. Returns the attempts so far.
+    pub async fn record_run_failure(&self, request_id: i64, error: &str, retry_at: Option<&str>) -> Result<i64, StoreError> {
+        self.backend.record_run_failure(request_id, error, retry_at).await
+    }
+
+    /// How many times a request's playbook failed to start.
+    pub async fn run_failure_attempts(&self, request_id: i64) -> Result<i64, StoreError> {
+        self.backend.run_failure_attempts(request_id).await
+    }
+
+    /// Forgets a request's start failures (it ran, or a person retried it).
+    pub async fn clear_run_failure(&self, request_id: i64) -> Result<(), StoreError> {
+        self.backend.clear_run_failure(request_id).await
     }
 
     /// Every change of hands of a request, oldest first.

@@ -568,12 +568,42 @@ impl Sqlite {
     pub(super) async fn requests_awaiting_run(&self, limit: i64) -> Result<Vec<i64>, StoreError> {
         let rows: Vec<(i64,)> = sqlx::query_as(
             "SELECT r.id FROM requests r WHERE r.status != 'quarantined'
-             AND NOT EXISTS (SELECT 1 FROM playbook_runs p WHERE p.request_id = r.id AND p.status != 'running') ORDER BY r.id LIMIT ?",
+             AND NOT EXISTS (SELECT 1 FROM playbook_runs p WHERE p.request_id = r.id AND p.status != 'running')
+             AND NOT EXISTS (SELECT 1 FROM run_failures f WHERE f.request_id = r.id AND (f.parked = 1 OR f.next_attempt_at > ?))
+             ORDER BY r.id LIMIT ?",
         )
+        .bind(now())
         .bind(limit)
         .fetch_all(&self.pool)
         .await?;
         Ok(rows.into_iter().map(|r| r.0).collect())
+    }
+
+    pub(super) async fn record_run_failure(&self, request_id: i64, error: &str, retry_at: Option<&str>) -> Result<i64, StoreError> {
+        let (attempts,): (i64,) = sqlx::query_as(
+            "INSERT INTO run_failures (request_id, attempts, last_error, next_attempt_at, parked, updated_at) VALUES (?, 1, ?, ?, ?, ?)
+             ON CONFLICT (request_id) DO UPDATE SET attempts = attempts + 1, last_error = excluded.last_error,
+                 next_attempt_at = excluded.next_attempt_at, parked = excluded.parked, updated_at = excluded.updated_at
+             RETURNING attempts",
+        )
+        .bind(request_id)
+        .bind(error)
+        .bind(retry_at.map(str::to_string).unwrap_or_else(now))
+        .bind(retry_at.is_none())
+        .bind(now())
+        .fetch_one(&self.pool)
+        .await?;
+        Ok(attempts)
+    }
+
+    pub(super) async fn run_failure_attempts(&self, request_id: i64) -> Result<i64, StoreError> {
+        let row: Option<(i64,)> = sqlx::query_as("SELECT attempts FROM run_failures WHERE request_id = ?").bind(request_id).fetch_optional(&self.pool).await?;
+        Ok(row.map(|r| r.0).unwrap_or(0))
+    }
+
+    pub(super) async fn clear_run_failure(&self, request_id: i64) -> Result<(), StoreError> {
+        sqlx::query("DELETE FROM run_failures WHERE request_id = ?").bind(request_id).execute(&self.pool).await?;
+        Ok(())
     }
 
     pub(super) async fn latest_run_id(&self, request_id: i64) -> Result<Option<i64>, StoreError> {
@@ -630,6 +660,7 @@ impl Sqlite {
 
 const SUMMARY_SELECT: &str = "SELECT id, received_at, sender, subject, status, quarantine_reason, sender_allowed, sender_verdict,
     indicator_count, source, source_ref, message_id, raw_sha256, parsed, request_type, labels, assignee, assigned_by, task_id,
+    (SELECT last_error FROM run_failures f WHERE f.request_id = requests.id AND f.parked = 1) AS parked_reason,
     (SELECT state FROM reports WHERE reports.request_id = requests.id) AS review_state FROM requests";
 
 fn summary_from_row(row: &sqlx::sqlite::SqliteRow) -> Result<RequestSummary, StoreError> {
@@ -651,6 +682,7 @@ fn summary_from_row(row: &sqlx::sqlite::SqliteRow) -> Result<RequestSummary, Sto
         labels: serde_json::from_str(&row.try_get::<String, _>("labels")?).unwrap_or_default(),
         assignee: row.try_get("assignee")?,
         assigned_by: row.try_get("assigned_by")?,
+        parked_reason: row.try_get("parked_reason")?,
     })
 }
 

@@ -34,6 +34,8 @@ pub enum RunRequestError {
     Quarantined(i64, String),
     #[error("planning failed: {0}")]
     Plan(String),
+    #[error("the plan makes {0} connector calls, over the limit of {1} ([limits] max_calls_per_run); a person must narrow the request")]
+    TooManyCalls(usize, usize),
     #[error(transparent)]
     Run(#[from] run::RunError),
 }

@@ -102,6 +102,42 @@ async fn process_new(
     let mut uids: Vec<u32> = session.uid_search(format!("UID {}:*", last_uid.saturating_add(1))).await?.into_iter().filter(|u| *u > last_uid).collect();
     uids.sort_unstable();
     for uid in uids {
+        // The server's size first: a message over the limit is never
+        // downloaded whole. Its header is kept as a quarantined request and
+        // the message stays where it is on the server.
+        let size = {
+            let mut fetches = session.uid_fetch(uid.to_string(), "(UID RFC822.SIZE)").await?;
+            let mut size = None;
+            while let Some(f) = fetches.next().await {
+                let f = f?;
+                if f.uid == Some(uid) {
+                    size = f.size;
+                }
+            }
+            size
+        };
+        if let Some(size) = size.filter(|s| *s as usize > ingestor.max_message_bytes()) {
+            let header = {
+                let mut fetches = session.uid_fetch(uid.to_string(), "(UID BODY.PEEK[HEADER])").await?;
+                let mut header = Vec::new();
+                while let Some(f) = fetches.next().await {
+                    let f = f?;
+                    if f.uid == Some(uid) {
+                        header = f.header().map(<[u8]>::to_vec).unwrap_or_default();
+                    }
+                }
+                header
+            };
+            let origin = Origin {
+                source: Source::Imap,
+                reference: format!("{account}/{};UIDVALIDITY={uidvalidity};UID={uid}", cfg.mailbox),
+                cursor: Some(ImapCursor { account: account.into(), mailbox: cfg.mailbox.clone(), uidvalidity, last_uid: uid }),
+            };
+            warn!(uid, size, "message over the size limit: header kept, message left in the mailbox");
+            ingestor.ingest_too_large(&header, size as usize, &origin).await?;
+            last_uid = uid;
+            continue;
+        }
         let raw = {
             let mut fetches = session.uid_fetch(uid.to_string(), "(UID BODY.PEEK[])").await?;
             let mut raw = None;
