@@ -46,6 +46,14 @@ pub struct NewAudit {
     pub detail: serde_json::Value,
 }
 
+impl NewAudit {
+    /// An entry about a request that changes no report content (an
+    /// assignment, a label correction): no digests.
+    pub fn about(request_id: i64, actor: &str, action: &str, detail: serde_json::Value) -> NewAudit {
+        NewAudit { actor: actor.into(), action: action.into(), request_id: Some(request_id), before_digest: None, after_digest: None, detail }
+    }
+}
+
 #[derive(Debug, Clone, Serialize)]
 pub struct AuditEntry {
     pub id: i64,

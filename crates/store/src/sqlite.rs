@@ -211,14 +211,12 @@ impl Sqlite {
             .bind(request_id)
             .execute(&mut *tx)
             .await?;
-        let audit = crate::review::NewAudit {
-            actor: actor.into(),
-            action: "assign".into(),
-            request_id: Some(request_id),
-            before_digest: None,
-            after_digest: None,
-            detail: serde_json::json!({ "from": from_assignee, "to": assignee, "rule": rule, "reason": reason }),
-        };
+        let audit = crate::review::NewAudit::about(
+            request_id,
+            actor,
+            "assign",
+            serde_json::json!({ "from": from_assignee, "to": assignee, "rule": rule, "reason": reason }),
+        );
         crate::review::append_audit(&mut tx, &audit, self.audit_key.as_deref()).await?;
         tx.commit().await?;
         Ok(crate::Assignment {
@@ -390,14 +388,12 @@ impl Sqlite {
         .await?
         .try_get(0)?;
         set_label(&mut tx, request_id, classifier, to_label).await?;
-        let audit = crate::review::NewAudit {
-            actor: actor.into(),
-            action: "correct_label".into(),
-            request_id: Some(request_id),
-            before_digest: None,
-            after_digest: None,
-            detail: serde_json::json!({ "classifier": classifier, "from": from, "to": to_label, "reason": reason }),
-        };
+        let audit = crate::review::NewAudit::about(
+            request_id,
+            actor,
+            "correct_label",
+            serde_json::json!({ "classifier": classifier, "from": from, "to": to_label, "reason": reason }),
+        );
         crate::review::append_audit(&mut tx, &audit, self.audit_key.as_deref()).await?;
         tx.commit().await?;
         Ok(Correction { id, request_id, classifier: classifier.into(), from_label: from, to_label: to_label.into(), actor: actor.into(), created_at })
