@@ -5,7 +5,7 @@
 use drawbridge_engine::config::Config;
 use drawbridge_engine::deployment::Deployment;
 use drawbridge_engine::ingest::Ingestor;
-use drawbridge_engine::model::{ErrorKind, Failure};
+use drawbridge_engine::model::Failure;
 use drawbridge_engine::report;
 use drawbridge_engine::review::{ReviewView, Reviewer};
 use drawbridge_engine::sender::DnsSource;
@@ -51,30 +51,36 @@ async fn get_review(state: tauri::State<'_, AppState>, id: i64) -> Result<Review
     Ok(Reviewer::new(&state.store, &state.deployment).view(id).await.map(screen)?)
 }
 
-/// One review decision: `redact`, `reveal` or `reset` a value or section (`fact`),
-/// `summary` (`text`), `approve` (`digest`: of the report shown), or `reject` (`text` is the reason).
+/// One review decision, as the window sends it: the action names exactly the
+/// fields it needs, and anything else is refused before it reaches the engine.
+#[derive(Debug, serde::Deserialize)]
+#[serde(tag = "action", rename_all = "snake_case", deny_unknown_fields)]
+enum ReviewAction {
+    /// Withhold a value or section.
+    Redact { fact: String },
+    /// Send a value or section the policy withholds.
+    Reveal { fact: String },
+    /// Back to what the policy says.
+    Reset { fact: String },
+    /// Replace the summary.
+    Summary { text: String },
+    /// Approve the report on screen: `digest` is what the approver was shown.
+    Approve { digest: String },
+    /// Reject, with the reason.
+    Reject { text: String },
+}
+
 #[tauri::command]
-async fn review_action(
-    state: tauri::State<'_, AppState>,
-    id: i64,
-    action: String,
-    fact: Option<String>,
-    text: Option<String>,
-    digest: Option<String>,
-) -> Result<ReviewScreen, Failure> {
+async fn review_action(state: tauri::State<'_, AppState>, id: i64, request: ReviewAction) -> Result<ReviewScreen, Failure> {
     let r = Reviewer::new(&state.store, &state.deployment);
     let who = analyst();
-    let fact = fact.unwrap_or_default();
-    let text = text.unwrap_or_default();
-    let view = match action.as_str() {
-        "redact" => r.redact(id, &fact, &who).await,
-        "reveal" => r.reveal(id, &fact, &who).await,
-        "reset" => r.reset(id, &fact, &who).await,
-        "summary" => r.edit_summary(id, &text, &who).await,
-        // The digest of the report on the approver's screen.
-        "approve" => r.approve(id, &who, digest.as_deref().unwrap_or("")).await,
-        "reject" => r.reject(id, &text, &who, false).await,
-        other => return Err(Failure::new(ErrorKind::InvalidInput, format!("unknown review action {other:?}"))),
+    let view = match &request {
+        ReviewAction::Redact { fact } => r.redact(id, fact, &who).await,
+        ReviewAction::Reveal { fact } => r.reveal(id, fact, &who).await,
+        ReviewAction::Reset { fact } => r.reset(id, fact, &who).await,
+        ReviewAction::Summary { text } => r.edit_summary(id, text, &who).await,
+        ReviewAction::Approve { digest } => r.approve(id, &who, digest).await,
+        ReviewAction::Reject { text } => r.reject(id, text, &who, false).await,
     };
     Ok(view.map(screen)?)
 }
@@ -141,5 +147,21 @@ fn main() {
     if let Err(e) = result {
         eprintln!("drawbridge: the app failed: {e}");
         std::process::exit(1);
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::ReviewAction;
+
+    #[test]
+    fn a_review_action_carries_exactly_its_own_fields() {
+        let ok: ReviewAction = serde_json::from_str(r#"{"action":"approve","digest":"d"}"#).expect("approve");
+        assert!(matches!(ok, ReviewAction::Approve { digest } if digest == "d"));
+        for bad in
+            [r#"{"action":"approve","digest":"d","fact":"x"}"#, r#"{"action":"approve"}"#, r#"{"action":"teleport"}"#, r#"{"action":"redact","text":"x"}"#]
+        {
+            assert!(serde_json::from_str::<ReviewAction>(bad).is_err(), "{bad}");
+        }
     }
 }

@@ -130,7 +130,27 @@ export function getReview(id: number): Promise<ReviewScreen> {
 
 export type ReviewAction = "redact" | "reveal" | "reset" | "summary" | "approve" | "reject";
 
+/** What the app's `review_action` command accepts: each action with exactly its own field. */
+export type ReviewRequest =
+  | { action: "redact" | "reveal" | "reset"; fact: string }
+  | { action: "summary" | "reject"; text: string }
+  | { action: "approve"; digest: string };
+
+export function reviewRequest(action: ReviewAction, opts: { fact?: string; text?: string; digest?: string } = {}): ReviewRequest {
+  switch (action) {
+    case "redact":
+    case "reveal":
+    case "reset":
+      return { action, fact: opts.fact ?? "" };
+    case "summary":
+    case "reject":
+      return { action, text: opts.text ?? "" };
+    case "approve":
+      return { action, digest: opts.digest ?? "" };
+  }
+}
+
 /** `digest`: for approve, the digest of the report on screen; a report that changed since is refused. */
 export function reviewAction(id: number, action: ReviewAction, opts: { fact?: string; text?: string; digest?: string } = {}): Promise<ReviewScreen> {
-  return invoke<ReviewScreen>("review_action", { id, action, fact: opts.fact ?? null, text: opts.text ?? null, digest: opts.digest ?? null });
+  return invoke<ReviewScreen>("review_action", { id, request: reviewRequest(action, opts) });
 }
