@@ -8,7 +8,6 @@ use crate::indicators::{Extractor, Indicator, PatternError};
 use crate::intake::mime;
 use crate::sender::{DnsSource, SenderPolicy, SenderVerdict};
 use crate::store::{ImapCursor, IngestOutcome, NewRequest, Source, Store, StoreError};
-use sha2::{Digest, Sha256};
 use tracing::{info, warn};
 
 #[derive(Debug, Clone)]
@@ -142,7 +141,7 @@ impl Ingestor {
         let verdict = unchecked("message was not downloaded");
         let request = NewRequest {
             raw: header,
-            raw_sha256: hex::encode(Sha256::digest(header)),
+            raw_sha256: crate::model::digest::of_bytes(header),
             source: origin.source,
             source_ref: origin.reference.clone(),
             parsed: None,
@@ -163,7 +162,7 @@ impl Ingestor {
     /// Stores `raw` as a request. Only a store failure is an error; the caller
     /// must then keep the message where it is and try again later.
     pub async fn ingest(&self, raw: &[u8], origin: &Origin) -> Result<IngestOutcome, StoreError> {
-        let sha = hex::encode(Sha256::digest(raw));
+        let sha = crate::model::digest::of_bytes(raw);
         let span = tracing::info_span!("ingest", sha256 = %&sha[..12], source = origin.source.as_str(), reference = %origin.reference);
         let _guard = span.enter();
 

@@ -203,13 +203,13 @@ impl Assigner {
         let detail = store.request(request_id).await?;
         let s = &detail.summary;
         let at = DateTime::parse_from_rfc3339(&s.received_at).map(|d| d.with_timezone(&Utc)).unwrap_or_else(|_| Utc::now());
-        // Round robin needs the last assignee of each rule; only rules that
-        // could match are asked, one query each.
+        let facts = Facts { request_type: s.request_type.as_deref(), sender: s.sender.as_deref(), labels: &s.labels, at };
+        // Round robin needs the last assignee of its rule; only round-robin
+        // rules that match this request are asked, one query each.
         let mut last = BTreeMap::new();
-        for c in self.rules.iter().filter(|c| matches!(c.rule.assign_to, Target::RoundRobin(_))) {
+        for c in self.rules.iter().filter(|c| matches!(c.rule.assign_to, Target::RoundRobin(_)) && self.matches(c, &facts)) {
             last.insert(c.rule.name.clone(), store.last_assignee_by_rule(&c.rule.name).await?);
         }
-        let facts = Facts { request_type: s.request_type.as_deref(), sender: s.sender.as_deref(), labels: &s.labels, at };
         let Some(d) = self.decide(&facts, |rule| last.get(rule).cloned().flatten()) else { return Ok(None) };
         Ok(Some(store.assign(request_id, &d.assignee, Some(&d.rule), SYSTEM_ACTOR, None).await?))
     }
