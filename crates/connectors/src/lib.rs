@@ -5,6 +5,7 @@
 //! preview, the call, and the connection test.
 
 pub mod error;
+pub mod fields;
 pub mod http;
 #[cfg(any(test, feature = "lab"))]
 pub mod lab;

@@ -15,6 +15,12 @@ pub struct ConnectorsConfig {
     /// Per-connector limits, by connector name (`siem`, `firewall`, …).
     #[serde(default)]
     pub limits: BTreeMap<String, ConnectorLimits>,
+    /// Data classes of output fields only this deployment has (an inventory's
+    /// own columns, say), by connector and field path:
+    /// `[connectors.field_classes.asset_inventory] cost_centre = "department"`.
+    /// A field nobody declared is withheld from replies.
+    #[serde(default)]
+    pub field_classes: BTreeMap<String, BTreeMap<String, drawbridge_model::DataClass>>,
     /// Every other table is one built-in connector's settings
     /// (`[connectors.active_directory]`, `[connectors.siem]`, …), checked
     /// against that connector's own schema when the registry is built.

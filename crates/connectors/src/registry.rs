@@ -11,9 +11,10 @@
 //! [`crate::builtin`].
 
 use crate::error::ConnectorError;
+use crate::fields::{self, FieldSpec};
 use crate::http::{HttpClient, HttpConnector};
 use crate::limits::ConnectorsConfig;
-use drawbridge_model::ErrorKind;
+use drawbridge_model::{DataClass, ErrorKind};
 use futures::future::BoxFuture;
 use serde::Serialize;
 use serde::de::DeserializeOwned;
@@ -39,6 +40,8 @@ pub struct ActionSpec {
     pub input_schema: Value,
     /// JSON Schema of the output when the system has a record.
     pub output_schema: Value,
+    /// What each output field is: its data class and its label for people.
+    pub fields: Vec<FieldSpec>,
     /// Carried out by this action instead when this action's connector is not
     /// set up and that one is (`siem.sighting` falls back to Splunk).
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -47,16 +50,41 @@ pub struct ActionSpec {
 
 impl ActionSpec {
     /// An action whose output is `Output`.
+    /// An action whose output is `Output`; the fields it declares (`x-class`)
+    /// are read from its schema.
     pub fn new<Output: schemars::JsonSchema>(name: &str, connector: &str, description: &str, inputs: &[(&str, &str)]) -> ActionSpec {
+        let output_schema = serde_json::to_value(schemars::schema_for!(Output)).unwrap_or(Value::Null);
         ActionSpec {
             name: name.into(),
             connector: connector.into(),
             description: description.into(),
             inputs: inputs.iter().map(|(n, _)| n.to_string()).collect(),
             input_schema: input_schema(inputs),
-            output_schema: serde_json::to_value(schemars::schema_for!(Output)).unwrap_or(Value::Null),
+            fields: fields::declared_in(&output_schema),
+            output_schema,
             fallback: None,
         }
+    }
+
+    /// Declares output fields the schema cannot (open records: inventory
+    /// columns, HTTP records).
+    pub fn with_fields(mut self, declared: Vec<FieldSpec>) -> ActionSpec {
+        self.fields.extend(declared);
+        self
+    }
+
+    /// An output schema known only at run time (HTTP connectors), with the
+    /// fields it declares.
+    pub fn with_output_schema(mut self, schema: Value) -> ActionSpec {
+        self.fields = fields::declared_in(&schema);
+        self.output_schema = schema;
+        self
+    }
+
+    /// Output values the schema has and no declaration covers: each would be
+    /// withheld from every reply. Built-in actions have none (tested).
+    pub fn undeclared(&self) -> Vec<String> {
+        fields::leaves_in(&self.output_schema).into_iter().filter(|leaf| fields::find(&self.fields, leaf).is_none()).collect()
     }
 
     pub fn with_fallback(mut self, action: &str) -> ActionSpec {
@@ -214,6 +242,8 @@ pub enum RegistryError {
     Unknown(String, String),
     #[error("HTTP connector {0:?} takes the name of a built-in connector or action")]
     NameTaken(String),
+    #[error("[connectors.field_classes.{0}]: no connector has this name")]
+    UnknownFieldClasses(String),
     #[error(transparent)]
     Definition(#[from] crate::http::definition::DefinitionError),
 }
@@ -223,6 +253,8 @@ pub struct Registry {
     entries: BTreeMap<String, Entry>,
     /// Action name → its spec.
     actions: BTreeMap<String, ActionSpec>,
+    /// Connector name → output fields this deployment declared for it.
+    deployment_fields: BTreeMap<String, Vec<FieldSpec>>,
 }
 
 impl Registry {
@@ -254,7 +286,7 @@ impl Registry {
                 .iter()
                 .map(|(name, a)| {
                     let inputs: Vec<(&str, &str)> = a.inputs.iter().map(|i| (i.as_str(), "")).collect();
-                    ActionSpec::new::<Value>(&format!("{}.{name}", def.name), &def.name, &a.description, &inputs)
+                    ActionSpec::new::<Value>(&format!("{}.{name}", def.name), &def.name, &a.description, &inputs).with_output_schema(a.output_schema())
                 })
                 .collect();
             for a in &specs {
@@ -275,13 +307,25 @@ impl Registry {
                 },
             );
         }
-        Ok(Registry { entries, actions })
+        let mut deployment_fields = BTreeMap::new();
+        for (connector, declared) in &cfg.field_classes {
+            if !entries.contains_key(connector) {
+                return Err(RegistryError::UnknownFieldClasses(connector.clone()));
+            }
+            let specs = declared.iter().map(|(path, class)| FieldSpec::new(path, *class, &fields::label_from_path(path))).collect();
+            deployment_fields.insert(connector.clone(), specs);
+        }
+        Ok(Registry { entries, actions, deployment_fields })
     }
 
     /// The registry of a deployment without any connector set up.
     pub fn unconfigured() -> Registry {
         // Only an HTTP name clash can fail, and there are none here.
-        Registry::build(&ConnectorsConfig::default(), &[]).unwrap_or_else(|_| Registry { entries: BTreeMap::new(), actions: BTreeMap::new() })
+        Registry::build(&ConnectorsConfig::default(), &[]).unwrap_or_else(|_| Registry {
+            entries: BTreeMap::new(),
+            actions: BTreeMap::new(),
+            deployment_fields: BTreeMap::new(),
+        })
     }
 
     /// Every action, by name.
@@ -291,6 +335,19 @@ impl Registry {
 
     pub fn action(&self, name: &str) -> Option<&ActionSpec> {
         self.actions.get(name)
+    }
+
+    /// What the value at `label` of `action`'s output is: the deployment's
+    /// declaration for the connector first, then the action's own. `None`:
+    /// nobody declared it, and the disclosure policy withholds it.
+    pub fn field(&self, action: &str, label: &str) -> Option<&FieldSpec> {
+        let spec = self.actions.get(action)?;
+        self.deployment_fields.get(&spec.connector).and_then(|d| fields::find(d, label)).or_else(|| fields::find(&spec.fields, label))
+    }
+
+    /// The data class of a value (`Unclassified` when nobody declared it).
+    pub fn class_of(&self, action: &str, label: &str) -> DataClass {
+        self.field(action, label).map(|f| f.class).unwrap_or(DataClass::Unclassified)
     }
 
     /// The connectors, with whether each is set up.

@@ -11,26 +11,38 @@ use serde::{Deserialize, Serialize};
 #[derive(Debug, Clone, Serialize, schemars::JsonSchema)]
 pub struct Sighting {
     /// Events that mention the indicator in the window.
+    #[schemars(extend("x-class" = "activity", "x-label" = "Events"))]
     pub hits: u64,
     /// ISO 8601 UTC.
+    #[schemars(extend("x-class" = "activity", "x-label" = "First seen"))]
     pub first_seen: Option<String>,
+    #[schemars(extend("x-class" = "activity", "x-label" = "Last seen"))]
     pub last_seen: Option<String>,
     /// Per index (Elasticsearch) or source type (Splunk), most hits first.
     pub sources: Vec<SourceSighting>,
     /// Internal hosts with their event counts, most first; complete unless
     /// `hosts_distinct` is larger than the list (the cap cut it).
+    #[schemars(extend("x-class" = "internal_host", "x-label" = "Hosts"))]
     pub hosts: Vec<(String, u64)>,
+    #[schemars(extend("x-class" = "activity", "x-label" = "Distinct hosts"))]
     pub hosts_distinct: u64,
     /// Users, as `hosts`.
+    #[schemars(extend("x-class" = "username", "x-label" = "Users"))]
     pub users: Vec<(String, u64)>,
+    #[schemars(extend("x-class" = "activity", "x-label" = "Distinct users"))]
     pub users_distinct: u64,
+    #[schemars(extend("x-class" = "activity", "x-label" = "Destination ports"))]
     pub destination_ports: Vec<(String, u64)>,
     /// What the device did: allow, deny, block, process_started, file_quarantined…
+    #[schemars(extend("x-class" = "activity", "x-label" = "Actions"))]
     pub actions: Vec<(String, u64)>,
     /// success / failure (where the source records one).
+    #[schemars(extend("x-class" = "activity", "x-label" = "Outcomes"))]
     pub outcomes: Vec<(String, u64)>,
+    #[schemars(extend("x-class" = "activity", "x-label" = "File names"))]
     pub file_names: Vec<(String, u64)>,
     /// Event categories: network, web, process, malware…
+    #[schemars(extend("x-class" = "activity", "x-label" = "Event types"))]
     pub event_types: Vec<(String, u64)>,
     /// The window searched, for the report.
     pub window: (String, String),
@@ -40,9 +52,13 @@ pub struct Sighting {
 
 #[derive(Debug, Clone, Serialize, schemars::JsonSchema, PartialEq, Eq)]
 pub struct SourceSighting {
+    #[schemars(extend("x-class" = "activity", "x-label" = "Log source"))]
     pub source: String,
+    #[schemars(extend("x-class" = "activity", "x-label" = "Events"))]
     pub hits: u64,
+    #[schemars(extend("x-class" = "activity", "x-label" = "First seen"))]
     pub first_seen: Option<String>,
+    #[schemars(extend("x-class" = "activity", "x-label" = "Last seen"))]
     pub last_seen: Option<String>,
 }
 

@@ -15,7 +15,8 @@ use futures::future::BoxFuture;
 use std::collections::BTreeMap;
 use std::sync::Arc;
 
-/// Answers like the directory and firewall would, with a script tag planted in a description.
+/// Answers like the directory and firewall would, with a script tag planted
+/// in a shared field and a telling description, OU path and stray field.
 struct Lab;
 
 impl Executor for Lab {
@@ -26,8 +27,10 @@ impl Executor for Lab {
                 "active_directory.computer" if value == "WKS-FIN-042" => Ok(Some(serde_json::json!({
                     "dn": "CN=WKS-FIN-042,OU=Finance,DC=corp,DC=example",
                     "name": "WKS-FIN-042",
-                    "description": "<script>alert('x')</script> Finance desk",
-                    "operating_system": "Windows 11 Enterprise",
+                    "description": "Jane Doe - CFO laptop",
+                    "ou": "Corp/Computers/Finance/Executives",
+                    "operating_system": "<script>alert('x')</script> Windows 11 Enterprise",
+                    "bitlocker_recovery_hint": "ask the CFO's assistant",
                     "managed_by": { "name": "Jane Doe", "account": "j.doe", "mail": "j.doe@corp.example", "department": "Finance", "title": "Accountant" },
                     "enabled": true,
                 }))),
@@ -101,6 +104,16 @@ async fn the_draft_keeps_outcomes_apart_applies_the_policy_and_escapes_html() {
     assert_eq!(fact("managed_by.department").value, "Finance", "the department does");
     assert_eq!(fact("managed_by.account").value, "j***", "usernames are masked");
     assert_eq!(fact("managed_by.mail").value, "j***@corp.example");
+    // What the policy does not name stays inside: free text, directory
+    // paths, and a field no connector declared.
+    for (label, why) in
+        [("description", "free-text description"), ("ou", "directory path"), ("dn", "directory path"), ("bitlocker_recovery_hint", "undeclared field")]
+    {
+        let f = fact(label);
+        assert_eq!((f.disclosure, f.value.as_str()), (Disclosure::Withheld, ""), "{label}");
+        assert!(f.reason.as_deref().is_some_and(|r| r.starts_with(why)), "{label}: {:?}", f.reason);
+    }
+    assert_eq!(fact("operating_system").disclosure, Disclosure::Shared, "technical details are shared");
     assert_eq!(host.iter().find(|f| f.step == "siem_sightings").map(|f| f.status), Some(FindingStatus::Unavailable), "a failing source is 'unavailable'");
     assert_eq!(findings("WKS-NOPE-1").iter().find(|f| f.step == "host_computer").map(|f| f.status), Some(FindingStatus::NoResult));
     assert_eq!(
@@ -121,6 +134,9 @@ async fn the_draft_keeps_outcomes_apart_applies_the_policy_and_escapes_html() {
 
     let r = &view.rendered;
     assert!(!r.text.contains("Jane Doe") && !r.html.contains("Jane Doe") && !r.json.contains("Jane Doe"), "withheld everywhere");
+    for leak in ["CFO", "Executives", "assistant"] {
+        assert!(!r.text.contains(leak) && !r.html.contains(leak) && !r.json.contains(leak), "{leak} left in the reply");
+    }
     assert!(!r.text.contains("10.20.1.42") && !r.json.contains("10.20.1.42"));
     assert!(r.html.contains("&lt;script&gt;alert(") && !r.html.contains("<script>"), "HTML escapes values from outside");
     assert!(r.text.contains("no result") && r.text.contains("source unavailable") && r.text.contains("not asked"));

@@ -3,6 +3,7 @@
 //! Plain data with no I/O; every other crate builds on these.
 
 pub mod classification;
+pub mod data_class;
 pub mod digest;
 pub mod error;
 mod kind;
@@ -14,6 +15,7 @@ pub mod sender;
 pub mod status;
 
 pub use classification::{Classification, Method};
+pub use data_class::DataClass;
 pub use error::{ErrorKind, Failure};
 pub use kind::{Indicator, Kind};
 pub use message::ParsedMessage;

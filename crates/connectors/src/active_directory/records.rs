@@ -6,69 +6,105 @@ use std::collections::HashMap;
 /// A person a record points at (`managedBy`, `manager`), resolved.
 #[derive(Debug, Clone, Serialize, PartialEq, Eq, schemars::JsonSchema)]
 pub struct PersonRef {
+    #[schemars(extend("x-class" = "directory_path", "x-label" = "Distinguished name"))]
     pub dn: String,
+    #[schemars(extend("x-class" = "person_name", "x-label" = "Name"))]
     pub name: Option<String>,
+    #[schemars(extend("x-class" = "username", "x-label" = "Account"))]
     pub account: Option<String>,
+    #[schemars(extend("x-class" = "email", "x-label" = "E-mail"))]
     pub mail: Option<String>,
+    #[schemars(extend("x-class" = "department", "x-label" = "Department"))]
     pub department: Option<String>,
+    #[schemars(extend("x-class" = "title", "x-label" = "Job title"))]
     pub title: Option<String>,
 }
 
 #[derive(Debug, Clone, Serialize, schemars::JsonSchema)]
 pub struct ComputerRecord {
+    #[schemars(extend("x-class" = "directory_path", "x-label" = "Distinguished name"))]
     pub dn: String,
+    #[schemars(extend("x-class" = "internal_host", "x-label" = "Computer name"))]
     pub name: String,
+    #[schemars(extend("x-class" = "internal_host", "x-label" = "DNS name"))]
     pub dns_host_name: Option<String>,
+    #[schemars(extend("x-class" = "description", "x-label" = "Description"))]
     pub description: Option<String>,
+    #[schemars(extend("x-class" = "technical", "x-label" = "Operating system"))]
     pub operating_system: Option<String>,
     /// `operatingSystemVersion`, e.g. `10.0 (22631)`.
+    #[schemars(extend("x-class" = "technical", "x-label" = "OS version"))]
     pub operating_system_version: Option<String>,
     /// The OU path, e.g. `Corp/Computers/Finance`.
+    #[schemars(extend("x-class" = "directory_path", "x-label" = "Organisational unit"))]
     pub ou: String,
     pub managed_by: Option<PersonRef>,
     /// From `lastLogonTimestamp` (replicated, up to ~14 days behind), RFC 3339.
+    #[schemars(extend("x-class" = "technical", "x-label" = "Last logon"))]
     pub last_logon: Option<String>,
+    #[schemars(extend("x-class" = "technical", "x-label" = "Enabled"))]
     pub enabled: bool,
 }
 
 #[derive(Debug, Clone, Serialize, schemars::JsonSchema)]
 pub struct UserRecord {
+    #[schemars(extend("x-class" = "directory_path", "x-label" = "Distinguished name"))]
     pub dn: String,
+    #[schemars(extend("x-class" = "username", "x-label" = "Account"))]
     pub account: String,
+    #[schemars(extend("x-class" = "email", "x-label" = "User principal name"))]
     pub upn: Option<String>,
+    #[schemars(extend("x-class" = "email", "x-label" = "E-mail"))]
     pub mail: Option<String>,
+    #[schemars(extend("x-class" = "person_name", "x-label" = "Name"))]
     pub name: Option<String>,
+    #[schemars(extend("x-class" = "department", "x-label" = "Department"))]
     pub department: Option<String>,
+    #[schemars(extend("x-class" = "title", "x-label" = "Job title"))]
     pub title: Option<String>,
+    #[schemars(extend("x-class" = "phone", "x-label" = "Phone"))]
     pub phone: Option<String>,
+    #[schemars(extend("x-class" = "description", "x-label" = "Description"))]
     pub description: Option<String>,
     pub manager: Option<PersonRef>,
     /// Account state as AD computes it: not disabled (`userAccountControl`).
+    #[schemars(extend("x-class" = "technical", "x-label" = "Enabled"))]
     pub enabled: bool,
     /// Locked out now (`msDS-User-Account-Control-Computed`, which accounts
     /// for the lockout duration; `lockoutTime` where it is not readable).
+    #[schemars(extend("x-class" = "technical", "x-label" = "Locked out"))]
     pub locked: bool,
     /// `accountExpires` is in the past.
+    #[schemars(extend("x-class" = "technical", "x-label" = "Expired"))]
     pub expired: bool,
     /// From `lastLogonTimestamp` (replicated, up to ~14 days behind), ISO 8601 UTC.
+    #[schemars(extend("x-class" = "technical", "x-label" = "Last logon"))]
     pub last_logon: Option<String>,
     /// `accountExpires`, ISO 8601 UTC; `None`: never expires.
+    #[schemars(extend("x-class" = "technical", "x-label" = "Account expires"))]
     pub account_expires: Option<String>,
     /// `pwdLastSet`, ISO 8601 UTC; `None`: must change at next logon or never set.
+    #[schemars(extend("x-class" = "technical", "x-label" = "Password last set"))]
     pub password_last_set: Option<String>,
     /// `lockoutTime`, ISO 8601 UTC, when the account was last locked out.
+    #[schemars(extend("x-class" = "technical", "x-label" = "Last locked out"))]
     pub lockout_time: Option<String>,
+    #[schemars(extend("x-class" = "directory_path", "x-label" = "Organisational unit"))]
     pub ou: String,
     /// Every group the user is in, directly or through nesting, by name.
+    #[schemars(extend("x-class" = "group", "x-label" = "Groups"))]
     pub groups: Vec<String>,
     /// Computers whose `managedBy` is this user, by name.
+    #[schemars(extend("x-class" = "internal_host", "x-label" = "Computers owned"))]
     pub managed_computers: Vec<String>,
 }
 
 #[derive(Debug, Clone, Serialize, schemars::JsonSchema)]
 pub struct GroupMembership {
+    #[schemars(extend("x-class" = "username", "x-label" = "Account"))]
     pub user: String,
     /// Every group the user is in, directly or through nesting, by name.
+    #[schemars(extend("x-class" = "group", "x-label" = "Groups"))]
     pub groups: Vec<String>,
 }
 

@@ -3,15 +3,46 @@
 
 use super::{AssetError, AssetInventory, AssetInventoryConfig, AssetKey, default_query, default_query_by_ip, default_query_by_mac, sql_for};
 use crate::error::ConnectorError;
+use crate::fields::FieldSpec;
 use crate::registry::{ActionSpec, Connector, Input};
 use crate::window::get;
-use drawbridge_model::ErrorKind;
+use drawbridge_model::{DataClass, ErrorKind};
 use futures::future::BoxFuture;
 use serde_json::Value;
 use std::sync::Arc;
 use tokio::sync::Mutex;
 
 pub struct Definition;
+
+/// The columns inventories commonly have, with what each is. A column not
+/// listed here is withheld from replies until the deployment declares it
+/// (`[connectors.field_classes.asset_inventory]`).
+const COLUMNS: &[(&str, DataClass, &str)] = &[
+    ("hostname", DataClass::InternalHost, "Host name"),
+    ("fqdn", DataClass::InternalHost, "FQDN"),
+    ("asset_tag", DataClass::Technical, "Asset tag"),
+    ("serial", DataClass::Technical, "Serial number"),
+    ("model", DataClass::Technical, "Model"),
+    ("manufacturer", DataClass::Technical, "Manufacturer"),
+    ("category", DataClass::Technical, "Category"),
+    ("status", DataClass::Technical, "Status"),
+    ("os", DataClass::Technical, "Operating system"),
+    ("mac", DataClass::Technical, "MAC address"),
+    ("mac_address", DataClass::Technical, "MAC address"),
+    ("purchased", DataClass::Technical, "Purchased"),
+    ("warranty_until", DataClass::Technical, "Warranty until"),
+    ("matched_by", DataClass::Technical, "Matched by"),
+    ("ip", DataClass::InternalIp, "IP address"),
+    ("ip_address", DataClass::InternalIp, "IP address"),
+    ("location", DataClass::Location, "Location"),
+    ("site", DataClass::Location, "Site"),
+    ("owner", DataClass::Username, "Owner"),
+    ("owner_name", DataClass::PersonName, "Owner's name"),
+    ("owner_email", DataClass::Email, "Owner's e-mail"),
+    ("department", DataClass::Department, "Department"),
+    ("description", DataClass::Description, "Description"),
+    ("notes", DataClass::Description, "Notes"),
+];
 
 impl crate::registry::Definition for Definition {
     const NAME: &'static str = "asset_inventory";
@@ -24,7 +55,8 @@ impl crate::registry::Definition for Definition {
             Self::NAME,
             "The inventory record of a machine by host name (short or FQDN), IP or MAC: serial, model, location, owner.",
             &[("name", "the host name, FQDN, IP or MAC address")],
-        )]
+        )
+        .with_fields(COLUMNS.iter().map(|(column, class, label)| FieldSpec::new(column, *class, label)).collect())]
     }
 
     fn example() -> AssetInventoryConfig {

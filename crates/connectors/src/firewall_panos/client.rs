@@ -41,16 +41,25 @@ impl PanOsError {
 
 #[derive(Debug, Clone, Serialize, schemars::JsonSchema)]
 pub struct Sessions {
+    #[schemars(extend("x-class" = "activity", "x-label" = "Log type"))]
     pub log_type: String,
+    #[schemars(extend("x-class" = "activity", "x-label" = "Log entries"))]
     pub count: usize,
     /// The device returned as many logs as asked for: there may be more.
     pub truncated: bool,
+    #[schemars(extend("x-class" = "activity", "x-label" = "First seen"))]
     pub first_seen: Option<String>,
+    #[schemars(extend("x-class" = "activity", "x-label" = "Last seen"))]
     pub last_seen: Option<String>,
+    #[schemars(extend("x-class" = "internal_ip", "x-label" = "Source addresses"))]
     pub sources: Vec<(String, usize)>,
+    #[schemars(extend("x-class" = "internal_ip", "x-label" = "Destination addresses"))]
     pub destinations: Vec<(String, usize)>,
+    #[schemars(extend("x-class" = "activity", "x-label" = "Destination ports"))]
     pub ports: Vec<(String, usize)>,
+    #[schemars(extend("x-class" = "activity", "x-label" = "Actions"))]
     pub actions: BTreeMap<String, usize>,
+    #[schemars(extend("x-class" = "activity", "x-label" = "Security rules"))]
     pub rules: Vec<(String, usize)>,
     pub window: (String, String),
     /// The exact filter sent (provenance).

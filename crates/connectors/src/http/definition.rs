@@ -1,6 +1,7 @@
 //! What an HTTP connector file says (`playbooks/connectors/*.yaml`). These
 //! types are the schema, as for playbooks.
 
+use drawbridge_model::DataClass;
 use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
@@ -106,12 +107,72 @@ pub struct HttpAction {
     /// Output fields: name → pointer or JMESPath within a record. Empty: the record as is.
     #[serde(default)]
     pub fields: BTreeMap<String, String>,
+    /// What each output field is, for the disclosure policy: a data class
+    /// (`person_name`, `technical`…), or `{ class, label }`. A field without
+    /// one is withheld from every reply. With `fields` empty, name the
+    /// record's own keys (`assigned_to.name`).
+    #[serde(default)]
+    pub classes: BTreeMap<String, FieldClass>,
     /// Keep only records whose mapped `field` equals input `input` (ignoring case):
     /// for tools whose search is fuzzy.
     #[serde(default)]
     pub exact_match: Option<ExactMatch>,
     #[serde(default)]
     pub pagination: Option<Pagination>,
+}
+
+/// The data class of an HTTP connector's output field, with an optional label.
+#[derive(Debug, Clone, Serialize, Deserialize, JsonSchema, PartialEq)]
+#[serde(untagged)]
+pub enum FieldClass {
+    Class(DataClass),
+    Labelled { class: DataClass, label: String },
+}
+
+impl FieldClass {
+    pub fn class(&self) -> DataClass {
+        match self {
+            FieldClass::Class(c) | FieldClass::Labelled { class: c, .. } => *c,
+        }
+    }
+}
+
+impl HttpAction {
+    /// The JSON Schema of this action's output (`records` and `total`), with
+    /// each field's declared class (`x-class`) and label (`x-label`).
+    pub fn output_schema(&self) -> serde_json::Value {
+        let mut names: Vec<&String> = self.fields.keys().chain(self.classes.keys()).collect();
+        names.sort();
+        names.dedup();
+        let properties: serde_json::Map<String, serde_json::Value> = names
+            .into_iter()
+            .map(|name| {
+                let mut field = serde_json::json!({});
+                if self.fields.contains_key(name) {
+                    field["type"] = serde_json::json!(["string", "number", "boolean", "null"]);
+                }
+                match self.classes.get(name) {
+                    Some(FieldClass::Class(c)) => field["x-class"] = c.as_str().into(),
+                    Some(FieldClass::Labelled { class, label }) => {
+                        field["x-class"] = class.as_str().into();
+                        field["x-label"] = label.as_str().into();
+                    }
+                    None => {}
+                }
+                (name.clone(), field)
+            })
+            .collect();
+        serde_json::json!({
+            "type": "object",
+            "properties": {
+                "records": {
+                    "type": "array",
+                    "items": { "type": "object", "properties": properties, "additionalProperties": self.fields.is_empty() },
+                },
+                "total": { "type": "integer", "x-class": "activity", "x-label": "Records" },
+            },
+        })
+    }
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize, JsonSchema, PartialEq)]
@@ -172,6 +233,11 @@ impl HttpConnector {
                 if let Err(e) = super::mapping::Path::parse(p) {
                     problems.push(format!("action {name}: {e}"));
                 }
+            }
+            if !a.fields.is_empty()
+                && let Some(stray) = a.classes.keys().find(|k| !a.fields.contains_key(*k))
+            {
+                problems.push(format!("action {name}: classes names {stray:?}, which is not one of its fields"));
             }
             if let Some(m) = &a.exact_match
                 && !a.inputs.contains(&m.input)

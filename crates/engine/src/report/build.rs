@@ -85,6 +85,8 @@ pub struct Inputs<'a> {
     pub playbook: Option<&'a Playbook>,
     pub window: Option<TimeWindow>,
     pub policy: &'a DisclosurePolicy,
+    /// What each output field is (its data class), as the connectors declare.
+    pub connectors: &'a crate::connectors::Registry,
     pub overrides: &'a Overrides,
     /// The analyst's summary, replacing the generated one.
     pub summary: Option<&'a str>,
@@ -134,7 +136,7 @@ pub fn build(i: &Inputs<'_>) -> Report {
                     StepStatus::Ok => {
                         finding.status = FindingStatus::Found;
                         for Flat { label, value, count } in r.output.as_ref().map(flatten).unwrap_or_default() {
-                            let class = disclosure::classify(&r.action, &label);
+                            let class = i.connectors.class_of(&r.action, &label);
                             let mut fact = Fact {
                                 id: format!("{item}|{}|{label}", step.id),
                                 term: vocabulary::term(&r.action, &label),
@@ -305,5 +307,51 @@ mod asked_before_tests {
         let a = DisclosurePolicy { domains: vec!["mssp-a.example".into(), "mssp-a-soc.example".into()], ..DisclosurePolicy::default() };
         assert!(same_mssp(&a, Some("a@mssp-a.example"), Some("n@MSSP-A-SOC.example")));
         assert!(!same_mssp(&a, Some("a@mssp-a.example"), Some("x@mssp-b.example")));
+    }
+}
+
+#[cfg(test)]
+mod declared_fields_tests {
+    use super::SKIPPED_KEYS;
+    use crate::connectors::Registry;
+    use crate::connectors::http::HttpConnector;
+
+    /// Every value a shipped connector can put into a report has a declared
+    /// class: a field added without one would be withheld from every reply,
+    /// and this test names it.
+    #[test]
+    fn every_output_field_of_every_shipped_connector_is_declared() {
+        let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../../playbooks/connectors");
+        let http = HttpConnector::load_dir(&dir).expect("shipped HTTP connectors load");
+        assert!(!http.is_empty());
+        let registry = Registry::build(&Default::default(), &http).expect("registry");
+        let mut missing = Vec::new();
+        for action in registry.catalogue() {
+            for leaf in action.undeclared() {
+                if !SKIPPED_KEYS.contains(&leaf.split('.').next().unwrap_or(&leaf)) {
+                    missing.push(format!("{}: {leaf}", action.name));
+                }
+            }
+        }
+        assert!(missing.is_empty(), "fields without a data class: {missing:#?}");
+        let user = registry.action("active_directory.user").expect("user lookup");
+        assert!(crate::connectors::fields::leaves_in(&user.output_schema).len() >= 25 && user.fields.len() >= 25, "the walk reaches every field");
+        assert_eq!(registry.class_of("active_directory.computer", "description"), crate::model::DataClass::Description);
+        assert_eq!(registry.class_of("active_directory.user", "groups[2]"), crate::model::DataClass::Group);
+        assert_eq!(registry.class_of("snipeit.asset", "records[0].assigned_to_name"), crate::model::DataClass::PersonName);
+        assert_eq!(registry.class_of("asset.lookup", "cost_centre"), crate::model::DataClass::Unclassified);
+    }
+
+    #[test]
+    fn a_deployment_declares_its_own_columns() {
+        let cfg: crate::connectors::limits::ConnectorsConfig =
+            toml::from_str("[field_classes.asset_inventory]\ncost_centre = \"department\"\nserial = \"description\"\n").expect("config");
+        let registry = Registry::build(&cfg, &[]).expect("registry");
+        assert_eq!(registry.class_of("asset.lookup", "cost_centre"), crate::model::DataClass::Department);
+        assert_eq!(registry.class_of("asset.lookup", "serial"), crate::model::DataClass::Description, "the deployment's word wins");
+        let unknown: crate::connectors::limits::ConnectorsConfig = toml::from_str("[field_classes.nosuch]\nx = \"department\"\n").expect("config");
+        assert!(Registry::build(&unknown, &[]).is_err(), "a typo in the connector name is an error, not a silent no-op");
+        let bad = toml::from_str::<crate::connectors::limits::ConnectorsConfig>("[field_classes.asset_inventory]\nx = \"secretish\"\n");
+        assert!(bad.is_err(), "an unknown class is refused");
     }
 }

@@ -1,6 +1,9 @@
 //! What may leave the company. A policy per MSSP (matched by the sender's
 //! domain) says, per class of data, whether a value is shared, masked or
-//! withheld; internal host names and IPs the MSSP did not ask about are
+//! withheld. Each connector declares the class of every field it outputs
+//! (`drawbridge_connectors::fields`); a field no one declared is withheld,
+//! whatever the policy says, so a new connector or a new column never leaks
+//! by default. Internal host names and IPs the MSSP did not ask about are
 //! withheld by default. The analyst can redact or reveal any single value
 //! afterwards (`Overrides`).
 
@@ -17,7 +20,8 @@ pub enum Rule {
     Withhold,
 }
 
-/// The disclosure policy for one MSSP (`[[disclosure]]`).
+/// The disclosure policy for one MSSP (`[[disclosure]]`): a rule per data
+/// class. There is no rule for undeclared fields: they are always withheld.
 #[derive(Debug, Clone, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct DisclosurePolicy {
@@ -40,6 +44,24 @@ pub struct DisclosurePolicy {
     pub department: Rule,
     #[serde(default = "share")]
     pub title: Rule,
+    /// Sites, offices, rooms.
+    #[serde(default = "share")]
+    pub location: Rule,
+    /// Free text people typed (AD `description`, inventory notes).
+    #[serde(default = "withhold")]
+    pub description: Rule,
+    /// Distinguished names and OU paths.
+    #[serde(default = "withhold")]
+    pub directory_path: Rule,
+    /// Group names.
+    #[serde(default = "withhold")]
+    pub group: Rule,
+    /// OS, model, serial, account state, last logon.
+    #[serde(default = "share")]
+    pub technical: Rule,
+    /// Event counts, first and last seen, ports, actions, rules.
+    #[serde(default = "share")]
+    pub activity: Rule,
     /// Internal host names and IP addresses the MSSP asked about.
     #[serde(default = "share")]
     pub asked_internal: Rule,
@@ -59,8 +81,10 @@ fn withhold() -> Rule {
 }
 
 impl Default for DisclosurePolicy {
-    /// Department and title yes, names no, usernames and addresses masked,
-    /// internal names and IPs only where asked about.
+    /// What the serde defaults say: department, title, location, technical
+    /// facts and activity yes; names, phones, descriptions, directory paths
+    /// and groups no; usernames and addresses masked; internal names and IPs
+    /// only where asked about.
     fn default() -> Self {
         DisclosurePolicy {
             domains: Vec::new(),
@@ -71,6 +95,12 @@ impl Default for DisclosurePolicy {
             phone: withhold(),
             department: share(),
             title: share(),
+            location: share(),
+            description: withhold(),
+            directory_path: withhold(),
+            group: withhold(),
+            technical: share(),
+            activity: share(),
             asked_internal: share(),
             unasked_internal: withhold(),
         }
@@ -87,30 +117,6 @@ pub fn policy_for<'a>(policies: &'a [DisclosurePolicy], sender: Option<&str>, fa
         .unwrap_or(fallback)
 }
 
-/// The class of a value from its label (`managed_by.name`, `top_hosts[0]`)
-/// and the action that produced it.
-pub fn classify(action: &str, label: &str) -> DataClass {
-    let parts: Vec<&str> = label.split('.').map(|p| p.split('[').next().unwrap_or(p)).collect();
-    let leaf = parts.last().copied().unwrap_or("");
-    let under_person = parts.iter().any(|p| matches!(*p, "managed_by" | "manager" | "assigned_to" | "owner"));
-    match leaf {
-        "dn" => DataClass::PersonName,
-        "name" | "display_name" | "assigned_to_name" | "given_name" | "surname" if under_person || action.ends_with(".user") || leaf != "name" => {
-            DataClass::PersonName
-        }
-        "name" | "hostname" | "host" | "dns_host_name" | "top_hosts" | "hosts" | "device_name" if action != "active_directory.groups" => {
-            DataClass::InternalHost
-        }
-        "account" | "username" | "user" | "users" | "top_users" | "assigned_to" | "sam_account_name" | "owner" => DataClass::Username,
-        "mail" | "email" | "upn" | "assigned_to_email" => DataClass::Email,
-        "phone" | "mobile" | "telephone" => DataClass::Phone,
-        "department" => DataClass::Department,
-        "title" => DataClass::Title,
-        "ip" | "ips" | "sources" | "destinations" | "src" | "dst" | "address" => DataClass::InternalIp,
-        _ => DataClass::Other,
-    }
-}
-
 /// `j.doe` → `j***`; `j.doe@corp.example` → `j***@corp.example`; `Jane Doe` → `J. D.`.
 pub fn mask_value(class: DataClass, value: &str) -> String {
     let first = |s: &str| s.chars().next().map(|c| c.to_string()).unwrap_or_default();
@@ -121,20 +127,6 @@ pub fn mask_value(class: DataClass, value: &str) -> String {
         },
         DataClass::PersonName => value.split_whitespace().map(|w| format!("{}.", first(w))).collect::<Vec<_>>().join(" "),
         _ => format!("{}***", first(value)),
-    }
-}
-
-fn label_of(class: DataClass) -> &'static str {
-    match class {
-        DataClass::PersonName => "person's name",
-        DataClass::Username => "username",
-        DataClass::Email => "email address",
-        DataClass::Phone => "phone number",
-        DataClass::Department => "department",
-        DataClass::Title => "job title",
-        DataClass::InternalHost => "internal host name",
-        DataClass::InternalIp => "internal address",
-        DataClass::Other => "value",
     }
 }
 
@@ -149,9 +141,15 @@ pub fn apply(policy: &DisclosurePolicy, fact: &mut Fact, asked: &HashSet<String>
         DataClass::Phone => (policy.phone, "policy: phone number"),
         DataClass::Department => (policy.department, "policy: department"),
         DataClass::Title => (policy.title, "policy: job title"),
+        DataClass::Location => (policy.location, "policy: location"),
+        DataClass::Description => (policy.description, "policy: free-text description"),
+        DataClass::DirectoryPath => (policy.directory_path, "policy: directory path"),
+        DataClass::Group => (policy.group, "policy: group name"),
+        DataClass::Technical => (policy.technical, "policy: technical detail"),
+        DataClass::Activity => (policy.activity, "policy: activity"),
         DataClass::InternalHost | DataClass::InternalIp if asked.contains(&bare) => (policy.asked_internal, "policy: internal name or address"),
         DataClass::InternalHost | DataClass::InternalIp => (policy.unasked_internal, "not asked about by the MSSP"),
-        DataClass::Other => (Rule::Share, ""),
+        DataClass::Unclassified => (Rule::Withhold, "no connector declares what this field is"),
     };
     match rule {
         Rule::Share => {
@@ -166,7 +164,7 @@ pub fn apply(policy: &DisclosurePolicy, fact: &mut Fact, asked: &HashSet<String>
         Rule::Withhold => {
             fact.value = String::new();
             fact.disclosure = Disclosure::Withheld;
-            fact.reason = Some(format!("{} withheld ({why})", label_of(fact.class)));
+            fact.reason = Some(format!("{} withheld ({why})", fact.class.describe()));
         }
     }
 }
@@ -175,17 +173,52 @@ pub fn apply(policy: &DisclosurePolicy, fact: &mut Fact, asked: &HashSet<String>
 mod tests {
     use super::*;
 
+    fn fact(class: DataClass, value: &str) -> Fact {
+        Fact { id: "x".into(), term: "t".into(), label: "l".into(), value: value.into(), count: None, class, disclosure: Disclosure::Shared, reason: None }
+    }
+
     #[test]
-    fn classes_follow_the_label_and_action() {
-        assert_eq!(classify("active_directory.computer", "managed_by.name"), DataClass::PersonName);
-        assert_eq!(classify("active_directory.computer", "name"), DataClass::InternalHost);
-        assert_eq!(classify("active_directory.user", "name"), DataClass::PersonName);
-        assert_eq!(classify("siem.sighting", "top_hosts[0]"), DataClass::InternalHost);
-        assert_eq!(classify("siem.sighting", "top_users[1]"), DataClass::Username);
-        assert_eq!(classify("snipeit.asset", "records[0].assigned_to_email"), DataClass::Email);
-        assert_eq!(classify("active_directory.user", "department"), DataClass::Department);
-        assert_eq!(classify("firewall.sessions", "sources[0]"), DataClass::InternalIp);
-        assert_eq!(classify("siem.sighting", "hits"), DataClass::Other);
+    fn undeclared_fields_are_withheld_even_by_a_policy_that_shares_everything() {
+        let share_all: DisclosurePolicy = toml::from_str(
+            "person_name = 'share'\nusername = 'share'\nemail = 'share'\nphone = 'share'\ndepartment = 'share'\ntitle = 'share'\n\
+             location = 'share'\ndescription = 'share'\ndirectory_path = 'share'\ngroup = 'share'\ntechnical = 'share'\nactivity = 'share'\n\
+             asked_internal = 'share'\nunasked_internal = 'share'\n",
+        )
+        .expect("policy");
+        let asked = HashSet::new();
+        for class in DataClass::ALL {
+            let mut f = fact(class, "Jane Doe - CFO laptop");
+            apply(&share_all, &mut f, &asked);
+            if class == DataClass::Unclassified {
+                assert_eq!((f.disclosure, f.value.as_str()), (Disclosure::Withheld, ""), "{class:?}");
+                assert!(f.reason.as_deref().is_some_and(|r| r.contains("no connector declares")), "{:?}", f.reason);
+            } else {
+                assert_eq!(f.disclosure, Disclosure::Shared, "{class:?}");
+            }
+        }
+        assert!(toml::from_str::<DisclosurePolicy>("unclassified = 'share'").is_err(), "no rule can share undeclared fields");
+    }
+
+    #[test]
+    fn the_default_policy_withholds_descriptions_paths_and_groups() {
+        let policy = DisclosurePolicy::default();
+        let asked = HashSet::new();
+        for (class, expected) in [
+            (DataClass::Description, Disclosure::Withheld),
+            (DataClass::DirectoryPath, Disclosure::Withheld),
+            (DataClass::Group, Disclosure::Withheld),
+            (DataClass::PersonName, Disclosure::Withheld),
+            (DataClass::Username, Disclosure::Masked),
+            (DataClass::Technical, Disclosure::Shared),
+            (DataClass::Activity, Disclosure::Shared),
+            (DataClass::Location, Disclosure::Shared),
+        ] {
+            let mut f = fact(class, "CN=Jane Doe,OU=Finance,DC=corp");
+            apply(&policy, &mut f, &asked);
+            assert_eq!(f.disclosure, expected, "{class:?}");
+        }
+        let parsed: DisclosurePolicy = toml::from_str("").expect("empty policy");
+        assert_eq!(format!("{parsed:?}"), format!("{policy:?}"), "serde defaults and Default agree");
     }
 
     #[test]

@@ -101,20 +101,7 @@ pub struct Fact {
     pub reason: Option<String>,
 }
 
-/// What kind of data a value is, for the disclosure policy.
-#[derive(Debug, Clone, Copy, Serialize, Deserialize, JsonSchema, PartialEq, Eq, Hash, PartialOrd, Ord)]
-#[serde(rename_all = "snake_case")]
-pub enum DataClass {
-    PersonName,
-    Username,
-    Email,
-    Phone,
-    Department,
-    Title,
-    InternalHost,
-    InternalIp,
-    Other,
-}
+pub use drawbridge_model::DataClass;
 
 #[derive(Debug, Clone, Copy, Serialize, Deserialize, JsonSchema, PartialEq, Eq)]
 #[serde(rename_all = "snake_case")]

@@ -138,6 +138,7 @@ impl<'a> Reviewer<'a> {
             playbook,
             window: Some(report::TimeWindow { start: ctx.window.start.to_rfc3339(), end: ctx.window.end.to_rfc3339(), source: ctx.window.source.clone() }),
             policy: &policy,
+            connectors: &self.deployment.connectors,
             overrides: row.map(|r| &r.overrides).unwrap_or(&empty),
             summary: row.and_then(|r| r.summary.as_deref()),
             // Part of what is approved, so it must not change on every view:
