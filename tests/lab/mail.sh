@@ -10,7 +10,8 @@
 # Ports (loopback only): IMAPS 10993, IMAP+STARTTLS 10143, submission 10587,
 # SMTP 10025, LMTP 10024, Dovecot auth for Postfix 10345.
 # Users (password = "<local part>-pw"): gw1..gw4@corp.example (gateway
-# mailboxes, one per test), analyst@mssp.example.net (the MSSP).
+# mailboxes, one per test), rec1..rec2@corp.example (the recovery tests'
+# mailboxes), analyst@mssp.example.net (the MSSP).
 set -euo pipefail
 ACTION=${1:-up}
 R=${2:-/tmp/drawbridge-mail-lab}
@@ -124,7 +125,7 @@ protocol lmtp {
 }
 CONF
   : > "$R/dovecot/users"
-  for u in gw1@corp.example gw2@corp.example gw3@corp.example gw4@corp.example mssp-requests@corp.example analyst@mssp.example.net; do
+  for u in gw1@corp.example gw2@corp.example gw3@corp.example gw4@corp.example rec1@corp.example rec2@corp.example mssp-requests@corp.example analyst@mssp.example.net; do
     echo "$u:{PLAIN}${u%@*}-pw::::::" >> "$R/dovecot/users"
   done
   chown nobody:nogroup "$R/mail"

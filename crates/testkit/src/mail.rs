@@ -78,6 +78,29 @@ pub async fn append(lab: &Path, user: &str, raw: &[u8]) {
     session.logout().await.ok();
 }
 
+/// Puts many messages into a lab account's INBOX in one session.
+pub async fn append_many(lab: &Path, user: &str, messages: &[Vec<u8>]) {
+    let local = user.split('@').next().unwrap_or(user);
+    let mut session = session(lab, user, &format!("{local}-pw")).await;
+    for raw in messages {
+        session.append("INBOX", None, None, raw).await.expect("append");
+    }
+    session.logout().await.ok();
+}
+
+/// Deletes every message in a lab account's INBOX (a test's clean start).
+pub async fn empty_inbox(lab: &Path, user: &str) {
+    use futures::TryStreamExt;
+    let local = user.split('@').next().unwrap_or(user);
+    let mut session = session(lab, user, &format!("{local}-pw")).await;
+    let mailbox = session.select("INBOX").await.expect("select");
+    if mailbox.exists > 0 {
+        let _: Vec<_> = session.store("1:*", "+FLAGS.SILENT (\\Deleted)").await.expect("store").try_collect().await.expect("flags");
+        let _: Vec<_> = session.expunge().await.expect("expunge").try_collect().await.expect("expunged");
+    }
+    session.logout().await.ok();
+}
+
 /// Every message in the MSSP analyst's inbox, raw.
 pub async fn mssp_inbox(lab: &Path) -> Vec<Vec<u8>> {
     mailbox(lab, MSSP.0, MSSP.1, "INBOX").await
