@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Installs what Drawbridge needs on Debian 12 / Ubuntu: system packages (mail
-# and directory labs, Tauri/WebKit, Xvfb), the UI's npm packages, tauri-driver
+# and directory labs, Tauri/WebKit, Xvfb, Chromium for rendering replies), the UI's npm packages, tauri-driver
 # and osmem-server (the SIEM lab, from PyPI).
 #   scripts/deps.sh app    only what building and running the app needs
 #   scripts/deps.sh test   everything, including the test servers (default)
@@ -10,7 +10,7 @@ SUDO=""
 [ "$(id -u)" -eq 0 ] || SUDO="sudo"
 
 app_pkgs="build-essential pkg-config file curl libdbus-1-dev libwebkit2gtk-4.1-dev libxdo-dev libssl-dev libayatana-appindicator3-dev librsvg2-dev nodejs npm"
-test_pkgs="dovecot-imapd dovecot-lmtpd postfix openssl xvfb xauth webkit2gtk-driver samba samba-ad-dc samba-ad-provision winbind krb5-user ldap-utils postgresql dbus gnome-keyring"
+test_pkgs="dovecot-imapd dovecot-lmtpd postfix openssl xvfb xauth webkit2gtk-driver samba samba-ad-dc samba-ad-provision winbind krb5-user ldap-utils postgresql dbus gnome-keyring chromium"
 pkgs=$app_pkgs
 [ "$what" = "test" ] && pkgs="$app_pkgs $test_pkgs"
 

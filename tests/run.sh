@@ -6,7 +6,8 @@
 # keyring: GNOME Keyring's Secret Service on a private D-Bus),
 # runs the whole
 # workspace's tests under a virtual display (the WebDriver test opens the real
-# app window), then stops the labs. Exit status: the first gate that failed,
+# app window), renders the reply snapshots to PNG in headless Chromium, then
+# stops the labs. Exit status: the first gate that failed,
 # else cargo test's. With DRAWBRIDGE_REQUIRE_LABS=1 (as CI sets it) a test
 # whose lab is missing fails instead of skipping.
 set -uo pipefail
@@ -34,3 +35,7 @@ bash tests/lab/postgres.sh up "$PG_LAB" "$PG_LAB.sql" || exit 1
 eval "$(bash tests/lab/keyring.sh up "$KEYRING_LAB")" || exit 1
 export DRAWBRIDGE_MAIL_LAB=$LAB DRAWBRIDGE_DIRECTORY_LAB=$DIR_LAB DRAWBRIDGE_SIEM_LAB=$SIEM_LAB DRAWBRIDGE_POSTGRES_LAB=$PG_LAB
 xvfb-run -a -s "-screen 0 1280x800x24" cargo test --workspace --locked
+status=$?
+echo "== the reply snapshots rendered in headless Chromium (target/reply-png)"
+bash tests/render-reply.sh target/reply-png || { [ "$status" -ne 0 ] || status=1; }
+exit $status

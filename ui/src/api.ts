@@ -37,7 +37,10 @@ export interface Fact {
   id: string;
   /** What the fact is, in the report's vocabulary (`user.locked`, `sighting.host`). */
   term: string;
+  /** Where the value sat in the connector's answer (`managed_by.name`). */
   label: string;
+  /** The field's name for people, as its connector declares it ("Owner name"). */
+  title?: string;
   value: string;
   /** For counted values: how many events, sessions… */
   count?: number;

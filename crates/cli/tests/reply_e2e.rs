@@ -209,12 +209,12 @@ password_secret = "e2e-smtp"
     let raw = reply_to(&lab, &message_id, Duration::from_secs(30)).await.expect("the reply was delivered");
     let text = String::from_utf8_lossy(&raw);
     let parsed = mail_parser::MessageParser::default().parse(&raw).expect("reply parses");
-    assert_eq!(parsed.subject(), Some(format!("Re: {subject}").as_str()));
+    assert_eq!(parsed.subject(), Some(format!("Re: {subject} [DB-{id}]").as_str()), "our reference joins the subject");
     let references = parsed.references().as_text_list().map(|l| l.iter().map(|s| s.to_string()).collect::<Vec<_>>()).unwrap_or_default();
     assert_eq!(references, vec!["case-7@mssp.example.net".to_string(), format!("e2e-{tag}@mssp.example.net")], "References continue the thread");
     assert!(!text.contains("HP EliteDesk 800 G9"), "the redacted value is not in the email");
     assert!(!text.contains("10.20.1.42"), "an internal IP the MSSP did not ask about stays inside");
-    assert!(parsed.body_text(0).is_some_and(|b| b.contains("WKS-FIN-042") && b.contains("[withheld]")));
+    assert!(parsed.body_text(0).is_some_and(|b| b.contains("WKS-FIN-042") && b.contains("redacted by the analyst") && b.contains("TLP:AMBER")));
     let attachment = parsed.attachments().find(|a| a.attachment_name() == Some(&format!("DB-{id}.json"))).expect("JSON attachment");
     let json: serde_json::Value = serde_json::from_slice(attachment.contents()).expect("attachment is JSON");
     assert_eq!(json["schema"], "drawbridge-report/2");

@@ -345,6 +345,24 @@ impl Registry {
         self.deployment_fields.get(&spec.connector).and_then(|d| fields::find(d, label)).or_else(|| fields::find(&spec.fields, label))
     }
 
+    /// The name of the value at `label` for people: the labels of its
+    /// declared field and of the declared fields above it ("Owner" and
+    /// "Account": "Owner account"); from the path where nothing is declared.
+    pub fn title(&self, action: &str, label: &str) -> String {
+        let path = fields::path_of(label);
+        let spec = self.actions.get(action);
+        let declared = |prefix: &str| {
+            let exact = |list: &[FieldSpec]| list.iter().find(|f| f.path == prefix).map(|f| f.label.clone());
+            spec.and_then(|s| self.deployment_fields.get(&s.connector).and_then(|d| exact(d))).or_else(|| spec.and_then(|s| exact(&s.fields)))
+        };
+        let segments: Vec<&str> = path.split('.').collect();
+        let labels: Vec<String> = (1..=segments.len()).filter_map(|i| declared(&segments[..i].join("."))).collect();
+        match labels.split_first() {
+            None => fields::label_from_path(&path),
+            Some((first, rest)) => std::iter::once(first.clone()).chain(rest.iter().map(|l| lower_first(l))).collect::<Vec<_>>().join(" "),
+        }
+    }
+
     /// The data class of a value (`Unclassified` when nobody declared it).
     pub fn class_of(&self, action: &str, label: &str) -> DataClass {
         self.field(action, label).map(|f| f.class).unwrap_or(DataClass::Unclassified)
@@ -427,6 +445,15 @@ impl Registry {
             Some(Err(e)) => Err(ConnectorError::new(ErrorKind::NotConfigured, format!("connector {connector} is set up wrongly: {e}"))),
             Some(Ok(c)) => c.test_connection().await,
         }
+    }
+}
+
+/// "Account" → "account"; acronyms ("UPN", "DNS name") stay.
+fn lower_first(label: &str) -> String {
+    let mut chars = label.chars();
+    match (chars.next(), chars.next()) {
+        (Some(a), Some(b)) if a.is_uppercase() && b.is_lowercase() => a.to_lowercase().chain(std::iter::once(b)).chain(chars).collect(),
+        _ => label.to_string(),
     }
 }
 

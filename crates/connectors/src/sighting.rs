@@ -19,6 +19,7 @@ pub struct Sighting {
     #[schemars(extend("x-class" = "activity", "x-label" = "Last seen"))]
     pub last_seen: Option<String>,
     /// Per index (Elasticsearch) or source type (Splunk), most hits first.
+    #[schemars(extend("x-class" = "activity", "x-label" = "Log sources"))]
     pub sources: Vec<SourceSighting>,
     /// Internal hosts with their event counts, most first; complete unless
     /// `hosts_distinct` is larger than the list (the cap cut it).

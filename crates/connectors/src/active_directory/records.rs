@@ -38,6 +38,7 @@ pub struct ComputerRecord {
     /// The OU path, e.g. `Corp/Computers/Finance`.
     #[schemars(extend("x-class" = "directory_path", "x-label" = "Organisational unit"))]
     pub ou: String,
+    #[schemars(extend("x-class" = "person_name", "x-label" = "Owner"))]
     pub managed_by: Option<PersonRef>,
     /// From `lastLogonTimestamp` (replicated, up to ~14 days behind), RFC 3339.
     #[schemars(extend("x-class" = "technical", "x-label" = "Last logon"))]
@@ -66,6 +67,7 @@ pub struct UserRecord {
     pub phone: Option<String>,
     #[schemars(extend("x-class" = "description", "x-label" = "Description"))]
     pub description: Option<String>,
+    #[schemars(extend("x-class" = "person_name", "x-label" = "Manager"))]
     pub manager: Option<PersonRef>,
     /// Account state as AD computes it: not disabled (`userAccountControl`).
     #[schemars(extend("x-class" = "technical", "x-label" = "Enabled"))]

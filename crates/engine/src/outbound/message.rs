@@ -79,7 +79,13 @@ pub fn build(r: &Reply<'_>) -> Result<(Vec<u8>, String, String, Vec<String>), Me
         Body::Report { reference, .. } => format!("Drawbridge {reference}"),
         Body::Text(_) => "Drawbridge".into(),
     };
-    builder = builder.subject(reply_subject(r.original_subject, &fallback));
+    // A report carries its own subject (both references, the TLP label
+    // where the MSSP asks for it), approved with the rest of it.
+    let subject = match &r.body {
+        Body::Report { rendered, .. } if !rendered.subject.is_empty() => header_safe(&rendered.subject),
+        _ => reply_subject(r.original_subject, &fallback),
+    };
+    builder = builder.subject(subject);
     if let Some(id) = r.in_reply_to.and_then(message_id) {
         let mut refs: Vec<String> = r.references.iter().filter_map(|x| message_id(x)).collect();
         if !refs.contains(&id) {

@@ -106,6 +106,16 @@ fn same_mssp(policy: &DisclosurePolicy, current: Option<&str>, prior: Option<&st
 pub fn build(i: &Inputs<'_>) -> Report {
     let d = i.detail;
     let asked: HashSet<String> = d.indicators.iter().map(|x| x.value.to_lowercase()).collect();
+    // What the MSSP wrote itself: its indicators (an account's bare name
+    // too), its subject and its text. None of it is masked back at it.
+    let request_text = format!("{}\n{}", d.summary.subject.as_deref().unwrap_or(""), d.parsed.as_ref().and_then(|p| p["text"].as_str()).unwrap_or(""));
+    let supplied: HashSet<String> = asked
+        .iter()
+        .flat_map(|v| {
+            let bare = v.rsplit_once('\\').map(|(_, user)| user.to_string());
+            std::iter::once(v.clone()).chain(bare)
+        })
+        .collect();
     let results: &[StepResult] = i.run.map(|r| r.steps.as_slice()).unwrap_or(&[]);
     let steps: Vec<&crate::playbook::definition::Step> = match i.playbook {
         Some(p) if !p.report.is_empty() => p.report.iter().filter_map(|id| p.steps.iter().find(|s| &s.id == id)).collect(),
@@ -137,9 +147,11 @@ pub fn build(i: &Inputs<'_>) -> Report {
                         finding.status = FindingStatus::Found;
                         for Flat { label, value, count } in r.output.as_ref().map(flatten).unwrap_or_default() {
                             let class = i.connectors.class_of(&r.action, &label);
+                            let original = value.clone();
                             let mut fact = Fact {
                                 id: format!("{item}|{}|{label}", step.id),
                                 term: vocabulary::term(&r.action, &label),
+                                title: i.connectors.title(&r.action, &label),
                                 label,
                                 value,
                                 count,
@@ -148,6 +160,11 @@ pub fn build(i: &Inputs<'_>) -> Report {
                                 reason: None,
                             };
                             disclosure::apply(i.policy, &mut fact, &asked);
+                            if fact.disclosure != Disclosure::Shared && disclosure::supplied_by_mssp(&original, &request_text, &supplied) {
+                                fact.value = original;
+                                fact.disclosure = Disclosure::Shared;
+                                fact.reason = Some("supplied by the MSSP in its request".into());
+                            }
                             let choice = i.overrides.get(&fact.id).copied();
                             apply_override(&mut fact, choice.as_ref(), r.output.as_ref());
                             finding.facts.push(fact);
@@ -212,10 +229,14 @@ pub fn build(i: &Inputs<'_>) -> Report {
         summary: String::new(),
         indicators,
         asked_before,
+        mssp_reference: d.summary.subject.as_deref().and_then(|s| super::references::mssp_reference(s, &reference(d.summary.id))),
+        language: super::language::detect(&request_text),
+        marking: Some(i.policy.tlp.into()),
+        tlp_in_subject: i.policy.tlp_in_subject,
     };
     report.summary = match i.summary {
         Some(s) => s.to_string(),
-        None => generated_summary(&report),
+        None => super::present::summary_text(&report),
     };
     report
 }
@@ -250,47 +271,6 @@ pub fn unavailable_reason(kind: Option<ErrorKind>) -> &'static str {
         Some(ErrorKind::Unavailable) | None => "the source did not answer",
         Some(ErrorKind::NotFound | ErrorKind::Conflict | ErrorKind::Internal) => "an internal error",
     }
-}
-
-fn generated_summary(r: &Report) -> String {
-    let mut found = Vec::new();
-    let mut nothing = Vec::new();
-    let mut unavailable = std::collections::BTreeSet::new();
-    for ind in &r.indicators {
-        let sources: Vec<&str> = ind.findings.iter().filter(|f| f.status == FindingStatus::Found).map(|f| f.source.as_str()).collect();
-        if sources.is_empty() {
-            if ind.findings.iter().any(|f| f.status == FindingStatus::NoResult) {
-                nothing.push(ind.value.clone());
-            }
-        } else {
-            let mut s: Vec<&str> = sources;
-            s.dedup();
-            found.push(format!("{} ({})", ind.value, s.join(", ")));
-        }
-        for f in ind.findings.iter().filter(|f| f.status == FindingStatus::Unavailable) {
-            unavailable.insert(f.source.clone());
-        }
-    }
-    let mut text = format!("Our reference: {}. ", r.reference);
-    if let Some(w) = &r.window {
-        text.push_str(&format!("We searched {} to {}. ", w.start, w.end));
-    }
-    if r.indicators.is_empty() {
-        text.push_str("The request named no indicator we could look up.");
-    }
-    if !found.is_empty() {
-        text.push_str(&format!("Records were found for {}. ", found.join("; ")));
-    }
-    if !nothing.is_empty() {
-        text.push_str(&format!("No records were found for {}. ", nothing.join(", ")));
-    }
-    if !unavailable.is_empty() {
-        text.push_str(&format!("These sources could not be asked: {}. ", unavailable.into_iter().collect::<Vec<_>>().join(", ")));
-    }
-    if !r.asked_before.is_empty() {
-        text.push_str("Some of these indicators were asked about before (see below).");
-    }
-    text.trim_end().to_string()
 }
 
 #[cfg(test)]

@@ -68,6 +68,13 @@ pub struct DisclosurePolicy {
     /// Internal host names and IP addresses the MSSP did not ask about.
     #[serde(default = "withhold")]
     pub unasked_internal: Rule,
+    /// The Traffic Light Protocol marking of replies to this MSSP
+    /// (`clear`, `green`, `amber`, `amber+strict`, `red`).
+    #[serde(default)]
+    pub tlp: super::tlp::Tlp,
+    /// Also put the TLP label in front of the reply's subject.
+    #[serde(default)]
+    pub tlp_in_subject: bool,
 }
 
 fn share() -> Rule {
@@ -103,6 +110,8 @@ impl Default for DisclosurePolicy {
             activity: share(),
             asked_internal: share(),
             unasked_internal: withhold(),
+            tlp: Default::default(),
+            tlp_in_subject: false,
         }
     }
 }
@@ -115,6 +124,44 @@ pub fn policy_for<'a>(policies: &'a [DisclosurePolicy], sender: Option<&str>, fa
         .find(|p| domain.as_ref().is_some_and(|d| p.domains.iter().any(|x| x.eq_ignore_ascii_case(d))))
         .or_else(|| policies.iter().find(|p| p.domains.is_empty()))
         .unwrap_or(fallback)
+}
+
+/// Whether the MSSP itself wrote `value` in its request: one of the
+/// indicators it named (an account's bare name too: `palves` for
+/// `CORP\palves`), or the value word for word in its subject or text. The
+/// disclosure policy is about what Drawbridge adds; a value the MSSP
+/// supplied is not new to it.
+pub fn supplied_by_mssp(value: &str, request_text: &str, indicators: &HashSet<String>) -> bool {
+    let v = value.trim().to_lowercase();
+    if v.chars().count() < 3 {
+        return false;
+    }
+    if indicators.contains(&v) {
+        return true;
+    }
+    // Word-bounded, so that `doe` is not found in `doesn't` or `j.doe`; a
+    // full stop that ends a sentence is a boundary.
+    let text = request_text.to_lowercase();
+    let joins = |c: char| c.is_alphanumeric() || matches!(c, '_' | '@' | '\\' | '-');
+    let mut from = 0;
+    while let Some(at) = text[from..].find(&v) {
+        let start = from + at;
+        let end = start + v.len();
+        let before = text[..start].chars().next_back();
+        let mut after = text[end..].chars();
+        let (next, next2) = (after.next(), after.next());
+        let open_before = before.is_none_or(|c| !joins(c) && c != '.');
+        let open_after = match next {
+            None => true,
+            Some('.') => next2.is_none_or(|c| !joins(c)),
+            Some(c) => !joins(c),
+        };
+        if open_before && open_after {
+            return true;
+        }
+        from = end;
+    }
+    false
 }
 
 /// `j.doe` → `j***`; `j.doe@corp.example` → `j***@corp.example`; `Jane Doe` → `J. D.`.
@@ -174,7 +221,17 @@ mod tests {
     use super::*;
 
     fn fact(class: DataClass, value: &str) -> Fact {
-        Fact { id: "x".into(), term: "t".into(), label: "l".into(), value: value.into(), count: None, class, disclosure: Disclosure::Shared, reason: None }
+        Fact {
+            id: "x".into(),
+            term: "t".into(),
+            label: "l".into(),
+            title: String::new(),
+            value: value.into(),
+            count: None,
+            class,
+            disclosure: Disclosure::Shared,
+            reason: None,
+        }
     }
 
     #[test]
@@ -219,6 +276,17 @@ mod tests {
         }
         let parsed: DisclosurePolicy = toml::from_str("").expect("empty policy");
         assert_eq!(format!("{parsed:?}"), format!("{policy:?}"), "serde defaults and Default agree");
+    }
+
+    #[test]
+    fn what_the_mssp_wrote_is_recognised_word_for_word() {
+        let indicators: HashSet<String> = ["corp\\palves".to_string(), "palves".to_string()].into();
+        let text = "Large uploads from LT-ENG-0530 by CORP\\palves; is the owner Jane Doe. It doesn't look right.";
+        assert!(supplied_by_mssp("palves", text, &indicators));
+        assert!(supplied_by_mssp("Jane Doe", text, &indicators));
+        assert!(!supplied_by_mssp("doe", "It doesn't look right", &HashSet::new()), "inside a word does not count");
+        assert!(!supplied_by_mssp("j.doe", text, &indicators));
+        assert!(!supplied_by_mssp("no", text, &indicators), "too short to mean anything");
     }
 
     #[test]

@@ -24,6 +24,19 @@ pub struct Report {
     pub indicators: Vec<IndicatorReport>,
     /// Earlier requests about the same indicators (when, by whom).
     pub asked_before: Vec<PriorRequest>,
+    /// The MSSP's own reference, from its subject (`EMSS-REQ-4410`).
+    #[serde(default)]
+    pub mssp_reference: Option<String>,
+    /// The language of the reply's fixed phrases: the request's.
+    #[serde(default)]
+    pub language: super::language::Language,
+    /// The Traffic Light Protocol marking of this report.
+    #[serde(default)]
+    pub marking: Option<super::tlp::Marking>,
+    /// Whether the reply's subject starts with the TLP label (the MSSP's
+    /// policy; how it is sent, not part of the data).
+    #[serde(skip)]
+    pub tlp_in_subject: bool,
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize, JsonSchema, PartialEq)]
@@ -90,6 +103,9 @@ pub struct Fact {
     pub term: String,
     /// Where the value sat in the source's answer (`managed_by.name`, `hosts[0]`).
     pub label: String,
+    /// The field's name for people, as its connector declares it ("Owner account").
+    #[serde(default, skip_serializing_if = "String::is_empty")]
+    pub title: String,
     /// The value as it will be sent: the original, a masked form, or empty when withheld.
     pub value: String,
     /// For counted values (a host with its events, a port with its sessions): the count.

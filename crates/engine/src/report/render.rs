@@ -12,12 +12,14 @@ const HTML: &str = include_str!("../../templates/report.html.j2");
 /// A report as it will leave, and the digest approvals are bound to.
 #[derive(Debug, Clone, serde::Serialize, PartialEq)]
 pub struct Rendered {
+    /// The reply's subject: both references, and the TLP label where asked.
+    pub subject: String,
     pub text: String,
     pub html: String,
     pub json: String,
     /// The STIX 2.1 bundle, when the deployment sends one.
     pub stix: Option<String>,
-    /// SHA-256 over text, HTML, JSON and STIX.
+    /// SHA-256 over subject, text, HTML, JSON and STIX.
     pub digest: String,
 }
 
@@ -58,6 +60,10 @@ impl Templates {
         env.set_lstrip_blocks(true);
         // Escaping follows the template name: `.html.j2` is HTML-escaped.
         env.set_auto_escape_callback(|name| if name.contains(".html") { minijinja::AutoEscape::Html } else { minijinja::AutoEscape::None });
+        // `wrap(78, 4)`: plain text wrapped, continuation lines indented;
+        // `pad(12)`: a label padded to a column.
+        env.add_filter("wrap", |text: String, width: usize, indent: usize| super::format::wrap(&text, width, indent));
+        env.add_filter("pad", |text: String, width: usize| format!("{text:<width$}"));
         for (name, shipped) in [("report.txt.j2", TEXT), ("report.html.j2", HTML)] {
             let source = template(templates_dir, name, shipped)?;
             env.add_template_owned(name, source).map_err(|e| RenderError::Template(name.into(), e.to_string()))?;
@@ -67,14 +73,16 @@ impl Templates {
 
     /// Renders `report`; with `stix_organisation`, the STIX bundle too.
     pub fn render(&self, report: &Report, stix_organisation: Option<&str>) -> Result<Rendered, RenderError> {
-        let ctx = minijinja::context! { report => report };
+        let view = super::present::view(report);
+        let ctx = minijinja::context! { report => report, view => &view };
         let run = |name: &str| self.env.get_template(name).and_then(|t| t.render(&ctx)).map_err(|e| RenderError::Template(name.into(), e.to_string()));
         let text = run("report.txt.j2")?;
         let html = run("report.html.j2")?;
         let json = serde_json::to_string_pretty(report).unwrap_or_default();
         let stix = stix_organisation.map(|o| serde_json::to_string_pretty(&super::stix::bundle(report, o)).unwrap_or_default());
-        let digest = crate::digest::of_parts(&[&text, &html, &json, stix.as_deref().unwrap_or("")]);
-        Ok(Rendered { digest, text, html, json, stix })
+        let subject = view.subject;
+        let digest = crate::digest::of_parts(&[&subject, &text, &html, &json, stix.as_deref().unwrap_or("")]);
+        Ok(Rendered { digest, subject, text, html, json, stix })
     }
 }
 

@@ -86,6 +86,13 @@ pub fn bundle(report: &Report, organisation: &str) -> Value {
             objects.push(s);
         }
     }
+    // The TLP 2.0 marking: its definition in the bundle, and every object marked with it.
+    if let Some(tlp) = report.marking.as_ref().and_then(|m| super::tlp::Tlp::parse(&m.tlp)) {
+        for object in &mut objects {
+            object["object_marking_refs"] = json!([tlp.stix_id()]);
+        }
+        objects.insert(0, tlp.stix_marking());
+    }
     json!({ "type": "bundle", "id": id("bundle", &format!("{}|{}", report.reference, created)), "objects": objects })
 }
 
