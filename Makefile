@@ -3,14 +3,17 @@
 #   make test   install what is missing, start the test servers, run every test
 .PHONY: run test deps deps-app ui build bench serve clean
 
+# Built the way `make test` builds (every package, with its tests), so that
+# the two commands share one build instead of resolving features apart.
 run: deps-app ui
 	mkdir -p .drawbridge/inbox
 	cp -n demo/inbox/*.eml .drawbridge/inbox/ 2>/dev/null || true
+	cargo build --workspace --lib --bins --tests --locked
 	@if [ -n "$${DISPLAY:-}$${WAYLAND_DISPLAY:-}" ]; then \
-	  DRAWBRIDGE_CONFIG=demo/drawbridge.toml cargo run -p drawbridge-app; \
+	  DRAWBRIDGE_CONFIG=demo/drawbridge.toml target/debug/drawbridge-app; \
 	else \
 	  echo "No display: running the headless engine instead (drawbridge serve). Ctrl-C to stop."; \
-	  DRAWBRIDGE_CONFIG=demo/drawbridge.toml cargo run -p drawbridge-cli -- serve; \
+	  target/debug/drawbridge --config demo/drawbridge.toml serve; \
 	fi
 
 test: deps ui
@@ -26,7 +29,7 @@ ui:
 	cd ui && npm run build
 
 build: ui
-	cargo build --workspace --locked
+	cargo build --workspace --lib --bins --tests --locked
 
 serve:
 	DRAWBRIDGE_CONFIG=demo/drawbridge.toml cargo run -p drawbridge-cli -- serve

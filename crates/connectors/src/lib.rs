@@ -34,6 +34,7 @@ macro_rules! connectors {
 connectors! {
     active_directory,
     asset_inventory,
+    demo_directory,
     firewall_panos,
     siem_elastic,
     siem_splunk,

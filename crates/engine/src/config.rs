@@ -57,6 +57,9 @@ pub struct Config {
     /// How much work one request may make.
     #[serde(default)]
     pub limits: crate::limits::LimitsConfig,
+    /// The embedded demo: simulators in place of the servers (`[demo]`).
+    #[serde(default)]
+    pub demo: Option<crate::demo::DemoConfig>,
     /// Folder of playbook files. Default: the shipped `playbooks/`.
     #[serde(default)]
     pub playbooks_dir: Option<PathBuf>,

@@ -18,6 +18,8 @@ pub enum SetupError {
     HttpConnectors(#[from] crate::connectors::http::definition::DefinitionError),
     #[error(transparent)]
     Connectors(#[from] RegistryError),
+    #[error("{0}")]
+    Demo(String),
 }
 
 pub struct Deployment {
@@ -28,7 +30,10 @@ pub struct Deployment {
 }
 
 impl Deployment {
-    pub fn new(config: Config) -> Result<Deployment, SetupError> {
+    pub fn new(mut config: Config) -> Result<Deployment, SetupError> {
+        if let Some(demo) = &config.demo {
+            crate::demo::apply(demo, &mut config.connectors).map_err(SetupError::Demo)?;
+        }
         let dir = config.playbooks_dir();
         let http = HttpConnector::load_dir(&dir.join("connectors"))?;
         let connectors = Arc::new(Registry::build(&config.connectors, &http)?);

@@ -24,6 +24,7 @@ pub use drawbridge_store as store;
 pub mod assign;
 pub mod classify;
 pub mod config;
+pub mod demo;
 pub mod deployment;
 pub mod enrich;
 pub mod identity;

@@ -27,8 +27,8 @@ pub fn spawn_watchers(config: &Config, ingestor: &Ingestor, interval: Duration, 
     Ok(())
 }
 
-/// Spawns the playbook worker and, when `[outbound.smtp]` is configured, the
-/// outbox. The worker runs each new request's playbook and then stores its
+/// Spawns the playbook worker and, when `[outbound]` is configured, the
+/// outbox (SMTP, or `.eml` files in a folder where no SMTP server is set). The worker runs each new request's playbook and then stores its
 /// draft report.
 pub fn spawn_workers(deployment: &Arc<Deployment>, store: &crate::store::Store, interval: Duration, tasks: &mut JoinSet<()>) {
     let (dep, st) = (deployment.clone(), store.clone());
@@ -62,10 +62,9 @@ pub fn spawn_workers(deployment: &Arc<Deployment>, store: &crate::store::Store, 
             tokio::time::sleep(interval).await;
         }
     });
-    if let Some(out) = &config.outbound
-        && let Some(smtp) = out.smtp.clone()
-    {
-        info!(host = %smtp.host, port = smtp.port, "sending approved replies");
-        tasks.spawn(crate::outbound::outbox::run(store.clone(), smtp, out.retry(), out.sent_copy(config.intake.imap.as_ref()), interval));
+    if let Some(out) = &config.outbound {
+        let transport = out.transport();
+        info!(to = %transport.describe(), "sending approved replies");
+        tasks.spawn(crate::outbound::outbox::run(store.clone(), transport, out.retry(), out.sent_copy(config.intake.imap.as_ref()), interval));
     }
 }

@@ -220,7 +220,10 @@ async fn an_edit_after_approval_withdraws_the_reply_until_approved_again() {
     assert_eq!(view.outbox[0].state, "cancelled", "the approved reply is withdrawn");
     // Nothing is due: the SMTP server below does not exist, and no attempt is made.
     let smtp: drawbridge_engine::outbound::smtp::SmtpConfig = toml::from_str("host = \"127.0.0.1\"\nport = 9").expect("smtp");
-    let pass = drawbridge_engine::outbound::outbox::send_due(&store, &smtp, &Default::default(), None).await.expect("pass");
+    let pass =
+        drawbridge_engine::outbound::outbox::send_due(&store, &drawbridge_engine::outbound::outbox::Transport::Smtp(smtp.clone()), &Default::default(), None)
+            .await
+            .expect("pass");
     assert_eq!(pass.sent + pass.deferred, 0);
     let view = reviewer.approve(id, "bob", &shown(&reviewer, id).await).await.expect("approve again");
     assert_eq!(view.state, ReviewState::Queued);
@@ -516,7 +519,10 @@ async fn a_queued_message_changed_after_approval_is_never_sent() {
         .expect("tamper");
     // No SMTP server exists at this address: the check comes before any attempt.
     let smtp: drawbridge_engine::outbound::smtp::SmtpConfig = toml::from_str("host = \"127.0.0.1\"\nport = 9").expect("smtp");
-    let pass = drawbridge_engine::outbound::outbox::send_due(&store, &smtp, &Default::default(), None).await.expect("pass");
+    let pass =
+        drawbridge_engine::outbound::outbox::send_due(&store, &drawbridge_engine::outbound::outbox::Transport::Smtp(smtp.clone()), &Default::default(), None)
+            .await
+            .expect("pass");
     assert_eq!((pass.sent, pass.deferred, pass.refused), (0, 0, 1));
     let item = store.outbox(Some(id)).await.expect("outbox").into_iter().find(|o| o.id == queued.id).expect("item");
     assert_eq!(item.state, "cancelled");

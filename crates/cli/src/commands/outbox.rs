@@ -19,8 +19,10 @@ pub async fn run(ctx: &Ctx, cmd: OutboxCommand) -> Result<()> {
         OutboxCommand::Send => {
             let config = &ctx.config;
             let out = config.outbound.as_ref().context("no [outbound] section in the config")?;
-            let smtp = out.smtp.as_ref().context("no [outbound.smtp] section in the config")?;
-            print_json(&drawbridge_engine::outbound::outbox::send_due(&store, smtp, &out.retry(), out.sent_copy(config.intake.imap.as_ref()).as_ref()).await?)
+            print_json(
+                &drawbridge_engine::outbound::outbox::send_due(&store, &out.transport(), &out.retry(), out.sent_copy(config.intake.imap.as_ref()).as_ref())
+                    .await?,
+            )
         }
     }
 }

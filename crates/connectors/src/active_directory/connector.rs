@@ -26,15 +26,18 @@ impl crate::registry::Definition for Definition {
                 Self::NAME,
                 "A computer by name or DNS name: owner (managedBy), OS and version, description, OU, last logon.",
                 &[("name", "the computer's name or DNS name")],
-            ),
+            )
+            .with_fallback("demo_directory.computer"),
             ActionSpec::new::<UserRecord>(
                 "active_directory.user",
                 Self::NAME,
                 "A user by sAMAccountName, UPN, mail or DOMAIN\\user: department, title, description, manager, account state \
                  (enabled, locked, expired), last logon, expiry, password last set, transitive groups and managed computers.",
                 &identifier,
-            ),
-            ActionSpec::new::<GroupMembership>("active_directory.groups", Self::NAME, "Every group a user belongs to, nested membership included.", &identifier),
+            )
+            .with_fallback("demo_directory.user"),
+            ActionSpec::new::<GroupMembership>("active_directory.groups", Self::NAME, "Every group a user belongs to, nested membership included.", &identifier)
+                .with_fallback("demo_directory.groups"),
         ]
     }
 

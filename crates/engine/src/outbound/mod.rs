@@ -1,7 +1,9 @@
 //! Replies leaving the company: `message` builds the threaded email,
-//! `smtp` submits it, `outbox` queues approved replies and sends them with
-//! retries. Only the review step puts anything in the outbox.
+//! `smtp` submits it (or `folder` writes it as an `.eml` file where no SMTP
+//! server is configured), `outbox` queues approved replies and sends them
+//! with retries. Only the review step puts anything in the outbox.
 
+pub mod folder;
 pub mod message;
 pub mod outbox;
 pub mod smtp;
@@ -14,9 +16,14 @@ use serde::{Deserialize, Serialize};
 pub struct OutboundConfig {
     /// The reply's From, e.g. `Corp SOC <soc@corp.example>`.
     pub from: String,
-    /// Without it, approved replies wait in the outbox.
+    /// The submission server. Without it, approved replies are written as
+    /// `.eml` files into `outbox_folder`.
     #[serde(default)]
     pub smtp: Option<smtp::SmtpConfig>,
+    /// Where replies go as `.eml` files when there is no `smtp` (default:
+    /// `outbox` in the data folder).
+    #[serde(default)]
+    pub outbox_folder: Option<std::path::PathBuf>,
     /// First retry after this many seconds, doubling up to `max_backoff_seconds`.
     #[serde(default = "default_retry")]
     pub retry_base_seconds: u64,
@@ -50,6 +57,14 @@ impl OutboundConfig {
     /// Where sent replies are filed, when `sent_folder` and `[intake.imap]` are both set.
     pub fn sent_copy(&self, imap: Option<&crate::intake::imap::ImapConfig>) -> Option<outbox::SentCopy> {
         Some(outbox::SentCopy { imap: imap?.clone(), folder: self.sent_folder.clone()? })
+    }
+
+    /// How approved replies leave: SMTP when configured, else the folder.
+    pub fn transport(&self) -> outbox::Transport {
+        match &self.smtp {
+            Some(smtp) => outbox::Transport::Smtp(smtp.clone()),
+            None => outbox::Transport::Folder(self.outbox_folder.clone().unwrap_or_else(|| crate::paths::data_dir().join("outbox"))),
+        }
     }
 
     /// The domain of our Message-IDs.

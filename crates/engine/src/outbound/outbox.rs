@@ -12,6 +12,7 @@
 use super::smtp::{self, SmtpConfig};
 use crate::store::{NewAudit, Store, StoreError};
 use serde::Serialize;
+use std::path::PathBuf;
 use std::time::Duration;
 use tracing::{info, warn};
 
@@ -36,6 +37,38 @@ pub struct Pass {
     pub refused: usize,
 }
 
+/// How a reply leaves.
+#[derive(Debug, Clone)]
+pub enum Transport {
+    /// Submitted to an SMTP server.
+    Smtp(SmtpConfig),
+    /// Written as an `.eml` file into a local folder (no SMTP server configured).
+    Folder(PathBuf),
+}
+
+impl Transport {
+    /// Hands the message over; the server's reply, or where the file went.
+    async fn deliver(&self, item: &crate::store::OutboxItem) -> Result<String, smtp::SmtpError> {
+        match self {
+            Transport::Smtp(cfg) => smtp::send(cfg, &item.envelope_from, &item.recipients, &item.message).await,
+            Transport::Folder(dir) => {
+                let reference = crate::report::reference(item.request_id);
+                super::folder::write(dir, &reference, &item.message_id, &item.message)
+                    .map(|path| format!("written to {}", path.display()))
+                    .map_err(|e| smtp::SmtpError { message: format!("cannot write into {}: {e}", dir.display()), transient: true })
+            }
+        }
+    }
+
+    /// For logs and the CLI: where replies go.
+    pub fn describe(&self) -> String {
+        match self {
+            Transport::Smtp(cfg) => format!("SMTP {}:{}", cfg.host, cfg.port),
+            Transport::Folder(dir) => format!("the folder {}", dir.display()),
+        }
+    }
+}
+
 /// Where copies of sent replies go: a folder of the mailbox account.
 #[derive(Debug, Clone)]
 pub struct SentCopy {
@@ -46,7 +79,7 @@ pub struct SentCopy {
 /// Sends every due message once; failures are rescheduled. A copy of each
 /// sent message is appended to `sent_copy`'s folder when given (a failure
 /// there is logged: the reply itself has gone).
-pub async fn send_due(store: &Store, smtp: &SmtpConfig, retry: &RetryPolicy, sent_copy: Option<&SentCopy>) -> Result<Pass, StoreError> {
+pub async fn send_due(store: &Store, transport: &Transport, retry: &RetryPolicy, sent_copy: Option<&SentCopy>) -> Result<Pass, StoreError> {
     let now = chrono::Utc::now();
     let mut pass = Pass::default();
     for item in store.due_outbox(&now.to_rfc3339_opts(chrono::SecondsFormat::Millis, true)).await? {
@@ -76,7 +109,7 @@ pub async fn send_due(store: &Store, smtp: &SmtpConfig, retry: &RetryPolicy, sen
             Some(_) => {}
             None => warn!(outbox = item.id, "queued before message hashes were recorded; sent without the check"),
         }
-        match smtp::send(smtp, &item.envelope_from, &item.recipients, &item.message).await {
+        match transport.deliver(&item).await {
             Ok(response) => {
                 info!(outbox = item.id, request = item.request_id, %response, "reply sent");
                 let audit = NewAudit {
@@ -109,9 +142,9 @@ pub async fn send_due(store: &Store, smtp: &SmtpConfig, retry: &RetryPolicy, sen
 }
 
 /// Runs the outbox until the task is dropped: a pass every `every`.
-pub async fn run(store: Store, smtp: SmtpConfig, retry: RetryPolicy, sent_copy: Option<SentCopy>, every: Duration) {
+pub async fn run(store: Store, transport: Transport, retry: RetryPolicy, sent_copy: Option<SentCopy>, every: Duration) {
     loop {
-        if let Err(e) = send_due(&store, &smtp, &retry, sent_copy.as_ref()).await {
+        if let Err(e) = send_due(&store, &transport, &retry, sent_copy.as_ref()).await {
             warn!(error = %e, "outbox pass failed");
         }
         tokio::time::sleep(every).await;

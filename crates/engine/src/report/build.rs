@@ -71,6 +71,7 @@ fn walk(value: &Value, label: String, out: &mut Vec<Flat>) {
 pub fn source_name(action: &str) -> String {
     match action.split('.').next().unwrap_or(action) {
         "active_directory" => "Active Directory".into(),
+        "demo_directory" => "Demo directory".into(),
         "siem" | "splunk" => "SIEM".into(),
         "firewall" => "Firewall".into(),
         "asset" => "Asset inventory".into(),

@@ -84,10 +84,12 @@ pub const TERMS: &[(&str, &str)] = &[
 /// for the action that produced it.
 pub fn term(action: &str, label: &str) -> String {
     let (family, renames): (&str, &[(&str, &str)]) = match action {
-        "active_directory.computer" => {
+        "active_directory.computer" | "demo_directory.computer" => {
             ("computer", &[("managed_by", "owner"), ("dns_host_name", "dns_name"), ("operating_system_version", "os_version"), ("operating_system", "os")])
         }
-        "active_directory.user" | "active_directory.groups" => ("user", &[("groups", "group"), ("managed_computers", "managed_computer"), ("user", "account")]),
+        "active_directory.user" | "active_directory.groups" | "demo_directory.user" | "demo_directory.groups" => {
+            ("user", &[("groups", "group"), ("managed_computers", "managed_computer"), ("user", "account")])
+        }
         "asset.lookup" => ("asset", &[]),
         "siem.sighting" | "splunk.sighting" => (
             "sighting",

@@ -1,0 +1,57 @@
+//! The embedded demo as `make run` sets it up (`demo/drawbridge.toml`): no
+//! server anywhere, yet every source answers — the simulators and the demo
+//! directory — and an approved reply lands as an `.eml` file in the local
+//! outbox folder, whose path the outbox reports.
+
+use std::path::Path;
+use std::process::Command;
+
+fn drawbridge(config: &Path, args: &[&str]) -> serde_json::Value {
+    let out = Command::new(env!("CARGO_BIN_EXE_drawbridge")).arg("--config").arg(config).args(args).output().expect("drawbridge runs");
+    assert!(out.status.success(), "drawbridge {args:?}: {}", String::from_utf8_lossy(&out.stderr));
+    serde_json::from_slice(&out.stdout).unwrap_or(serde_json::Value::Null)
+}
+
+#[test]
+fn the_demo_answers_from_every_source_and_writes_the_reply_to_a_folder() {
+    let root = drawbridge_testkit::repo_root();
+    let dir = tempfile::tempdir().expect("tempdir");
+    // The shipped demo config, with its data in a fresh folder.
+    let shipped = std::fs::read_to_string(root.join("demo/drawbridge.toml")).expect("demo config");
+    let config = dir.path().join("drawbridge.toml");
+    let text = shipped.replace("\".drawbridge/", &format!("\"{}/", dir.path().display())).replace("\"demo/", &format!("\"{}/demo/", root.display()));
+    std::fs::write(&config, format!("playbooks_dir = \"{}/playbooks\"\n{text}", root.display())).expect("config");
+    let mut inbox: Vec<_> = std::fs::read_dir(root.join("demo/inbox")).expect("demo inbox").filter_map(|e| e.ok().map(|e| e.path())).collect();
+    inbox.sort();
+    for eml in &inbox {
+        drawbridge(&config, &["ingest", eml.to_str().expect("path")]);
+    }
+    let requests = drawbridge(&config, &["requests", "list"]);
+    let who_owns =
+        requests.as_array().expect("list").iter().find(|r| r["subject"].as_str().is_some_and(|s| s.contains("Who owns WKS-FIN-042"))).expect("demo request");
+    let id = who_owns["id"].as_i64().expect("id").to_string();
+
+    let run = drawbridge(&config, &["run", &id]);
+    assert_eq!(run["status"], "completed");
+    let view = drawbridge(&config, &["report", "show", &id, "--format", "review"]);
+    let findings: Vec<serde_json::Value> =
+        view["report"]["indicators"].as_array().expect("indicators").iter().flat_map(|i| i["findings"].as_array().cloned().unwrap_or_default()).collect();
+    let found = |source: &str| findings.iter().any(|f| f["source"] == source && f["status"] == "found");
+    for source in ["Active Directory", "SIEM", "Firewall", "Asset inventory"] {
+        assert!(found(source), "{source} answered in the demo: {findings:#?}");
+    }
+    assert!(findings.iter().any(|f| f["status"] == "no_result"), "the demo shows a 'no result' too");
+    assert!(findings.iter().all(|f| f["status"] != "not_asked"), "no source is left unconnected: {findings:#?}");
+
+    let digest = view["rendered"]["digest"].as_str().expect("digest").to_string();
+    let approved = drawbridge(&config, &["review", "approve", &id, "--digest", &digest, "--as", "demo", "--dev-impersonate"]);
+    assert_eq!(approved["state"], "queued");
+    let pass = drawbridge(&config, &["outbox", "send"]);
+    assert_eq!(pass["sent"], 1);
+    let outbox = drawbridge(&config, &["outbox", "list"]);
+    let where_to = outbox[0]["smtp_response"].as_str().expect("where it went").to_string();
+    let path = where_to.strip_prefix("written to ").expect("a path");
+    let eml = std::fs::read_to_string(path).expect("the reply is a file");
+    assert!(path.starts_with(&std::fs::canonicalize(dir.path()).expect("dir").display().to_string()), "{path}");
+    assert!(eml.contains("In-Reply-To:") && eml.contains(&format!("DB-{id}")) && eml.contains("TLP:AMBER"), "{eml}");
+}
