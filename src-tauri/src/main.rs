@@ -85,6 +85,21 @@ async fn review_action(state: tauri::State<'_, AppState>, id: i64, request: Revi
     Ok(view.map(screen)?)
 }
 
+/// Every classifier with the labels a correction may choose.
+#[tauri::command]
+fn label_choices(state: tauri::State<'_, AppState>) -> Vec<drawbridge_engine::classify::LabelChoices> {
+    state.deployment.config.classifiers.choices()
+}
+
+/// Corrects one classifier's label of a request; a new request type runs
+/// its playbook again. Returns the review as it now stands.
+#[tauri::command]
+async fn correct_label(state: tauri::State<'_, AppState>, id: i64, classifier: String, label: String, reason: Option<String>) -> Result<ReviewScreen, Failure> {
+    let reason = reason.filter(|r| !r.trim().is_empty());
+    let view = Reviewer::new(&state.store, &state.deployment).correct_and_rerun(id, &classifier, &label, &analyst(), reason.as_deref()).await;
+    Ok(view.map(screen)?)
+}
+
 /// The newest requests for the queue.
 #[tauri::command]
 async fn list_requests(state: tauri::State<'_, AppState>, limit: Option<i64>) -> Result<Vec<RequestSummary>, Failure> {
@@ -142,7 +157,7 @@ fn main() {
     });
     let result = tauri::Builder::default()
         .manage(AppState { store, deployment })
-        .invoke_handler(tauri::generate_handler![list_requests, get_request, get_review, review_action])
+        .invoke_handler(tauri::generate_handler![list_requests, get_request, get_review, review_action, label_choices, correct_label])
         .run(tauri::generate_context!("../tauri.conf.json"));
     if let Err(e) = result {
         eprintln!("drawbridge: the app failed: {e}");

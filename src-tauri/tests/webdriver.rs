@@ -138,6 +138,27 @@ async fn the_analyst_opens_a_request_redacts_a_value_and_approves() {
     assert!(fact.text().await.expect("text").contains("HP EliteDesk 800 G9"));
     let original = client.find(Locator::Css("#review .original pre.body")).await.expect("original").text().await.expect("text");
     assert!(original.contains("Please check WKS-FIN-042"), "{original}");
+    // Correct the type in one click, with a reason: the playbook runs again for the new type.
+    let first_run = store.latest_run(id).await.expect("run").expect("a first run").id;
+    client.find(Locator::Css("#review dd.label-request_type button.start-correct")).await.expect("correct button").click().await.expect("start correcting");
+    let select = client.wait().at_most(Duration::from_secs(5)).for_element(Locator::Css("#review dd.label-request_type select")).await.expect("the labels");
+    select.select_by_value("phishing").await.expect("choose phishing");
+    client.find(Locator::Css("#review dd.label-request_type input")).await.expect("reason").send_keys("a lure, not a question").await.expect("type the reason");
+    client.find(Locator::Css("#review dd.label-request_type button.do-correct")).await.expect("submit").click().await.expect("correct");
+    let started = Instant::now();
+    loop {
+        let shown = client.find(Locator::Css("#review dd.label-request_type")).await.expect("type").text().await.expect("text");
+        if shown.contains("phishing") {
+            break;
+        }
+        assert!(started.elapsed() < Duration::from_secs(20), "the corrected type is shown: {shown}");
+        tokio::time::sleep(Duration::from_millis(200)).await;
+    }
+    let rerun = store.latest_run(id).await.expect("run").expect("a run");
+    assert!(rerun.id > first_run, "the playbook ran again after the correction");
+    let corrections = store.audit_log(Some(id)).await.expect("audit");
+    assert!(corrections.iter().any(|e| e.action == "correct_label" && e.actor == "alice"), "the correction is audited with who made it");
+    let fact = client.wait().at_most(Duration::from_secs(20)).for_element(model).await.expect("the new draft lists the asset's model");
     // Redact it.
     fact.find(Locator::Css("button.toggle")).await.expect("toggle").click().await.expect("redact");
     let redacted = Locator::Css("#review tr.fact.withheld[data-label='model']");

@@ -153,6 +153,21 @@ export function reviewRequest(action: ReviewAction, opts: { fact?: string; text?
   }
 }
 
+/** A classifier and the labels a correction may choose. */
+export interface LabelChoices {
+  classifier: string;
+  labels: string[];
+}
+
+export function labelChoices(): Promise<LabelChoices[]> {
+  return invoke<LabelChoices[]>("label_choices");
+}
+
+/** Corrects one classifier's label; a new request type runs its playbook again. */
+export function correctLabel(id: number, classifier: string, label: string, reason: string): Promise<ReviewScreen> {
+  return invoke<ReviewScreen>("correct_label", { id, classifier, label, reason: reason.trim() === "" ? null : reason.trim() });
+}
+
 /** `digest`: for approve, the digest of the report on screen; a report that changed since is refused. */
 export function reviewAction(id: number, action: ReviewAction, opts: { fact?: string; text?: string; digest?: string } = {}): Promise<ReviewScreen> {
   return invoke<ReviewScreen>("review_action", { id, request: reviewRequest(action, opts) });

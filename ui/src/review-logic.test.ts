@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import type { ReviewScreen } from "./api";
-import { allowed, keyAction, summaryAfterUpdate, toggleFor } from "./review-logic";
+import { allowed, correctionOptions, keyAction, summaryAfterUpdate, toggleFor } from "./review-logic";
 
 function review(over: Partial<ReviewScreen> = {}): ReviewScreen {
   return {
@@ -78,5 +78,19 @@ describe("state updates", () => {
     expect(toggleFor({ ...fact, disclosure: "withheld", reason: "redacted by the analyst" })).toEqual({ action: "reset", fact: "f" });
     expect(toggleFor({ ...fact, disclosure: "shared" })).toEqual({ action: "redact", fact: "f" });
     expect(toggleFor({ ...fact, disclosure: "masked" })).toEqual({ action: "redact", fact: "f" });
+  });
+});
+
+describe("label correction", () => {
+  const choices = [
+    { classifier: "request_type", labels: ["enrichment", "phishing", "default"] },
+    { classifier: "priority", labels: ["P1", "P2", "P3", "P4"] },
+  ];
+  it("offers the other labels of the classifier", () => {
+    expect(correctionOptions(choices, "request_type", "phishing")).toEqual(["enrichment", "default"]);
+    expect(correctionOptions(choices, "priority", undefined)).toEqual(["P1", "P2", "P3", "P4"]);
+  });
+  it("offers nothing for a classifier it does not know", () => {
+    expect(correctionOptions(choices, "nonsense", "x")).toEqual([]);
   });
 });

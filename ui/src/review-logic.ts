@@ -59,3 +59,10 @@ export function toggleFor(f: Fact): { action: "redact" | "reveal" | "reset"; fac
 export function summaryAfterUpdate(current: string, editing: boolean, incoming: ReviewScreen): string {
   return editing ? current : incoming.report.summary;
 }
+
+/** What a label correction form offers: the classifier's labels except the
+ * current one, and whether a choice would change anything. */
+export function correctionOptions(choices: { classifier: string; labels: string[] }[], classifier: string, current: string | null | undefined): string[] {
+  const found = choices.find((c) => c.classifier === classifier);
+  return found ? found.labels.filter((l) => l !== current) : [];
+}

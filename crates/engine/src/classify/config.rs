@@ -117,6 +117,23 @@ impl ClassifierConfig {
 #[serde(transparent)]
 pub struct ClassifiersConfig(pub BTreeMap<String, ClassifierConfig>);
 
+/// A classifier and the labels an analyst may choose from.
+#[derive(Debug, Clone, Serialize)]
+pub struct LabelChoices {
+    pub classifier: String,
+    pub labels: Vec<String>,
+}
+
+impl ClassifiersConfig {
+    /// Every classifier's labels, the request type first: what a correction may pick.
+    pub fn choices(&self) -> Vec<LabelChoices> {
+        let request_type = LabelChoices { classifier: super::REQUEST_TYPE.into(), labels: super::LabelSet::request_types().labels().to_vec() };
+        std::iter::once(request_type)
+            .chain(self.0.iter().filter_map(|(name, c)| c.label_set().ok().map(|set| LabelChoices { classifier: name.clone(), labels: set.labels().to_vec() })))
+            .collect()
+    }
+}
+
 impl Default for ClassifiersConfig {
     fn default() -> Self {
         let priority = ClassifierConfig {

@@ -20,7 +20,7 @@ mod request_type;
 mod set;
 pub mod training;
 
-pub use config::{ClassifierConfig, ClassifiersConfig, TriageConfig};
+pub use config::{ClassifierConfig, ClassifiersConfig, LabelChoices, TriageConfig};
 pub use drawbridge_model::{Classification, Method};
 pub use keywords::KeywordRules;
 pub use labels::{LabelSet, REQUEST_TYPE};

@@ -471,6 +471,29 @@ impl<'a> Reviewer<'a> {
         Ok(correction)
     }
 
+    /// An analyst's correction from the review screen: the label is corrected
+    /// (audited, approval re-opened where the type needs more approvals);
+    /// for the request type, the playbook of the new type runs and the draft
+    /// is refreshed from it. The view afterwards.
+    pub async fn correct_and_rerun(
+        &self,
+        request_id: i64,
+        classifier: &str,
+        to_label: &str,
+        actor: &str,
+        reason: Option<&str>,
+    ) -> Result<ReviewView, ReviewError> {
+        self.correct_label(request_id, classifier, to_label, actor, reason).await?;
+        if classifier == crate::classify::REQUEST_TYPE {
+            let mut runner = crate::playbook::Runner::configured(self.store.clone(), self.deployment.connectors.clone(), &self.config().connectors.limits);
+            crate::enrich::run_request(self.store, self.deployment, &mut runner, request_id)
+                .await
+                .map_err(|e| ReviewError::Refused(format!("the label is corrected, but the playbook of the new type could not run: {e}")))?;
+            self.refresh_draft(request_id).await?;
+        }
+        self.view(request_id).await
+    }
+
     /// Rejects the request with a reason; optionally queues a short
     /// "we cannot answer this" reply.
     pub async fn reject(&self, request_id: i64, reason: &str, actor: &str, reply: bool) -> Result<ReviewView, ReviewError> {
