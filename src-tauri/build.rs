@@ -2,7 +2,21 @@ fn main() {
     // The app's config is the workspace's top-level tauri.conf.json.
     // Each command gets its own permission (allow-list-requests, …); the
     // window's capability grants exactly the ones the UI uses.
-    let manifest = tauri_build::AppManifest::new().commands(&["list_requests", "get_request", "get_review", "review_action", "label_choices", "correct_label"]);
+    let manifest = tauri_build::AppManifest::new().commands(&[
+        "list_requests",
+        "get_request",
+        "get_review",
+        "review_action",
+        "label_choices",
+        "correct_label",
+        "list_playbooks",
+        "check_playbook",
+        "save_playbook",
+        "playbook_history",
+        "playbook_diff",
+        "rollback_playbook",
+        "dry_run_playbook",
+    ]);
     if let Err(e) = tauri_build::try_build(tauri_build::Attributes::new().config_path("../tauri.conf.json").app_manifest(manifest)) {
         panic!("tauri build step failed: {e:#}");
     }

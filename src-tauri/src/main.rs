@@ -100,6 +100,60 @@ async fn correct_label(state: tauri::State<'_, AppState>, id: i64, classifier: S
     Ok(view.map(screen)?)
 }
 
+use drawbridge_engine::playbook::editing::{self, DiffLine, EditError, PlaybookFile, Problem, Version};
+
+/// Editing errors cross as `invalid_input` (the text or name) or `not_found`.
+fn edit_failure(e: EditError) -> Failure {
+    use drawbridge_engine::model::ErrorKind;
+    let kind = match &e {
+        EditError::BadName(_) | EditError::Invalid(_) => ErrorKind::InvalidInput,
+        EditError::NoVersion(..) => ErrorKind::NotFound,
+        EditError::Io(..) => ErrorKind::Internal,
+    };
+    Failure::new(kind, e.to_string())
+}
+
+/// The playbooks as the files are now, each with its problems.
+#[tauri::command]
+fn list_playbooks(state: tauri::State<'_, AppState>) -> Vec<PlaybookFile> {
+    editing::list(&state.deployment.config.playbooks_dir(), &state.deployment.connectors)
+}
+
+/// The problems of a text being edited, each at its line.
+#[tauri::command]
+fn check_playbook(state: tauri::State<'_, AppState>, text: String) -> Vec<Problem> {
+    editing::check(&text, &state.deployment.connectors)
+}
+
+/// Saves a valid playbook, keeping the version it replaces.
+#[tauri::command]
+fn save_playbook(state: tauri::State<'_, AppState>, name: String, text: String) -> Result<(), Failure> {
+    editing::save(&state.deployment.config.playbooks_dir(), &name, &text, &state.deployment.connectors).map_err(edit_failure)
+}
+
+#[tauri::command]
+fn playbook_history(state: tauri::State<'_, AppState>, name: String) -> Result<Vec<Version>, Failure> {
+    editing::history(&state.deployment.config.playbooks_dir(), &name).map_err(edit_failure)
+}
+
+/// From a kept version to the file as it is now.
+#[tauri::command]
+fn playbook_diff(state: tauri::State<'_, AppState>, name: String, version: String) -> Result<Vec<DiffLine>, Failure> {
+    editing::diff_to_current(&state.deployment.config.playbooks_dir(), &name, &version).map_err(edit_failure)
+}
+
+#[tauri::command]
+fn rollback_playbook(state: tauri::State<'_, AppState>, name: String, version: String) -> Result<(), Failure> {
+    editing::rollback(&state.deployment.config.playbooks_dir(), &name, &version, &state.deployment.connectors).map_err(edit_failure)
+}
+
+/// The exact queries the text would send for a stored request; nothing is sent.
+#[tauri::command]
+async fn dry_run_playbook(state: tauri::State<'_, AppState>, text: String, request_id: i64) -> Result<drawbridge_engine::playbook::Plan, Failure> {
+    let detail = state.store.request(request_id).await.map_err(store_failure)?;
+    editing::dry_run(&text, &detail, &state.deployment.connectors).map_err(|e| Failure::new(drawbridge_engine::model::ErrorKind::InvalidInput, e))
+}
+
 /// The newest requests for the queue.
 #[tauri::command]
 async fn list_requests(state: tauri::State<'_, AppState>, limit: Option<i64>) -> Result<Vec<RequestSummary>, Failure> {
@@ -157,7 +211,21 @@ fn main() {
     });
     let result = tauri::Builder::default()
         .manage(AppState { store, deployment })
-        .invoke_handler(tauri::generate_handler![list_requests, get_request, get_review, review_action, label_choices, correct_label])
+        .invoke_handler(tauri::generate_handler![
+            list_requests,
+            get_request,
+            get_review,
+            review_action,
+            label_choices,
+            correct_label,
+            list_playbooks,
+            check_playbook,
+            save_playbook,
+            playbook_history,
+            playbook_diff,
+            rollback_playbook,
+            dry_run_playbook
+        ])
         .run(tauri::generate_context!("../tauri.conf.json"));
     if let Err(e) = result {
         eprintln!("drawbridge: the app failed: {e}");

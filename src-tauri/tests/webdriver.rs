@@ -59,11 +59,21 @@ async fn the_analyst_opens_a_request_redacts_a_value_and_approves() {
             String::new()
         }
     };
+    // The shipped playbooks, copied: the admin's edits below must not touch the repository.
+    let playbooks = dir.path().join("playbooks");
+    std::fs::create_dir_all(playbooks.join("connectors")).expect("playbooks dir");
+    for sub in ["", "connectors"] {
+        for entry in std::fs::read_dir(root.join("playbooks").join(sub)).expect("shipped playbooks").flatten() {
+            if entry.path().is_file() {
+                std::fs::copy(entry.path(), playbooks.join(sub).join(entry.file_name())).expect("copy");
+            }
+        }
+    }
     std::fs::write(
         &config_path,
         format!(
             "playbooks_dir = {:?}\n[intake]\ndrop_folder = {:?}\n[connectors.asset_inventory]\nbackend = \"csv\"\npath = {:?}\n[outbound]\nfrom = \"Corp SOC <mssp-requests@corp.example>\"\nretry_base_seconds = 1\n{smtp}",
-            root.join("playbooks").display().to_string(),
+            playbooks.display().to_string(),
             dir.path().join("inbox").display().to_string(),
             root.join("demo/assets.csv").display().to_string(),
         ),
@@ -191,6 +201,61 @@ async fn the_analyst_opens_a_request_redacts_a_value_and_approves() {
         assert!(delivered.contains("WKS-FIN-042"), "it is our reply");
         assert!(!delivered.contains("HP EliteDesk 800 G9"), "the delivered email lacks the redacted value");
     }
+
+    // The admin writes a playbook: a problem shows at its line, the dry run
+    // shows the exact query for this request, and the save keeps history.
+    client.find(Locator::Css("#nav-playbooks")).await.expect("playbooks tab").click().await.expect("open playbooks");
+    client
+        .wait()
+        .at_most(Duration::from_secs(10))
+        .for_element(Locator::Css("#playbooks button[data-playbook='enrichment']"))
+        .await
+        .expect("the shipped playbooks are listed");
+    client.find(Locator::Css("#playbooks input[aria-label='New playbook name']")).await.expect("name").send_keys("owners").await.expect("type the name");
+    client.find(Locator::Css("#playbooks form button[type='submit']")).await.expect("new").click().await.expect("new playbook");
+    client.wait().at_most(Duration::from_secs(10)).for_element(Locator::Css("#playbook-valid")).await.expect("the starting text is valid");
+    let editor = client.find(Locator::Css("#playbook-text")).await.expect("editor");
+    let text = editor.prop("value").await.expect("value").unwrap_or_default();
+    // Replaces the editor's text as typing would end (WebKit's driver types
+    // newlines as Enter key presses, which a textarea does not all take).
+    let type_text = |t: String| {
+        let client = client.clone();
+        async move {
+            let js = "const t = document.getElementById('playbook-text'); t.value = arguments[0]; t.dispatchEvent(new Event('input', { bubbles: true }));";
+            client.execute(js, vec![serde_json::Value::String(t)]).await.expect("edit the text");
+        }
+    };
+    type_text(text.replace("asset.lookup", "asset.lookupp")).await;
+    // Checked a moment after typing stops: wait for the check of the whole text.
+    let started = Instant::now();
+    let flagged = loop {
+        let shown = match client.find(Locator::Css("#playbook-problems")).await {
+            Ok(list) => list.text().await.unwrap_or_default(),
+            Err(_) => String::new(),
+        };
+        if shown.contains("asset.lookupp") || started.elapsed() > Duration::from_secs(10) {
+            break shown;
+        }
+        tokio::time::sleep(Duration::from_millis(200)).await;
+    };
+    assert!(flagged.starts_with("line 5:") && flagged.contains("unknown action \"asset.lookupp\""), "the typo is flagged at its line: {flagged}");
+    type_text(text.clone()).await;
+    client.wait().at_most(Duration::from_secs(10)).for_element(Locator::Css("#playbook-valid")).await.expect("valid again");
+    client
+        .find(Locator::Css("#playbooks input[aria-label='Request for the dry run']"))
+        .await
+        .expect("request no.")
+        .send_keys(&id.to_string())
+        .await
+        .expect("type");
+    client.find(Locator::Css("#dry-run")).await.expect("dry-run").click().await.expect("dry run");
+    let query = client.wait().at_most(Duration::from_secs(10)).for_element(Locator::Css("#playbooks table.plan code")).await.expect("the plan");
+    assert!(query.text().await.expect("text").contains("WKS-FIN-042"), "the exact query for the request's host");
+    client.find(Locator::Css("#save-playbook")).await.expect("save").click().await.expect("save");
+    client.wait().at_most(Duration::from_secs(10)).for_element(Locator::Css("#playbooks .notice")).await.expect("saved");
+    assert!(std::fs::read_to_string(playbooks.join("owners.yaml")).expect("the file is written").contains("asset.lookup"));
+    tokio::time::sleep(Duration::from_millis(500)).await;
+    screenshot(&client, "playbooks.png").await;
     client.close().await.expect("close");
 }
 

@@ -172,3 +172,48 @@ export function correctLabel(id: number, classifier: string, label: string, reas
 export function reviewAction(id: number, action: ReviewAction, opts: { fact?: string; text?: string; digest?: string } = {}): Promise<ReviewScreen> {
   return invoke<ReviewScreen>("review_action", { id, request: reviewRequest(action, opts) });
 }
+
+/** A playbook file as the editor shows it, with its problems. */
+export interface Problem {
+  line: number;
+  message: string;
+}
+
+export interface PlaybookFile {
+  name: string;
+  text: string;
+  problems: Problem[];
+}
+
+export interface PlaybookVersion {
+  id: string;
+  bytes: number;
+}
+
+/** One line of a playbook comparison: `+` added, `-` removed, ` ` unchanged. */
+export interface PlaybookDiffLine {
+  tag: "+" | "-" | " ";
+  text: string;
+}
+
+export interface PlannedCall {
+  step: string;
+  action: string;
+  item?: string | null;
+  query?: string;
+  [key: string]: unknown;
+}
+
+export interface DryRun {
+  playbook: string;
+  calls: PlannedCall[];
+  skipped: [string, string][];
+}
+
+export const listPlaybooks = () => invoke<PlaybookFile[]>("list_playbooks");
+export const checkPlaybook = (text: string) => invoke<Problem[]>("check_playbook", { text });
+export const savePlaybook = (name: string, text: string) => invoke<void>("save_playbook", { name, text });
+export const playbookHistory = (name: string) => invoke<PlaybookVersion[]>("playbook_history", { name });
+export const playbookDiff = (name: string, version: string) => invoke<PlaybookDiffLine[]>("playbook_diff", { name, version });
+export const rollbackPlaybook = (name: string, version: string) => invoke<void>("rollback_playbook", { name, version });
+export const dryRunPlaybook = (text: string, requestId: number) => invoke<DryRun>("dry_run_playbook", { text, requestId });

@@ -7,6 +7,7 @@
 //! actions exist, and the queries they send, come from the registry.
 
 pub mod definition;
+pub mod editing;
 pub mod plan;
 pub mod run;
 pub mod validate;
