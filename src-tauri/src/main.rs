@@ -154,10 +154,15 @@ async fn dry_run_playbook(state: tauri::State<'_, AppState>, text: String, reque
     editing::dry_run(&text, &detail, &state.deployment.connectors).map_err(|e| Failure::new(drawbridge_engine::model::ErrorKind::InvalidInput, e))
 }
 
-/// The newest requests for the queue.
+/// The newest requests for the queue; with `mine`, those assigned to the analyst running the app.
 #[tauri::command]
-async fn list_requests(state: tauri::State<'_, AppState>, limit: Option<i64>) -> Result<Vec<RequestSummary>, Failure> {
-    state.store.list_requests(limit.unwrap_or(200).clamp(1, 10_000)).await.map_err(store_failure)
+async fn list_requests(state: tauri::State<'_, AppState>, limit: Option<i64>, mine: Option<bool>) -> Result<Vec<RequestSummary>, Failure> {
+    let limit = limit.unwrap_or(200).clamp(1, 10_000);
+    if mine.unwrap_or(false) {
+        state.store.list_assigned(&analyst(), limit).await.map_err(store_failure)
+    } else {
+        state.store.list_requests(limit).await.map_err(store_failure)
+    }
 }
 
 /// One request with its parsed message and indicators.

@@ -142,7 +142,16 @@ async fn the_analyst_opens_a_request_redacts_a_value_and_approves() {
     screenshot(&client, "queue.png").await;
 
     // Open the request: the review screen shows the original email beside the draft.
-    client.find(Locator::Css("#queue td.subject")).await.expect("subject cell").click().await.expect("open the request");
+    // With the keyboard only: / searches, Esc leaves the search, j selects, Enter opens.
+    let body = client.find(Locator::Css("body")).await.expect("body");
+    body.send_keys("/").await.expect("press /");
+    client.active_element().await.expect("the search has the focus").send_keys("WKS-FIN-042").await.expect("type a search");
+    let rows = client.find_all(Locator::Css("#queue tbody tr")).await.expect("rows");
+    assert_eq!(rows.len(), 1, "the search keeps the matching request");
+    client.active_element().await.expect("focus").send_keys("\u{e00c}").await.expect("Esc");
+    body.send_keys("j").await.expect("press j");
+    client.find(Locator::Css("#queue tbody tr.selected")).await.expect("j selects the first row");
+    body.send_keys("\u{e007}").await.expect("press Enter");
     let model = Locator::Css("#review tr.fact[data-label='model']");
     let fact = client.wait().at_most(Duration::from_secs(20)).for_element(model).await.expect("the draft lists the asset's model");
     assert!(fact.text().await.expect("text").contains("HP EliteDesk 800 G9"));

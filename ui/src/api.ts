@@ -119,8 +119,9 @@ export function describeError(e: unknown): string {
   return `${KIND_LABEL[f.kind]}: ${f.message}`;
 }
 
-export function listRequests(limit = 200): Promise<RequestSummary[]> {
-  return invoke<RequestSummary[]>("list_requests", { limit });
+/** The newest requests; `mine`: only those assigned to the analyst running the app. */
+export function listRequests(limit = 200, mine = false): Promise<RequestSummary[]> {
+  return invoke<RequestSummary[]>("list_requests", { limit, mine });
 }
 
 export function getRequest(id: number): Promise<RequestDetail> {
