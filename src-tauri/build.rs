@@ -16,6 +16,9 @@ fn main() {
         "playbook_diff",
         "rollback_playbook",
         "dry_run_playbook",
+        "audit_log",
+        "verify_audit",
+        "export_audit",
     ]);
     if let Err(e) = tauri_build::try_build(tauri_build::Attributes::new().config_path("../tauri.conf.json").app_manifest(manifest)) {
         panic!("tauri build step failed: {e:#}");

@@ -154,6 +154,29 @@ async fn dry_run_playbook(state: tauri::State<'_, AppState>, text: String, reque
     editing::dry_run(&text, &detail, &state.deployment.connectors).map_err(|e| Failure::new(drawbridge_engine::model::ErrorKind::InvalidInput, e))
 }
 
+/// The audit log (one request's, or all), oldest first.
+#[tauri::command]
+async fn audit_log(state: tauri::State<'_, AppState>, request_id: Option<i64>) -> Result<Vec<drawbridge_engine::store::AuditEntry>, Failure> {
+    state.store.audit_log(request_id).await.map_err(store_failure)
+}
+
+/// Checks the whole chain, and each entry's MAC when an audit key is set.
+#[tauri::command]
+async fn verify_audit(state: tauri::State<'_, AppState>) -> Result<drawbridge_engine::review::audit::Verdict, Failure> {
+    let entries = state.store.audit_log(None).await.map_err(store_failure)?;
+    Ok(drawbridge_engine::review::audit::verify(&entries, drawbridge_engine::review::audit::key().as_deref()))
+}
+
+/// Writes the whole audit log as JSON into the data folder's `exports/`; returns the file.
+#[tauri::command]
+async fn export_audit(state: tauri::State<'_, AppState>) -> Result<String, Failure> {
+    let entries = state.store.audit_log(None).await.map_err(store_failure)?;
+    let dir = drawbridge_engine::paths::data_dir().join("exports");
+    drawbridge_engine::review::audit::export(&entries, &dir)
+        .map(|p| p.display().to_string())
+        .map_err(|e| Failure::new(drawbridge_engine::model::ErrorKind::Internal, format!("cannot write the export into {}: {e}", dir.display())))
+}
+
 /// The newest requests for the queue; with `mine`, those assigned to the analyst running the app.
 #[tauri::command]
 async fn list_requests(state: tauri::State<'_, AppState>, limit: Option<i64>, mine: Option<bool>) -> Result<Vec<RequestSummary>, Failure> {
@@ -229,7 +252,10 @@ fn main() {
             playbook_history,
             playbook_diff,
             rollback_playbook,
-            dry_run_playbook
+            dry_run_playbook,
+            audit_log,
+            verify_audit,
+            export_audit
         ])
         .run(tauri::generate_context!("../tauri.conf.json"));
     if let Err(e) = result {

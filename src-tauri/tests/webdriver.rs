@@ -265,6 +265,18 @@ async fn the_analyst_opens_a_request_redacts_a_value_and_approves() {
     assert!(std::fs::read_to_string(playbooks.join("owners.yaml")).expect("the file is written").contains("asset.lookup"));
     tokio::time::sleep(Duration::from_millis(500)).await;
     screenshot(&client, "playbooks.png").await;
+
+    // The audit log: every decision above, searchable, with the chain checked.
+    client.find(Locator::Css("#nav-audit")).await.expect("audit tab").click().await.expect("open the audit log");
+    client.wait().at_most(Duration::from_secs(10)).for_element(Locator::Css("#audit tr[data-audit-id]")).await.expect("entries");
+    client.find(Locator::Css("#audit-search")).await.expect("search").send_keys("correct_label alice").await.expect("search");
+    tokio::time::sleep(Duration::from_millis(300)).await;
+    let found = client.find_all(Locator::Css("#audit tbody tr")).await.expect("rows");
+    assert_eq!(found.len(), 1, "the search finds the correction");
+    client.find(Locator::Css("#verify-audit")).await.expect("check").click().await.expect("check the chain");
+    let verdict = client.wait().at_most(Duration::from_secs(10)).for_element(Locator::Css("#audit-verdict")).await.expect("verdict");
+    assert!(verdict.text().await.expect("text").contains("chain up"), "the chain holds");
+    screenshot(&client, "audit.png").await;
     client.close().await.expect("close");
 }
 

@@ -218,3 +218,27 @@ export const playbookHistory = (name: string) => invoke<PlaybookVersion[]>("play
 export const playbookDiff = (name: string, version: string) => invoke<PlaybookDiffLine[]>("playbook_diff", { name, version });
 export const rollbackPlaybook = (name: string, version: string) => invoke<void>("rollback_playbook", { name, version });
 export const dryRunPlaybook = (text: string, requestId: number) => invoke<DryRun>("dry_run_playbook", { text, requestId });
+
+export interface AuditEntry {
+  id: number;
+  at: string;
+  actor: string;
+  action: string;
+  request_id: number | null;
+  before_digest: string | null;
+  after_digest: string | null;
+  detail: string;
+  hash: string;
+  mac: string | null;
+}
+
+export interface AuditVerdict {
+  entries: number;
+  mac_checked: number;
+  without_mac: number;
+  broken_at: [number, string] | null;
+}
+
+export const auditLog = (requestId: number | null = null) => invoke<AuditEntry[]>("audit_log", { requestId });
+export const verifyAudit = () => invoke<AuditVerdict>("verify_audit");
+export const exportAudit = () => invoke<string>("export_audit");
