@@ -277,6 +277,15 @@ async fn the_analyst_opens_a_request_redacts_a_value_and_approves() {
     let verdict = client.wait().at_most(Duration::from_secs(10)).for_element(Locator::Css("#audit-verdict")).await.expect("verdict");
     assert!(verdict.text().await.expect("text").contains("chain up"), "the chain holds");
     screenshot(&client, "audit.png").await;
+    // The dark theme: system → light → dark, remembered on the root element.
+    let theme = client.find(Locator::Css("#theme")).await.expect("theme switch");
+    theme.click().await.expect("light");
+    client.find(Locator::Css("#theme")).await.expect("theme switch").click().await.expect("dark");
+    let set = client.execute("return document.documentElement.dataset.theme || null", vec![]).await.expect("read the theme");
+    assert_eq!(set, serde_json::json!("dark"));
+    client.find(Locator::Css("#nav-queue")).await.expect("queue tab").click().await.expect("back to the queue");
+    tokio::time::sleep(Duration::from_millis(800)).await;
+    screenshot(&client, "queue-dark.png").await;
     client.close().await.expect("close");
 }
 
