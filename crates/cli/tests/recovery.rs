@@ -147,21 +147,7 @@ async fn scalar(pool: &sqlx::SqlitePool, sql: &str) -> i64 {
     sqlx::query(sql).fetch_one(pool).await.map(|r| r.get::<i64, _>(0)).unwrap_or(0)
 }
 
-/// Waits until `check` holds, polling every `every`; returns how long it took.
-async fn until<F, Fut>(limit: Duration, every: Duration, mut check: F) -> Option<Duration>
-where
-    F: FnMut() -> Fut,
-    Fut: std::future::Future<Output = bool>,
-{
-    let start = Instant::now();
-    while start.elapsed() < limit {
-        if check().await {
-            return Some(start.elapsed());
-        }
-        tokio::time::sleep(every).await;
-    }
-    None
-}
+use drawbridge_testkit::waited as until;
 
 fn tag() -> String {
     format!("{}-{}", std::process::id(), chrono::Utc::now().timestamp_millis())

@@ -13,7 +13,17 @@ pub use drawbridge_lab::require as labs;
 use std::time::{Duration, Instant};
 
 /// Waits until `check` holds, up to `limit`; returns whether it did.
-pub async fn eventually<F, Fut>(limit: Duration, mut check: F) -> bool
+pub async fn eventually<F, Fut>(limit: Duration, check: F) -> bool
+where
+    F: FnMut() -> Fut,
+    Fut: std::future::Future<Output = bool>,
+{
+    waited(limit, Duration::from_millis(100), check).await.is_some()
+}
+
+/// Waits until `check` holds, asking every `every`, up to `limit`; returns
+/// how long it took, or `None` when it never held.
+pub async fn waited<F, Fut>(limit: Duration, every: Duration, mut check: F) -> Option<Duration>
 where
     F: FnMut() -> Fut,
     Fut: std::future::Future<Output = bool>,
@@ -21,11 +31,11 @@ where
     let start = Instant::now();
     while start.elapsed() < limit {
         if check().await {
-            return true;
+            return Some(start.elapsed());
         }
-        tokio::time::sleep(Duration::from_millis(100)).await;
+        tokio::time::sleep(every).await;
     }
-    false
+    None
 }
 
 /// An ingestor over a new SQLite store at `db`, with DNS answered by fixed

@@ -230,7 +230,7 @@ pub fn build(i: &Inputs<'_>) -> Report {
         summary: String::new(),
         indicators,
         asked_before,
-        mssp_reference: d.summary.subject.as_deref().and_then(|s| super::references::mssp_reference(s, &reference(d.summary.id))),
+        mssp_reference: d.summary.subject.as_deref().and_then(|s| super::references::mssp_reference(s, &reference(d.summary.id), &asked)),
         language: super::language::detect(&request_text),
         marking: Some(i.policy.tlp.into()),
         tlp_in_subject: i.policy.tlp_in_subject,

@@ -12,19 +12,38 @@ static LABELLED: LazyLock<Option<Regex>> = LazyLock::new(|| {
 });
 static SERVICE_NOW: LazyLock<Option<Regex>> = LazyLock::new(|| Regex::new(r"\b((?:INC|RITM|REQ|SIR|CS|SEC)\d{6,})\b").ok());
 
-/// The MSSP's reference in `subject`, unless it is our own (`DB-…`).
-pub fn mssp_reference(subject: &str, ours: &str) -> Option<String> {
+/// The MSSP's reference in `subject`, unless it is our own (`DB-…`) or one
+/// of the indicators the request asks about (`(WKS-FIN-042)` is a host).
+pub fn mssp_reference(subject: &str, ours: &str, indicators: &std::collections::HashSet<String>) -> Option<String> {
     let candidates = [&*BRACKETED, &*SERVICE_NOW, &*LABELLED];
     candidates
         .iter()
         .filter_map(|re| re.as_ref())
         .flat_map(|re| re.captures_iter(subject).filter_map(|c| c.get(1)).map(|m| m.as_str().trim_matches(['#', ':', '-']).to_string()))
-        .find(|r| r.len() >= 3 && r.len() <= 40 && !r.eq_ignore_ascii_case(ours) && !r.to_ascii_uppercase().starts_with("DB-") && !r.starts_with("TLP"))
+        .find(|r| {
+            r.len() >= 3
+                && r.len() <= 40
+                && !r.eq_ignore_ascii_case(ours)
+                && !r.to_ascii_uppercase().starts_with("DB-")
+                && !r.starts_with("TLP")
+                && !indicators.contains(&r.to_lowercase())
+        })
 }
 
 #[cfg(test)]
 mod tests {
-    use super::mssp_reference;
+    use std::collections::HashSet;
+
+    fn mssp_reference(subject: &str, ours: &str) -> Option<String> {
+        super::mssp_reference(subject, ours, &HashSet::new())
+    }
+
+    #[test]
+    fn an_indicator_in_brackets_is_not_a_reference() {
+        let asked: HashSet<String> = ["wks-fin-042".to_string()].into();
+        assert_eq!(super::mssp_reference("Who owns this (WKS-FIN-042)?", "DB-7", &asked), None);
+        assert_eq!(super::mssp_reference("[CASE-1234] Who owns this (WKS-FIN-042)?", "DB-7", &asked).as_deref(), Some("CASE-1234"));
+    }
 
     #[test]
     fn the_mssps_reference_is_found_in_the_usual_places() {
