@@ -8,35 +8,33 @@ use chrono::{DateTime, Datelike, NaiveDate, Timelike, Utc};
 /// A timestamp (RFC 3339) or a date (`2024-03-18`) in the reader's words;
 /// `None` when `value` is neither.
 pub fn time(value: &str, lang: Language) -> Option<String> {
-    let months = lang.months();
+    match DateTime::parse_from_rfc3339(value.trim()) {
+        Ok(t) => {
+            let t = t.with_timezone(&Utc);
+            Some(format!("{} {:02}:{:02} UTC", day_month_year(t.date_naive(), lang), t.hour(), t.minute()))
+        }
+        Err(_) => date(value, lang),
+    }
+}
+
+/// The date of a timestamp (in UTC) or of a date: "13 Feb 2026".
+pub fn date(value: &str, lang: Language) -> Option<String> {
     if let Ok(t) = DateTime::parse_from_rfc3339(value.trim()) {
-        let t = t.with_timezone(&Utc);
-        let month = months[t.month0() as usize];
-        let day = match lang {
-            Language::De => format!("{}.", t.day()),
-            _ => t.day().to_string(),
-        };
-        return Some(format!("{day} {month} {} {:02}:{:02} UTC", t.year(), t.hour(), t.minute()));
+        return Some(day_month_year(t.with_timezone(&Utc).date_naive(), lang));
     }
-    if value.len() == 10
-        && let Ok(d) = NaiveDate::parse_from_str(value, "%Y-%m-%d")
-    {
-        let day = match lang {
-            Language::De => format!("{}.", d.day()),
-            _ => d.day().to_string(),
-        };
-        return Some(format!("{day} {} {}", months[d.month0() as usize], d.year()));
-    }
-    None
+    (value.len() == 10).then(|| NaiveDate::parse_from_str(value, "%Y-%m-%d").ok()).flatten().map(|d| day_month_year(d, lang))
+}
+
+fn day_month_year(d: NaiveDate, lang: Language) -> String {
+    format!("{} {} {}", lang.day(d.day()), lang.months()[d.month0() as usize], d.year())
 }
 
 /// A short time for summaries: "13 Feb 14:23" (the year only when it is not `year`).
 pub fn short_time(value: &str, lang: Language, year: i32) -> Option<String> {
     let t = DateTime::parse_from_rfc3339(value.trim()).ok()?.with_timezone(&Utc);
     let month = lang.months()[t.month0() as usize];
-    let day = if lang == Language::De { format!("{}.", t.day()) } else { t.day().to_string() };
     let year = if t.year() == year { String::new() } else { format!(" {}", t.year()) };
-    Some(format!("{day} {month}{year} {:02}:{:02}", t.hour(), t.minute()))
+    Some(format!("{} {month}{year} {:02}:{:02}", lang.day(t.day()), t.hour(), t.minute()))
 }
 
 /// A machine status (`in_use`, `file_quarantined`) as words; anything else unchanged.
@@ -89,6 +87,7 @@ mod tests {
         assert_eq!(time("2026-02-13T15:23:24+01:00", Language::De).as_deref(), Some("13. Feb. 2026 14:23 UTC"));
         assert_eq!(time("2024-03-18", Language::Fr).as_deref(), Some("18 mars 2024"));
         assert_eq!(time("WKS-FIN-042", Language::En), None);
+        assert_eq!(date("2026-02-28T23:59:59Z", Language::En).as_deref(), Some("28 Feb 2026"));
         assert_eq!(short_time("2026-02-11T13:27:00Z", Language::En, 2026).as_deref(), Some("11 Feb 13:27"));
     }
 

@@ -64,6 +64,21 @@ impl Language {
         }
     }
 
+    /// Its place in per-language tables: English, German, French, Spanish.
+    pub fn index(self) -> usize {
+        match self {
+            Language::En => 0,
+            Language::De => 1,
+            Language::Fr => 2,
+            Language::Es => 3,
+        }
+    }
+
+    /// The day of the month as this language writes it before the month ("13." in German).
+    pub fn day(self, day: u32) -> String {
+        if self == Language::De { format!("{day}.") } else { day.to_string() }
+    }
+
     /// Month abbreviations for dates in this language.
     pub fn months(self) -> [&'static str; 12] {
         match self {

@@ -225,12 +225,7 @@ pub fn tlp_note(lang: Language, tlp: Tlp) -> &'static str {
 /// A data class in the plural, for the "fields withheld" line.
 pub fn class_plural(lang: Language, class: DataClass) -> &'static str {
     use DataClass::*;
-    let i = match lang {
-        Language::En => 0,
-        Language::De => 1,
-        Language::Fr => 2,
-        Language::Es => 3,
-    };
+    let i = lang.index();
     let names: [&'static str; 4] = match class {
         PersonName => ["personal names", "Personennamen", "noms de personnes", "nombres de personas"],
         Username => ["usernames", "Benutzernamen", "noms d'utilisateur", "nombres de usuario"],
@@ -253,12 +248,7 @@ pub fn class_plural(lang: Language, class: DataClass) -> &'static str {
 
 /// The kind of an indicator, for a section heading.
 pub fn kind_name(lang: Language, kind: &str) -> &'static str {
-    let i = match lang {
-        Language::En => 0,
-        Language::De => 1,
-        Language::Fr => 2,
-        Language::Es => 3,
-    };
+    let i = lang.index();
     let names: [&'static str; 4] = match Kind::parse(kind) {
         Some(Kind::Hostname) => ["Host", "Host", "Hôte", "Equipo"],
         Some(Kind::Account) => ["Account", "Konto", "Compte", "Cuenta"],

@@ -105,10 +105,7 @@ pub fn view(report: &Report) -> View {
 
 /// The date part of a time ("13 Feb 2026").
 fn day(value: &str, lang: Language) -> String {
-    match format::time(value, lang) {
-        Some(t) => t.split(' ').take(3).collect::<Vec<_>>().join(" "),
-        None => value.to_string(),
-    }
+    format::date(value, lang).unwrap_or_else(|| value.to_string())
 }
 
 /// The reply's subject: `Re:` the request's, with both references, and the

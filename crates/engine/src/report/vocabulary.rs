@@ -113,16 +113,7 @@ pub fn term(action: &str, label: &str) -> String {
         other => (other.split('.').next().unwrap_or(other), &[]),
     };
     // `hosts[3]` → `hosts`, `sources[0].hits` → `sources.hits`.
-    let mut path = String::with_capacity(label.len());
-    let mut in_index = false;
-    for c in label.chars() {
-        match c {
-            '[' => in_index = true,
-            ']' => in_index = false,
-            c if !in_index => path.push(c),
-            _ => {}
-        }
-    }
+    let path = crate::connectors::fields::path_of(label);
     let renamed = renames
         .iter()
         .find(|(from, _)| path == *from || path.strip_prefix(from).is_some_and(|rest| rest.starts_with('.')))
