@@ -8,12 +8,14 @@
 run: deps-app ui
 	mkdir -p .drawbridge/inbox
 	cp -n demo/inbox/*.eml .drawbridge/inbox/ 2>/dev/null || true
+	@# The app's screens save settings into this copy, never into demo/.
+	cp -n demo/drawbridge.toml .drawbridge/drawbridge.toml
 	cargo build --workspace --lib --bins --tests --locked
 	@if [ -n "$${DISPLAY:-}$${WAYLAND_DISPLAY:-}" ]; then \
-	  DRAWBRIDGE_CONFIG=demo/drawbridge.toml target/debug/drawbridge-app; \
+	  DRAWBRIDGE_CONFIG=.drawbridge/drawbridge.toml target/debug/drawbridge-app; \
 	else \
 	  echo "No display: running the headless engine instead (drawbridge serve). Ctrl-C to stop."; \
-	  target/debug/drawbridge --config demo/drawbridge.toml serve; \
+	  target/debug/drawbridge --config .drawbridge/drawbridge.toml serve; \
 	fi
 
 test: deps ui

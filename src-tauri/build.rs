@@ -19,6 +19,9 @@ fn main() {
         "audit_log",
         "verify_audit",
         "export_audit",
+        "list_connectors",
+        "test_connector",
+        "save_connector",
     ]);
     if let Err(e) = tauri_build::try_build(tauri_build::Attributes::new().config_path("../tauri.conf.json").app_manifest(manifest)) {
         panic!("tauri build step failed: {e:#}");

@@ -3,7 +3,8 @@
 #![cfg_attr(not(debug_assertions), windows_subsystem = "windows")]
 
 use drawbridge_engine::config::Config;
-use drawbridge_engine::deployment::Deployment;
+use drawbridge_engine::deployment::{Current, Deployment};
+use drawbridge_engine::settings::{self, ConfigFile, SettingsError};
 use drawbridge_engine::ingest::Ingestor;
 use drawbridge_engine::model::Failure;
 use drawbridge_engine::report;
@@ -11,13 +12,23 @@ use drawbridge_engine::review::{ReviewView, Reviewer};
 use drawbridge_engine::sender::DnsSource;
 use drawbridge_engine::serve;
 use drawbridge_engine::store::{RequestDetail, RequestSummary, Store};
+use std::collections::BTreeMap;
 use std::path::PathBuf;
 use std::sync::Arc;
 use std::time::Duration;
 
 struct AppState {
     store: Store,
-    deployment: Arc<Deployment>,
+    /// Replaced when the Connectors screen saves settings.
+    current: Arc<Current>,
+    /// The configuration file the screens write to.
+    config_file: ConfigFile,
+}
+
+impl AppState {
+    fn deployment(&self) -> Arc<Deployment> {
+        self.current.get()
+    }
 }
 
 /// Errors cross into the window as `{kind, message}`, so the UI can show a
@@ -48,7 +59,7 @@ fn screen(view: ReviewView) -> ReviewScreen {
 
 #[tauri::command]
 async fn get_review(state: tauri::State<'_, AppState>, id: i64) -> Result<ReviewScreen, Failure> {
-    Ok(Reviewer::new(&state.store, &state.deployment).view(id).await.map(screen)?)
+    Ok(Reviewer::new(&state.store, &state.deployment()).view(id).await.map(screen)?)
 }
 
 /// One review decision, as the window sends it: the action names exactly the
@@ -72,7 +83,8 @@ enum ReviewAction {
 
 #[tauri::command]
 async fn review_action(state: tauri::State<'_, AppState>, id: i64, request: ReviewAction) -> Result<ReviewScreen, Failure> {
-    let r = Reviewer::new(&state.store, &state.deployment);
+    let deployment = state.deployment();
+    let r = Reviewer::new(&state.store, &deployment);
     let who = analyst();
     let view = match &request {
         ReviewAction::Redact { fact } => r.redact(id, fact, &who).await,
@@ -88,7 +100,7 @@ async fn review_action(state: tauri::State<'_, AppState>, id: i64, request: Revi
 /// Every classifier with the labels a correction may choose.
 #[tauri::command]
 fn label_choices(state: tauri::State<'_, AppState>) -> Vec<drawbridge_engine::classify::LabelChoices> {
-    state.deployment.config.classifiers.choices()
+    state.deployment().config.classifiers.choices()
 }
 
 /// Corrects one classifier's label of a request; a new request type runs
@@ -96,7 +108,7 @@ fn label_choices(state: tauri::State<'_, AppState>) -> Vec<drawbridge_engine::cl
 #[tauri::command]
 async fn correct_label(state: tauri::State<'_, AppState>, id: i64, classifier: String, label: String, reason: Option<String>) -> Result<ReviewScreen, Failure> {
     let reason = reason.filter(|r| !r.trim().is_empty());
-    let view = Reviewer::new(&state.store, &state.deployment).correct_and_rerun(id, &classifier, &label, &analyst(), reason.as_deref()).await;
+    let view = Reviewer::new(&state.store, &state.deployment()).correct_and_rerun(id, &classifier, &label, &analyst(), reason.as_deref()).await;
     Ok(view.map(screen)?)
 }
 
@@ -116,42 +128,87 @@ fn edit_failure(e: EditError) -> Failure {
 /// The playbooks as the files are now, each with its problems.
 #[tauri::command]
 fn list_playbooks(state: tauri::State<'_, AppState>) -> Vec<PlaybookFile> {
-    editing::list(&state.deployment.config.playbooks_dir(), &state.deployment.connectors)
+    editing::list(&state.deployment().config.playbooks_dir(), &state.deployment().connectors)
 }
 
 /// The problems of a text being edited, each at its line.
 #[tauri::command]
 fn check_playbook(state: tauri::State<'_, AppState>, text: String) -> Vec<Problem> {
-    editing::check(&text, &state.deployment.connectors)
+    editing::check(&text, &state.deployment().connectors)
 }
 
-/// Saves a valid playbook, keeping the version it replaces.
+/// Saves a valid playbook, keeping the version it replaces; audited.
 #[tauri::command]
-fn save_playbook(state: tauri::State<'_, AppState>, name: String, text: String) -> Result<(), Failure> {
-    editing::save(&state.deployment.config.playbooks_dir(), &name, &text, &state.deployment.connectors).map_err(edit_failure)
+async fn save_playbook(state: tauri::State<'_, AppState>, name: String, text: String) -> Result<(), Failure> {
+    let deployment = state.deployment();
+    editing::save(&deployment.config.playbooks_dir(), &name, &text, &deployment.connectors).map_err(edit_failure)?;
+    audit_setting(&state, "playbook_saved", serde_json::json!({ "playbook": name, "digest": drawbridge_engine::digest::of_bytes(text.as_bytes()) })).await
+}
+
+/// An audit entry for a change to the deployment, by the analyst running the app.
+async fn audit_setting(state: &AppState, action: &str, detail: serde_json::Value) -> Result<(), Failure> {
+    state.store.record_audit(&drawbridge_engine::store::NewAudit::setting(&analyst(), action, detail)).await.map_err(store_failure)
 }
 
 #[tauri::command]
 fn playbook_history(state: tauri::State<'_, AppState>, name: String) -> Result<Vec<Version>, Failure> {
-    editing::history(&state.deployment.config.playbooks_dir(), &name).map_err(edit_failure)
+    editing::history(&state.deployment().config.playbooks_dir(), &name).map_err(edit_failure)
 }
 
 /// From a kept version to the file as it is now.
 #[tauri::command]
 fn playbook_diff(state: tauri::State<'_, AppState>, name: String, version: String) -> Result<Vec<DiffLine>, Failure> {
-    editing::diff_to_current(&state.deployment.config.playbooks_dir(), &name, &version).map_err(edit_failure)
+    editing::diff_to_current(&state.deployment().config.playbooks_dir(), &name, &version).map_err(edit_failure)
 }
 
 #[tauri::command]
-fn rollback_playbook(state: tauri::State<'_, AppState>, name: String, version: String) -> Result<(), Failure> {
-    editing::rollback(&state.deployment.config.playbooks_dir(), &name, &version, &state.deployment.connectors).map_err(edit_failure)
+async fn rollback_playbook(state: tauri::State<'_, AppState>, name: String, version: String) -> Result<(), Failure> {
+    let deployment = state.deployment();
+    editing::rollback(&deployment.config.playbooks_dir(), &name, &version, &deployment.connectors).map_err(edit_failure)?;
+    audit_setting(&state, "playbook_rolled_back", serde_json::json!({ "playbook": name, "to_version": version })).await
+}
+
+fn settings_failure(e: SettingsError) -> Failure {
+    Failure::new(e.kind(), e.to_string())
+}
+
+/// Every connector with its settings form (schema, settings, secret names).
+#[tauri::command]
+fn list_connectors(state: tauri::State<'_, AppState>) -> Result<Vec<settings::connectors::ConnectorForm>, Failure> {
+    settings::connectors::forms(&state.deployment(), &state.config_file).map_err(settings_failure)
+}
+
+/// "Test connection" on the settings on screen; nothing is saved.
+#[tauri::command]
+async fn test_connector(
+    state: tauri::State<'_, AppState>,
+    name: String,
+    settings: serde_json::Value,
+    secrets: BTreeMap<String, String>,
+) -> Result<settings::connectors::TestVerdict, Failure> {
+    settings::connectors::test(&state.deployment(), &name, &settings, &secrets).await.map_err(settings_failure)
+}
+
+/// Saves a connector's settings (secrets to the keyring), audited; the
+/// engine then runs on the new settings without a restart.
+#[tauri::command]
+async fn save_connector(
+    state: tauri::State<'_, AppState>,
+    name: String,
+    settings: serde_json::Value,
+    secrets: BTreeMap<String, String>,
+) -> Result<settings::connectors::Saved, Failure> {
+    let saved = settings::connectors::save(&state.deployment(), &state.config_file, &state.store, &name, &settings, &secrets, &analyst()).await.map_err(settings_failure)?;
+    let deployment = Deployment::new(saved.config.clone()).map_err(|e| Failure::new(drawbridge_engine::model::ErrorKind::InvalidInput, e.to_string()))?;
+    state.current.replace(deployment);
+    Ok(saved)
 }
 
 /// The exact queries the text would send for a stored request; nothing is sent.
 #[tauri::command]
 async fn dry_run_playbook(state: tauri::State<'_, AppState>, text: String, request_id: i64) -> Result<drawbridge_engine::playbook::Plan, Failure> {
     let detail = state.store.request(request_id).await.map_err(store_failure)?;
-    editing::dry_run(&text, &detail, &state.deployment.connectors).map_err(|e| Failure::new(drawbridge_engine::model::ErrorKind::InvalidInput, e))
+    editing::dry_run(&text, &detail, &state.deployment().connectors).map_err(|e| Failure::new(drawbridge_engine::model::ErrorKind::InvalidInput, e))
 }
 
 /// The audit log (one request's, or all), oldest first.
@@ -197,6 +254,10 @@ async fn get_request(state: tauri::State<'_, AppState>, id: i64) -> Result<Reque
 fn main() {
     tracing_subscriber::fmt().with_env_filter(tracing_subscriber::EnvFilter::try_from_env("DRAWBRIDGE_LOG").unwrap_or_else(|_| "info".into())).init();
     let config_path = std::env::var_os("DRAWBRIDGE_CONFIG").map(PathBuf::from);
+    // Where the screens save settings: the file given, else the platform's config file.
+    let config_file = ConfigFile::new(
+        config_path.clone().or_else(drawbridge_engine::paths::default_config_path).unwrap_or_else(|| drawbridge_engine::paths::data_dir().join("drawbridge.toml")),
+    );
     let config = match Config::load(config_path.as_deref()) {
         Ok(c) => c,
         Err(e) => {
@@ -220,7 +281,7 @@ fn main() {
         }
     };
     let deployment = match Deployment::new(config.clone()) {
-        Ok(d) => Arc::new(d),
+        Ok(d) => Current::new(Arc::new(d)),
         Err(e) => {
             eprintln!("drawbridge: {e}");
             std::process::exit(1);
@@ -238,7 +299,7 @@ fn main() {
         while tasks.join_next().await.is_some() {}
     });
     let result = tauri::Builder::default()
-        .manage(AppState { store, deployment })
+        .manage(AppState { store, current: deployment, config_file })
         .invoke_handler(tauri::generate_handler![
             list_requests,
             get_request,
@@ -255,7 +316,10 @@ fn main() {
             dry_run_playbook,
             audit_log,
             verify_audit,
-            export_audit
+            export_audit,
+            list_connectors,
+            test_connector,
+            save_connector
         ])
         .run(tauri::generate_context!("../tauri.conf.json"));
     if let Err(e) = result {

@@ -106,6 +106,7 @@ async fn the_analyst_opens_a_request_redacts_a_value_and_approves() {
             .env("DRAWBRIDGE_DB", &db)
             .env("DRAWBRIDGE_CONFIG", &config_path)
             .env("DRAWBRIDGE_SECRET_UI_SMTP", "mssp-requests-pw")
+            .env("DRAWBRIDGE_SECRETS_FILE", dir.path().join("secrets"))
             .env("DRAWBRIDGE_ANALYST", "alice")
             .env("DRAWBRIDGE_DEV_IMPERSONATE", "1")
             .spawn()
@@ -266,6 +267,49 @@ async fn the_analyst_opens_a_request_redacts_a_value_and_approves() {
     tokio::time::sleep(Duration::from_millis(500)).await;
     screenshot(&client, "playbooks.png").await;
 
+    // The admin sets up the firewall (the project's PAN-OS simulator) from its
+    // form: a wrong key fails at authentication, the right one passes, and
+    // the save writes only the secret's name.
+    let listener = std::net::TcpListener::bind("127.0.0.1:0").expect("bind");
+    let firewall_url = format!("http://{}", listener.local_addr().expect("addr"));
+    std::thread::spawn(move || drawbridge_lab::panos::serve(listener, "fw-key-from-the-form", drawbridge_lab::panos::lab_entries()));
+    client.find(Locator::Css("#nav-connectors")).await.expect("connectors tab").click().await.expect("open connectors");
+    client.wait().at_most(Duration::from_secs(10)).for_element(Locator::Css("button[data-connector='firewall']")).await.expect("listed").click().await.expect("choose");
+    let url_input = client.wait().at_most(Duration::from_secs(10)).for_element(Locator::Css("label[data-field='url'] input")).await.expect("url field");
+    url_input.send_keys(&firewall_url).await.expect("type the url");
+    let secret = client.find(Locator::Css("label[data-field='api_key_secret'] input.secret-value")).await.expect("secret field");
+    secret.send_keys("a-wrong-key").await.expect("type");
+    client.find(Locator::Css("#test-connection")).await.expect("test").click().await.expect("test");
+    client
+        .wait()
+        .at_most(Duration::from_secs(15))
+        .for_element(Locator::Css("#test-verdict li[data-stage='authentication'].failed"))
+        .await
+        .unwrap_or_else(|e| panic!("a wrong key fails at authentication ({e}); the screen says: {}", block_on_text(&client, "#connectors")));
+    secret.clear().await.expect("clear");
+    secret.send_keys("fw-key-from-the-form").await.expect("type");
+    client.find(Locator::Css("#test-connection")).await.expect("test").click().await.expect("test");
+    let verdict = client.wait().at_most(Duration::from_secs(15)).for_element(Locator::Css("#test-verdict.ok")).await.expect("the right key passes");
+    assert!(verdict.text().await.expect("text").contains("Sample query: passed"), "the verdict names each stage");
+    tokio::time::sleep(Duration::from_millis(300)).await;
+    screenshot(&client, "connectors.png").await;
+    client.find(Locator::Css("#save-connector")).await.expect("save").click().await.expect("save");
+    let saved = client.wait().at_most(Duration::from_secs(10)).for_element(Locator::Css("#connector-saved")).await.expect("saved");
+    let saved = saved.text().await.expect("text");
+    let config_text = std::fs::read_to_string(&config_path).expect("config");
+    assert!(config_text.contains("[connectors.firewall]") && config_text.contains("api_key_secret = \"firewall-api-key\""), "{config_text}");
+    assert!(!config_text.contains("fw-key-from-the-form"), "the secret is not in the file");
+    let secrets_file = dir.path().join("secrets");
+    if saved.contains("OS keyring") {
+        eprintln!("NOTE: the secret went to the OS keyring of this session");
+    } else {
+        use std::os::unix::fs::PermissionsExt;
+        assert!(std::fs::read_to_string(&secrets_file).expect("secrets file").contains("firewall-api-key=fw-key-from-the-form"), "{saved}");
+        assert_eq!(std::fs::metadata(&secrets_file).expect("meta").permissions().mode() & 0o777, 0o600);
+    }
+    let status = client.find(Locator::Css("button[data-connector='firewall'] .avail")).await.expect("status").text().await.expect("text");
+    assert_eq!(status, "ready", "the engine runs on the saved settings");
+
     // The audit log: every decision above, searchable, with the chain checked.
     client.find(Locator::Css("#nav-audit")).await.expect("audit tab").click().await.expect("open the audit log");
     client.wait().at_most(Duration::from_secs(10)).for_element(Locator::Css("#audit tr[data-audit-id]")).await.expect("entries");
@@ -273,20 +317,49 @@ async fn the_analyst_opens_a_request_redacts_a_value_and_approves() {
     tokio::time::sleep(Duration::from_millis(300)).await;
     let found = client.find_all(Locator::Css("#audit tbody tr")).await.expect("rows");
     assert_eq!(found.len(), 1, "the search finds the correction");
+    let search = client.find(Locator::Css("#audit-search")).await.expect("search");
+    search.clear().await.expect("clear");
+    search.send_keys("connector_settings firewall-api-key").await.expect("search");
+    tokio::time::sleep(Duration::from_millis(300)).await;
+    assert_eq!(client.find_all(Locator::Css("#audit tbody tr")).await.expect("rows").len(), 1, "the connector's save is audited");
+    search.clear().await.expect("clear");
+    search.send_keys("playbook_saved owners").await.expect("search");
+    tokio::time::sleep(Duration::from_millis(300)).await;
+    assert_eq!(client.find_all(Locator::Css("#audit tbody tr")).await.expect("rows").len(), 1, "the playbook's save is audited");
     client.find(Locator::Css("#verify-audit")).await.expect("check").click().await.expect("check the chain");
     let verdict = client.wait().at_most(Duration::from_secs(10)).for_element(Locator::Css("#audit-verdict")).await.expect("verdict");
     assert!(verdict.text().await.expect("text").contains("chain up"), "the chain holds");
     screenshot(&client, "audit.png").await;
-    // The dark theme: system → light → dark, remembered on the root element.
-    let theme = client.find(Locator::Css("#theme")).await.expect("theme switch");
-    theme.click().await.expect("light");
-    client.find(Locator::Css("#theme")).await.expect("theme switch").click().await.expect("dark");
+    // The dark theme: the switch cycles system → light → dark (the choice
+    // persists in the webview's storage, so start from wherever it is).
+    for _ in 0..3 {
+        let theme = client.find(Locator::Css("#theme")).await.expect("theme switch");
+        if theme.text().await.expect("text") == "Theme: dark" {
+            break;
+        }
+        theme.click().await.expect("next theme");
+    }
     let set = client.execute("return document.documentElement.dataset.theme || null", vec![]).await.expect("read the theme");
     assert_eq!(set, serde_json::json!("dark"));
     client.find(Locator::Css("#nav-queue")).await.expect("queue tab").click().await.expect("back to the queue");
     tokio::time::sleep(Duration::from_millis(800)).await;
     screenshot(&client, "queue-dark.png").await;
     client.close().await.expect("close");
+}
+
+/// The text of an element, for a failure message.
+fn block_on_text(client: &fantoccini::Client, css: &str) -> String {
+    let client = client.clone();
+    let css = css.to_string();
+    std::thread::spawn(move || {
+        tokio::runtime::Builder::new_current_thread().enable_all().build().ok().and_then(|rt| {
+            rt.block_on(async { client.find(Locator::Css(&css)).await.ok()?.text().await.ok() })
+        })
+    })
+    .join()
+    .ok()
+    .flatten()
+    .unwrap_or_default()
 }
 
 async fn screenshot(client: &fantoccini::Client, name: &str) {

@@ -242,3 +242,41 @@ export interface AuditVerdict {
 export const auditLog = (requestId: number | null = null) => invoke<AuditEntry[]>("audit_log", { requestId });
 export const verifyAudit = () => invoke<AuditVerdict>("verify_audit");
 export const exportAudit = () => invoke<string>("export_audit");
+
+/** A connector with what its settings form needs (`settings::connectors::ConnectorForm`). */
+export interface ConnectorForm {
+  name: string;
+  title: string;
+  source: "builtin" | "http";
+  availability: { state: "ready" | "not_configured" | "broken"; detail?: string };
+  actions: string[];
+  section: string;
+  schema: Record<string, unknown>;
+  settings: Record<string, unknown> | null;
+  origin: "file" | "demo" | "none";
+  secrets: { field: string; name: string | null; resolves: boolean }[];
+}
+
+export interface TestStage {
+  name: "settings" | "connection" | "authentication" | "query";
+  result: "passed" | "failed" | "not_reached";
+  detail: string;
+}
+
+export interface TestVerdict {
+  ok: boolean;
+  kind: ErrorKind | null;
+  stages: TestStage[];
+}
+
+export interface SavedConnector {
+  section: string;
+  secrets: [string, { in: "keyring" } | { in: "file"; path: string }][];
+}
+
+export const listConnectors = () => invoke<ConnectorForm[]>("list_connectors");
+/** `secrets`: new values typed for secret fields, by field; tried in memory only. */
+export const testConnector = (name: string, settings: Record<string, unknown>, secrets: Record<string, string>) =>
+  invoke<TestVerdict>("test_connector", { name, settings, secrets });
+export const saveConnector = (name: string, settings: Record<string, unknown>, secrets: Record<string, string>) =>
+  invoke<SavedConnector>("save_connector", { name, settings, secrets });

@@ -31,6 +31,7 @@ pub struct Deployment {
 
 impl Deployment {
     pub fn new(mut config: Config) -> Result<Deployment, SetupError> {
+        crate::secrets::use_default_file(crate::paths::data_dir().join("secrets"));
         if let Some(demo) = &config.demo {
             crate::demo::apply(demo, &mut config.connectors).map_err(SetupError::Demo)?;
         }
@@ -53,5 +54,24 @@ impl Deployment {
     /// The report templates as the files are now.
     pub fn templates(&self) -> Result<Arc<Templates>, RenderError> {
         self.templates.get()
+    }
+}
+
+/// The deployment in use, replaced whole when its settings change (the
+/// app's Connectors screen saves them); each worker pass takes the one that
+/// is current then, so a change applies without a restart.
+pub struct Current(std::sync::RwLock<Arc<Deployment>>);
+
+impl Current {
+    pub fn new(deployment: Arc<Deployment>) -> Arc<Current> {
+        Arc::new(Current(std::sync::RwLock::new(deployment)))
+    }
+
+    pub fn get(&self) -> Arc<Deployment> {
+        self.0.read().unwrap_or_else(|poisoned| poisoned.into_inner()).clone()
+    }
+
+    pub fn replace(&self, deployment: Deployment) {
+        *self.0.write().unwrap_or_else(|poisoned| poisoned.into_inner()) = Arc::new(deployment);
     }
 }

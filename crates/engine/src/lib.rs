@@ -40,4 +40,5 @@ pub mod report;
 pub mod review;
 pub mod sender;
 pub mod serve;
+pub mod settings;
 pub mod sources;

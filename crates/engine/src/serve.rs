@@ -5,7 +5,6 @@
 //! Shared by `drawbridge serve` and the app.
 
 use crate::config::Config;
-use crate::deployment::Deployment;
 use crate::ingest::Ingestor;
 use crate::sources::{drop_folder, imap};
 use std::sync::Arc;
@@ -30,13 +29,20 @@ pub fn spawn_watchers(config: &Config, ingestor: &Ingestor, interval: Duration, 
 /// Spawns the playbook worker and, when `[outbound]` is configured, the
 /// outbox (SMTP, or `.eml` files in a folder where no SMTP server is set). The worker runs each new request's playbook and then stores its
 /// draft report.
-pub fn spawn_workers(deployment: &Arc<Deployment>, store: &crate::store::Store, interval: Duration, tasks: &mut JoinSet<()>) {
-    let (dep, st) = (deployment.clone(), store.clone());
+pub fn spawn_workers(current: &Arc<crate::deployment::Current>, store: &crate::store::Store, interval: Duration, tasks: &mut JoinSet<()>) {
+    let (live, st) = (current.clone(), store.clone());
+    let deployment = current.get();
     let config = &deployment.config;
     tasks.spawn(async move {
-        let executor = dep.connectors.clone();
-        let mut runner = crate::playbook::Runner::configured(st.clone(), executor, &dep.config.connectors.limits);
+        let mut dep = live.get();
+        let mut runner = crate::playbook::Runner::configured(st.clone(), dep.connectors.clone(), &dep.config.connectors.limits);
         loop {
+            // Settings saved meanwhile: the next requests run on the new connectors.
+            let now = live.get();
+            if !Arc::ptr_eq(&now, &dep) {
+                dep = now;
+                runner = crate::playbook::Runner::configured(st.clone(), dep.connectors.clone(), &dep.config.connectors.limits);
+            }
             match st.requests_awaiting_run(20).await {
                 Ok(ids) => {
                     for id in ids {

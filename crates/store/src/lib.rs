@@ -404,6 +404,11 @@ impl Store {
         self.backend.enqueue(message, audit).await
     }
 
+    /// Appends an audit entry that goes with no report change (settings, playbooks).
+    pub async fn record_audit(&self, audit: &NewAudit) -> Result<(), StoreError> {
+        self.backend.record_audit(audit).await
+    }
+
     pub async fn audit_log(&self, request_id: Option<i64>) -> Result<Vec<AuditEntry>, StoreError> {
         self.backend.audit_log(request_id).await
     }

@@ -47,6 +47,12 @@ pub struct NewAudit {
 }
 
 impl NewAudit {
+    /// An entry about the deployment (a connector's settings, a playbook), not a request.
+    pub fn setting(actor: &str, action: &str, detail: serde_json::Value) -> NewAudit {
+        NewAudit { actor: actor.into(), action: action.into(), request_id: None, before_digest: None, after_digest: None, detail }
+    }
+
+
     /// An entry about a request that changes no report content (an
     /// assignment, a label correction): no digests.
     pub fn about(request_id: i64, actor: &str, action: &str, detail: serde_json::Value) -> NewAudit {
@@ -301,6 +307,14 @@ impl Sqlite {
     pub(super) async fn enqueue(&self, m: &NewOutbox, audit: &NewAudit) -> Result<(), StoreError> {
         let mut tx = self.pool.begin().await?;
         insert_outbox(&mut tx, m).await?;
+        append_audit(&mut tx, audit, self.audit_key.as_deref()).await?;
+        tx.commit().await?;
+        Ok(())
+    }
+
+    /// An audit entry about no report: a setting or playbook changed.
+    pub(super) async fn record_audit(&self, audit: &NewAudit) -> Result<(), StoreError> {
+        let mut tx = self.pool.begin().await?;
         append_audit(&mut tx, audit, self.audit_key.as_deref()).await?;
         tx.commit().await?;
         Ok(())

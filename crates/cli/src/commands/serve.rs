@@ -10,7 +10,7 @@ pub async fn run(ctx: &Ctx, interval: u64) -> Result<()> {
     let config = &ctx.config;
     let every = Duration::from_secs(interval.max(1));
     let ingestor = ctx.ingestor().await?;
-    let deployment = Arc::new(ctx.deployment()?);
+    let deployment = drawbridge_engine::deployment::Current::new(Arc::new(ctx.deployment()?));
     let mut tasks = tokio::task::JoinSet::new();
     serve::spawn_watchers(config, &ingestor, every, &mut tasks).with_context(|| format!("cannot create drop folder {}", config.drop_folder().display()))?;
     serve::spawn_workers(&deployment, &ctx.store().await?, every, &mut tasks);

@@ -1,0 +1,77 @@
+import { describe, expect, it } from "vitest";
+import { fieldsOf, nameSecrets, settingsOf, valuesOf } from "./schema-form";
+
+// Shaped as schemars writes a connector's settings.
+const splunk = {
+  title: "SplunkConfig",
+  type: "object",
+  properties: {
+    url: { type: "string" },
+    index: { type: "string", description: "Index searched" },
+    allow_tls12: { type: "boolean", default: false },
+    token_secret: { type: ["string", "null"], description: "Name of the secret" },
+    timeout_seconds: { type: "integer", format: "uint64", default: 30 },
+    hosts: { type: "array", items: { type: "string" } },
+    fields: { type: "object", additionalProperties: { type: "array", items: { type: "string" } } },
+    tls: { $ref: "#/$defs/Tls" },
+  },
+  required: ["url", "index"],
+  $defs: { Tls: { type: "string", enum: ["implicit", "starttls"] } },
+};
+
+describe("a form from a JSON Schema", () => {
+  it("gives each property a field of its type", () => {
+    const fields = fieldsOf(splunk);
+    const byKey = Object.fromEntries(fields.map((f) => [f.key, f]));
+    expect(byKey.url).toMatchObject({ type: "string", required: true });
+    expect(byKey.allow_tls12.type).toBe("boolean");
+    expect(byKey.token_secret).toMatchObject({ type: "string", required: false, secret: true });
+    expect(byKey.timeout_seconds).toMatchObject({ type: "integer", placeholder: "30" });
+    expect(byKey.hosts.type).toBe("list");
+    expect(byKey.fields.type).toBe("json");
+    expect(byKey.tls).toMatchObject({ type: "choice", options: ["implicit", "starttls"] });
+  });
+
+  it("merges the variants of a tagged enum, the tag becoming a choice", () => {
+    const inventory = {
+      oneOf: [
+        { type: "object", properties: { backend: { type: "string", const: "csv" }, path: { type: "string" } }, required: ["backend", "path"] },
+        { type: "object", properties: { backend: { type: "string", const: "postgres" }, dsn: { type: "string" } }, required: ["backend", "dsn"] },
+      ],
+    };
+    const fields = fieldsOf(inventory);
+    expect(fields.find((f) => f.key === "backend")).toMatchObject({ type: "choice", options: ["csv", "postgres"], required: true });
+    expect(fields.find((f) => f.key === "path")?.required).toBe(false);
+  });
+
+  it("turns what was typed back into settings, leaving empty optional fields out", () => {
+    const fields = fieldsOf(splunk);
+    const values = valuesOf(fields, { url: "https://splunk:8089", index: "main", timeout_seconds: 10, hosts: ["a", "b"], fields: { ip: ["src"] } });
+    expect(values.hosts).toBe("a\nb");
+    values.timeout_seconds = "12";
+    const { settings, problems } = settingsOf(fields, values);
+    expect(problems).toEqual({});
+    expect(settings).toEqual({ url: "https://splunk:8089", index: "main", allow_tls12: false, timeout_seconds: 12, hosts: ["a", "b"], fields: { ip: ["src"] } });
+  });
+
+  it("names each problem at its field", () => {
+    const fields = fieldsOf(splunk);
+    const values = valuesOf(fields, null);
+    values.timeout_seconds = "soon";
+    values.fields = "{";
+    values.tls = "udp";
+    const { problems } = settingsOf(fields, values);
+    expect(problems).toEqual({ url: "required", index: "required", timeout_seconds: "a whole number", fields: "not valid JSON", tls: "one of implicit, starttls" });
+  });
+});
+
+describe("secrets typed in the form", () => {
+  it("get a name when none is given, and only then", () => {
+    const fields = fieldsOf({ type: "object", properties: { url: { type: "string" }, api_key_secret: { type: "string" } }, required: ["url", "api_key_secret"] });
+    expect(fields.map((f) => f.key)).toEqual(["url", "api_key_secret"]);
+    const values = valuesOf(fields, { url: "https://fw" });
+    expect(nameSecrets(fields, values, {}, "firewall").api_key_secret).toBe("");
+    expect(nameSecrets(fields, values, { api_key_secret: "k" }, "firewall").api_key_secret).toBe("firewall-api-key");
+    expect(nameSecrets(fields, { ...values, api_key_secret: "pan-prod" }, { api_key_secret: "k" }, "firewall").api_key_secret).toBe("pan-prod");
+  });
+});

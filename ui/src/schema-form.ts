@@ -1,0 +1,175 @@
+// A form generated from a JSON Schema (as schemars writes it): the fields,
+// and the way back from what was typed to the settings object. Used by the
+// Connectors screen; nothing here knows a connector.
+
+export type FieldType = "string" | "integer" | "number" | "boolean" | "choice" | "list" | "json";
+
+export interface Field {
+  key: string;
+  type: FieldType;
+  required: boolean;
+  description: string;
+  /** For `choice`: the values allowed. */
+  options: string[];
+  /** The schema's default, as the form shows it. */
+  placeholder: string;
+  /** A field naming a secret (`*_secret`): the value is typed apart and goes to the keyring. */
+  secret: boolean;
+}
+
+type Schema = Record<string, unknown>;
+
+function resolve(schema: Schema, root: Schema): Schema {
+  const ref = schema["$ref"];
+  if (typeof ref === "string" && ref.startsWith("#/")) {
+    let at: unknown = root;
+    for (const part of ref.slice(2).split("/")) at = (at as Schema | undefined)?.[part];
+    if (at && typeof at === "object") return resolve(at as Schema, root);
+  }
+  return schema;
+}
+
+/** The types a property allows, `null` left out (an optional field). */
+function typesOf(p: Schema): string[] {
+  const t = p["type"];
+  const list = Array.isArray(t) ? t.map(String) : typeof t === "string" ? [t] : [];
+  return list.filter((x) => x !== "null");
+}
+
+/** Values of `enum`, or of `oneOf`/`anyOf` branches that are each one `const`. */
+function choicesOf(p: Schema): string[] | null {
+  if (Array.isArray(p["enum"])) return (p["enum"] as unknown[]).filter((v) => v !== null).map(String);
+  for (const key of ["oneOf", "anyOf"]) {
+    const branches = p[key];
+    if (Array.isArray(branches) && branches.length > 0 && branches.every((b) => b && typeof b === "object" && ("const" in b || (b as Schema)["type"] === "null"))) {
+      return branches.filter((b) => "const" in b).map((b) => String((b as Schema)["const"]));
+    }
+  }
+  if ("const" in p) return [String(p["const"])];
+  return null;
+}
+
+function fieldOf(key: string, raw: Schema, root: Schema, required: boolean): Field {
+  const p = resolve(raw, root);
+  const description = String(p["description"] ?? raw["description"] ?? "");
+  const def = "default" in p ? p["default"] : raw["default"];
+  const placeholder = def === undefined || def === null ? "" : typeof def === "object" ? JSON.stringify(def) : String(def);
+  const base = { key, required, description, options: [] as string[], placeholder, secret: key.endsWith("_secret") };
+  const choices = choicesOf(p);
+  if (choices) return { ...base, type: "choice", options: choices };
+  const types = typesOf(p);
+  if (types.length === 1) {
+    const t = types[0];
+    if (t === "string" || t === "integer" || t === "number" || t === "boolean") return { ...base, type: t };
+    if (t === "array") {
+      const items = resolve((p["items"] as Schema) ?? {}, root);
+      if (typesOf(items).length === 1 && typesOf(items)[0] === "string") return { ...base, type: "list" };
+    }
+  }
+  // Nested tables, maps, and anything else: edited as JSON.
+  return { ...base, type: "json" };
+}
+
+/** The fields of an object schema; variants of a tagged enum are merged, the tag becoming a choice. */
+export function fieldsOf(schema: Schema): Field[] {
+  const root = schema;
+  const top = resolve(schema, root);
+  const variants = [top, ...(["oneOf", "anyOf"].flatMap((k) => (Array.isArray(top[k]) ? (top[k] as Schema[]) : [])).map((v) => resolve(v, root)))];
+  const byKey = new Map<string, Field>();
+  const requiredEverywhere = new Map<string, number>();
+  let objectVariants = 0;
+  for (const v of variants) {
+    const props = v["properties"];
+    if (!props || typeof props !== "object") continue;
+    objectVariants += 1;
+    const required = new Set(Array.isArray(v["required"]) ? (v["required"] as string[]) : []);
+    for (const [key, raw] of Object.entries(props as Record<string, Schema>)) {
+      if (required.has(key)) requiredEverywhere.set(key, (requiredEverywhere.get(key) ?? 0) + 1);
+      const field = fieldOf(key, raw, root, false);
+      const seen = byKey.get(key);
+      if (seen && seen.type === "choice" && field.type === "choice") {
+        seen.options = [...new Set([...seen.options, ...field.options])];
+      } else if (!seen) {
+        byKey.set(key, field);
+      }
+    }
+  }
+  const fields = [...byKey.values()].map((f) => ({ ...f, required: (requiredEverywhere.get(f.key) ?? 0) === objectVariants }));
+  // Required fields first, each group in the schema's order.
+  return [...fields.filter((f) => f.required), ...fields.filter((f) => !f.required)];
+}
+
+/**
+ * A secret typed with no name for it gets the name the engine would give
+ * (`<connector>-<field>`, e.g. `firewall-api-key`), shown in the form.
+ */
+export function nameSecrets(fields: Field[], values: Values, secretValues: Record<string, string>, connector: string): Values {
+  const out = { ...values };
+  for (const f of fields) {
+    if (f.secret && String(out[f.key] ?? "").trim() === "" && (secretValues[f.key] ?? "") !== "") {
+      out[f.key] = `${connector}-${f.key.replace(/_secret$/, "").replaceAll("_", "-")}`;
+    }
+  }
+  return out;
+}
+
+export type Values = Record<string, string | boolean>;
+
+/** What the form shows for settings as they are. */
+export function valuesOf(fields: Field[], settings: Record<string, unknown> | null): Values {
+  const out: Values = {};
+  for (const f of fields) {
+    const v = settings?.[f.key];
+    if (f.type === "boolean") out[f.key] = v === true;
+    else if (v === undefined || v === null) out[f.key] = "";
+    else if (f.type === "list") out[f.key] = Array.isArray(v) ? v.join("\n") : String(v);
+    else if (f.type === "json") out[f.key] = JSON.stringify(v, null, 2);
+    else out[f.key] = String(v);
+  }
+  return out;
+}
+
+/** The settings object from what was typed, or the problems, each by field. Empty optional fields are left out. */
+export function settingsOf(fields: Field[], values: Values): { settings: Record<string, unknown>; problems: Record<string, string> } {
+  const settings: Record<string, unknown> = {};
+  const problems: Record<string, string> = {};
+  for (const f of fields) {
+    const raw = values[f.key];
+    if (f.type === "boolean") {
+      settings[f.key] = raw === true;
+      continue;
+    }
+    const text = typeof raw === "string" ? raw.trim() : "";
+    if (text === "") {
+      if (f.required) problems[f.key] = "required";
+      continue;
+    }
+    switch (f.type) {
+      case "integer":
+        if (!/^-?\d+$/.test(text)) problems[f.key] = "a whole number";
+        else settings[f.key] = Number(text);
+        break;
+      case "number":
+        if (isNaN(Number(text))) problems[f.key] = "a number";
+        else settings[f.key] = Number(text);
+        break;
+      case "choice":
+        if (!f.options.includes(text)) problems[f.key] = `one of ${f.options.join(", ")}`;
+        else settings[f.key] = text;
+        break;
+      case "list":
+        settings[f.key] = text.split(/[\n,]/).map((s) => s.trim()).filter((s) => s !== "");
+        break;
+      case "json":
+        try {
+          settings[f.key] = JSON.parse(text);
+        } catch {
+          problems[f.key] = "not valid JSON";
+        }
+        break;
+      default:
+        settings[f.key] = text;
+    }
+  }
+  return { settings, problems };
+}
