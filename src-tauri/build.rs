@@ -22,6 +22,7 @@ fn main() {
         "list_connectors",
         "test_connector",
         "save_connector",
+        "insights",
     ]);
     if let Err(e) = tauri_build::try_build(tauri_build::Attributes::new().config_path("../tauri.conf.json").app_manifest(manifest)) {
         panic!("tauri build step failed: {e:#}");

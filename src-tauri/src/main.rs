@@ -4,13 +4,13 @@
 
 use drawbridge_engine::config::Config;
 use drawbridge_engine::deployment::{Current, Deployment};
-use drawbridge_engine::settings::{self, ConfigFile, SettingsError};
 use drawbridge_engine::ingest::Ingestor;
 use drawbridge_engine::model::Failure;
 use drawbridge_engine::report;
 use drawbridge_engine::review::{ReviewView, Reviewer};
 use drawbridge_engine::sender::DnsSource;
 use drawbridge_engine::serve;
+use drawbridge_engine::settings::{self, ConfigFile, SettingsError};
 use drawbridge_engine::store::{RequestDetail, RequestSummary, Store};
 use std::collections::BTreeMap;
 use std::path::PathBuf;
@@ -198,7 +198,9 @@ async fn save_connector(
     settings: serde_json::Value,
     secrets: BTreeMap<String, String>,
 ) -> Result<settings::connectors::Saved, Failure> {
-    let saved = settings::connectors::save(&state.deployment(), &state.config_file, &state.store, &name, &settings, &secrets, &analyst()).await.map_err(settings_failure)?;
+    let saved = settings::connectors::save(&state.deployment(), &state.config_file, &state.store, &name, &settings, &secrets, &analyst())
+        .await
+        .map_err(settings_failure)?;
     let deployment = Deployment::new(saved.config.clone()).map_err(|e| Failure::new(drawbridge_engine::model::ErrorKind::InvalidInput, e.to_string()))?;
     state.current.replace(deployment);
     Ok(saved)
@@ -234,6 +236,14 @@ async fn export_audit(state: tauri::State<'_, AppState>) -> Result<String, Failu
         .map_err(|e| Failure::new(drawbridge_engine::model::ErrorKind::Internal, format!("cannot write the export into {}: {e}", dir.display())))
 }
 
+/// The Insights screen's figures over the last `days` days.
+#[tauri::command]
+async fn insights(state: tauri::State<'_, AppState>, days: Option<u32>) -> Result<drawbridge_engine::insights::Insights, Failure> {
+    let deployment = state.deployment();
+    let classifiers: Vec<String> = deployment.config.classifiers.choices().into_iter().map(|c| c.classifier).collect();
+    drawbridge_engine::insights::gather(&state.store, &classifiers, &deployment.config.insights, days.unwrap_or(30)).await.map_err(store_failure)
+}
+
 /// The newest requests for the queue; with `mine`, those assigned to the analyst running the app.
 #[tauri::command]
 async fn list_requests(state: tauri::State<'_, AppState>, limit: Option<i64>, mine: Option<bool>) -> Result<Vec<RequestSummary>, Failure> {
@@ -256,7 +266,10 @@ fn main() {
     let config_path = std::env::var_os("DRAWBRIDGE_CONFIG").map(PathBuf::from);
     // Where the screens save settings: the file given, else the platform's config file.
     let config_file = ConfigFile::new(
-        config_path.clone().or_else(drawbridge_engine::paths::default_config_path).unwrap_or_else(|| drawbridge_engine::paths::data_dir().join("drawbridge.toml")),
+        config_path
+            .clone()
+            .or_else(drawbridge_engine::paths::default_config_path)
+            .unwrap_or_else(|| drawbridge_engine::paths::data_dir().join("drawbridge.toml")),
     );
     let config = match Config::load(config_path.as_deref()) {
         Ok(c) => c,
@@ -319,7 +332,8 @@ fn main() {
             export_audit,
             list_connectors,
             test_connector,
-            save_connector
+            save_connector,
+            insights
         ])
         .run(tauri::generate_context!("../tauri.conf.json"));
     if let Err(e) = result {

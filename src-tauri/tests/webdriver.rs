@@ -274,7 +274,15 @@ async fn the_analyst_opens_a_request_redacts_a_value_and_approves() {
     let firewall_url = format!("http://{}", listener.local_addr().expect("addr"));
     std::thread::spawn(move || drawbridge_lab::panos::serve(listener, "fw-key-from-the-form", drawbridge_lab::panos::lab_entries()));
     client.find(Locator::Css("#nav-connectors")).await.expect("connectors tab").click().await.expect("open connectors");
-    client.wait().at_most(Duration::from_secs(10)).for_element(Locator::Css("button[data-connector='firewall']")).await.expect("listed").click().await.expect("choose");
+    client
+        .wait()
+        .at_most(Duration::from_secs(10))
+        .for_element(Locator::Css("button[data-connector='firewall']"))
+        .await
+        .expect("listed")
+        .click()
+        .await
+        .expect("choose");
     let url_input = client.wait().at_most(Duration::from_secs(10)).for_element(Locator::Css("label[data-field='url'] input")).await.expect("url field");
     url_input.send_keys(&firewall_url).await.expect("type the url");
     let secret = client.find(Locator::Css("label[data-field='api_key_secret'] input.secret-value")).await.expect("secret field");
@@ -309,6 +317,18 @@ async fn the_analyst_opens_a_request_redacts_a_value_and_approves() {
     }
     let status = client.find(Locator::Css("button[data-connector='firewall'] .avail")).await.expect("status").text().await.expect("text");
     assert_eq!(status, "ready", "the engine runs on the saved settings");
+
+    // Insights: the request in the per-day chart, the correction in the
+    // classifier's figures, the inventory's calls in the connectors chart.
+    client.find(Locator::Css("#nav-insights")).await.expect("insights tab").click().await.expect("open insights");
+    client.wait().at_most(Duration::from_secs(10)).for_element(Locator::Css("#chart-requests rect")).await.expect("the requests chart");
+    assert_eq!(client.find(Locator::Css("#insight-requests")).await.expect("count").text().await.expect("text"), "1");
+    let classifier = client.find(Locator::Css(".classifier[data-classifier='request_type']")).await.expect("the type classifier").text().await.expect("text");
+    assert!(classifier.contains("1 corrected"), "the correction is counted: {classifier}");
+    let calls = client.find(Locator::Css("#chart-connectors")).await.expect("connectors chart").text().await.expect("text");
+    assert!(calls.contains("asset"), "{calls}");
+    tokio::time::sleep(Duration::from_millis(300)).await;
+    screenshot(&client, "insights.png").await;
 
     // The audit log: every decision above, searchable, with the chain checked.
     client.find(Locator::Css("#nav-audit")).await.expect("audit tab").click().await.expect("open the audit log");
@@ -352,9 +372,11 @@ fn block_on_text(client: &fantoccini::Client, css: &str) -> String {
     let client = client.clone();
     let css = css.to_string();
     std::thread::spawn(move || {
-        tokio::runtime::Builder::new_current_thread().enable_all().build().ok().and_then(|rt| {
-            rt.block_on(async { client.find(Locator::Css(&css)).await.ok()?.text().await.ok() })
-        })
+        tokio::runtime::Builder::new_current_thread()
+            .enable_all()
+            .build()
+            .ok()
+            .and_then(|rt| rt.block_on(async { client.find(Locator::Css(&css)).await.ok()?.text().await.ok() }))
     })
     .join()
     .ok()

@@ -280,3 +280,26 @@ export const testConnector = (name: string, settings: Record<string, unknown>, s
   invoke<TestVerdict>("test_connector", { name, settings, secrets });
 export const saveConnector = (name: string, settings: Record<string, unknown>, secrets: Record<string, string>) =>
   invoke<SavedConnector>("save_connector", { name, settings, secrets });
+
+/** The Insights screen's figures (`insights::Insights`). */
+export interface InsightsDay {
+  day: string;
+  total: number;
+  by_type: Record<string, number>;
+  by_mssp: Record<string, number>;
+  replied: number;
+  median_reply_minutes: number | null;
+}
+
+export interface Insights {
+  since: string;
+  days: InsightsDay[];
+  types: string[];
+  mssps: string[];
+  reply: { answered: number; median_minutes: number | null; p90_minutes: number | null };
+  time_saved: { requests: number; minutes_per_request: number; hours: number; expected_requests_per_day: number; expected_hours_per_day: number };
+  classifiers: { classifier: string; predictions: number; corrected: number; accuracy: number; coverage: number; by_method: Record<string, number>; confusion: [string, string, number][] }[];
+  connectors: { connector: string; calls: number; failed: number; error_rate: number; median_ms: number; p95_ms: number }[];
+}
+
+export const getInsights = (days = 30) => invoke<Insights>("insights", { days });

@@ -57,6 +57,9 @@ pub struct Config {
     /// How much work one request may make.
     #[serde(default)]
     pub limits: crate::limits::LimitsConfig,
+    /// How the Insights screen counts analyst time saved.
+    #[serde(default)]
+    pub insights: crate::insights::InsightsConfig,
     /// The embedded demo: simulators in place of the servers (`[demo]`).
     #[serde(default)]
     pub demo: Option<crate::demo::DemoConfig>,

@@ -30,6 +30,7 @@ pub mod enrich;
 pub mod identity;
 pub mod indicators;
 pub mod ingest;
+pub mod insights;
 pub mod intake;
 pub mod limits;
 pub mod outbound;

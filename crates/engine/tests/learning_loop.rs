@@ -40,7 +40,7 @@ async fn a_correction_is_logged_reported_and_learned_from() {
     let month = chrono::Utc::now().format("%Y-%m").to_string();
     let records = store.predictions_between("request_type", &format!("{month}-01T00:00:00"), "9999-01-01T00:00:00").await.expect("records");
     assert_eq!(records.len(), 2);
-    let report = prediction_report(&month, &records, ingestor.classifier().normalizer());
+    let report = prediction_report(&month, &records, Some(ingestor.classifier().normalizer()));
     assert_eq!(report.predictions, 2);
     let changed = before != "informational";
     assert_eq!(report.corrected, changed as usize);

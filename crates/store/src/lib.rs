@@ -123,6 +123,38 @@ pub struct RequestSummary {
     pub parked_reason: Option<String>,
 }
 
+/// The raw rows the app's Insights screen is computed from.
+#[derive(Debug, Clone, Default)]
+pub struct Activity {
+    pub requests: Vec<RequestActivity>,
+    /// Replies (reports) sent, with their request's arrival.
+    pub replies: Vec<ReplyActivity>,
+    pub calls: Vec<CallActivity>,
+}
+
+#[derive(Debug, Clone)]
+pub struct RequestActivity {
+    pub id: i64,
+    pub received_at: String,
+    pub sender: Option<String>,
+    pub request_type: Option<String>,
+}
+
+#[derive(Debug, Clone)]
+pub struct ReplyActivity {
+    pub request_id: i64,
+    pub received_at: String,
+    pub sent_at: String,
+}
+
+/// One connector call: the action (`siem.sighting`), whether it failed, how long it took.
+#[derive(Debug, Clone)]
+pub struct CallActivity {
+    pub action: String,
+    pub failed: bool,
+    pub duration_ms: i64,
+}
+
 #[derive(Debug, Clone, Serialize)]
 pub struct StoredIndicator {
     pub kind: Kind,
@@ -441,5 +473,10 @@ impl Store {
 
     pub async fn count_requests(&self) -> Result<i64, StoreError> {
         self.backend.count_requests().await
+    }
+
+    /// What happened since `since` (RFC 3339): requests, replies sent, connector calls.
+    pub async fn activity_since(&self, since: &str) -> Result<Activity, StoreError> {
+        self.backend.activity_since(since).await
     }
 }

@@ -52,7 +52,6 @@ impl NewAudit {
         NewAudit { actor: actor.into(), action: action.into(), request_id: None, before_digest: None, after_digest: None, detail }
     }
 
-
     /// An entry about a request that changes no report content (an
     /// assignment, a label correction): no digests.
     pub fn about(request_id: i64, actor: &str, action: &str, detail: serde_json::Value) -> NewAudit {

@@ -652,6 +652,31 @@ impl Sqlite {
         let (n,): (i64,) = sqlx::query_as("SELECT COUNT(*) FROM requests").fetch_one(&self.pool).await?;
         Ok(n)
     }
+
+    pub(super) async fn activity_since(&self, since: &str) -> Result<crate::Activity, StoreError> {
+        let requests: Vec<(i64, String, Option<String>, Option<String>)> =
+            sqlx::query_as("SELECT id, received_at, sender, request_type FROM requests WHERE received_at >= ? ORDER BY id")
+                .bind(since)
+                .fetch_all(&self.pool)
+                .await?;
+        let replies: Vec<(i64, String, String)> = sqlx::query_as(
+            "SELECT o.request_id, r.received_at, o.sent_at FROM outbox o JOIN requests r ON r.id = o.request_id
+             WHERE o.kind = 'report' AND o.state = 'sent' AND o.sent_at IS NOT NULL AND o.sent_at >= ? ORDER BY o.id",
+        )
+        .bind(since)
+        .fetch_all(&self.pool)
+        .await?;
+        let calls: Vec<(String, String, i64)> =
+            sqlx::query_as("SELECT action, status, duration_ms FROM step_results WHERE finished_at >= ?").bind(since).fetch_all(&self.pool).await?;
+        Ok(crate::Activity {
+            requests: requests
+                .into_iter()
+                .map(|(id, received_at, sender, request_type)| crate::RequestActivity { id, received_at, sender, request_type })
+                .collect(),
+            replies: replies.into_iter().map(|(request_id, received_at, sent_at)| crate::ReplyActivity { request_id, received_at, sent_at }).collect(),
+            calls: calls.into_iter().map(|(action, status, duration_ms)| crate::CallActivity { action, failed: status == "failed", duration_ms }).collect(),
+        })
+    }
 }
 
 const SUMMARY_SELECT: &str = "SELECT id, received_at, sender, subject, status, quarantine_reason, sender_allowed, sender_verdict,

@@ -262,7 +262,7 @@ pub async fn predictions(ctx: &Ctx, name: &str, month: &str, json: bool) -> Resu
     let (from, to) = learning::month_bounds(month).with_context(|| format!("--month {month:?} is not YYYY-MM"))?;
     let records = ctx.store().await?.predictions_between(name, &from, &to).await?;
     let classifier = classifier(ctx, name)?;
-    let report = learning::prediction_report(month, &records, classifier.normalizer());
+    let report = learning::prediction_report(month, &records, Some(classifier.normalizer()));
     if json {
         print_json(&report)
     } else {

@@ -27,8 +27,9 @@ pub struct PredictionReport {
     pub most_corrected_phrases: Vec<(String, usize)>,
 }
 
-/// Builds the report over `records` (one period's predictions).
-pub fn prediction_report(period: &str, records: &[PredictionRecord], normalizer: &Normalizer) -> PredictionReport {
+/// Builds the report over `records` (one period's predictions); the
+/// most-corrected phrases only with a `normalizer`.
+pub fn prediction_report(period: &str, records: &[PredictionRecord], normalizer: Option<&Normalizer>) -> PredictionReport {
     // The latest prediction per request is the one that was acted upon.
     let mut latest: HashMap<i64, &PredictionRecord> = HashMap::new();
     for r in records {
@@ -44,6 +45,7 @@ pub fn prediction_report(period: &str, records: &[PredictionRecord], normalizer:
         *confusion.entry((r.label.clone(), final_label.clone())).or_default() += 1;
         if final_label != r.label {
             corrected += 1;
+            let Some(normalizer) = normalizer else { continue };
             let text = normalizer.normalize(r.subject.as_deref().unwrap_or(""), r.text.as_deref().unwrap_or(""));
             // Words, not ticket numbers or indicator markers.
             let words: Vec<&str> = text.split(' ').filter(|w| w.len() > 2 && !w.starts_with('<') && !w.chars().all(|c| c.is_ascii_digit())).collect();
