@@ -3,7 +3,7 @@ fn main() {
     // Each command gets its own permission (allow-list-requests, …); the
     // window's capability grants exactly the ones the UI uses.
     let manifest = tauri_build::AppManifest::new().commands(&[
-        "list_requests",
+        "queue_page",
         "get_request",
         "get_review",
         "review_action",

@@ -11,7 +11,7 @@ use drawbridge_engine::review::{ReviewView, Reviewer};
 use drawbridge_engine::sender::DnsSource;
 use drawbridge_engine::serve;
 use drawbridge_engine::settings::{self, ConfigFile, SettingsError};
-use drawbridge_engine::store::{RequestDetail, RequestSummary, Store};
+use drawbridge_engine::store::{QueuePage, QueueQuery, RequestDetail, Store};
 use std::collections::BTreeMap;
 use std::path::PathBuf;
 use std::sync::Arc;
@@ -244,15 +244,13 @@ async fn insights(state: tauri::State<'_, AppState>, days: Option<u32>) -> Resul
     drawbridge_engine::insights::gather(&state.store, &classifiers, &deployment.config.insights, days.unwrap_or(30)).await.map_err(store_failure)
 }
 
-/// The newest requests for the queue; with `mine`, those assigned to the analyst running the app.
+/// One page of the queue, filtered in the database; with `mine`, the
+/// requests assigned to the analyst running the app.
 #[tauri::command]
-async fn list_requests(state: tauri::State<'_, AppState>, limit: Option<i64>, mine: Option<bool>) -> Result<Vec<RequestSummary>, Failure> {
-    let limit = limit.unwrap_or(200).clamp(1, 10_000);
-    if mine.unwrap_or(false) {
-        state.store.list_assigned(&analyst(), limit).await.map_err(store_failure)
-    } else {
-        state.store.list_requests(limit).await.map_err(store_failure)
-    }
+async fn queue_page(state: tauri::State<'_, AppState>, query: QueueQuery, mine: Option<bool>) -> Result<QueuePage, Failure> {
+    let mut query = query;
+    query.assignee = if mine.unwrap_or(false) { Some(analyst()) } else { None };
+    state.store.queue_page(&query).await.map_err(store_failure)
 }
 
 /// One request with its parsed message and indicators.
@@ -314,7 +312,7 @@ fn main() {
     let result = tauri::Builder::default()
         .manage(AppState { store, current: deployment, config_file })
         .invoke_handler(tauri::generate_handler![
-            list_requests,
+            queue_page,
             get_request,
             get_review,
             review_action,

@@ -127,9 +127,17 @@ async fn the_analyst_opens_a_request_redacts_a_value_and_approves() {
         }
     };
     let cell = client.wait().at_most(Duration::from_secs(20)).for_element(Locator::Css("#queue td.subject")).await.expect("the queue shows a request");
-    let text = cell.text().await.expect("text");
+    // The row is drawn as soon as its page arrives; its text once WebKit has laid it out.
+    let mut text = String::new();
+    for _ in 0..50 {
+        text = cell.text().await.expect("text");
+        if !text.is_empty() {
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
     assert_eq!(text, subject);
-    let row = client.find(Locator::Css("#queue tbody tr")).await.expect("row");
+    let row = client.find(Locator::Css("#queue tbody tr[data-request-id]")).await.expect("row");
     let row_text = row.text().await.expect("row text");
     assert!(row_text.contains("analyst@mssp.example.net"), "{row_text}");
     assert!(row_text.contains("verified"), "verification verdict shown: {row_text}");
@@ -146,9 +154,15 @@ async fn the_analyst_opens_a_request_redacts_a_value_and_approves() {
     // With the keyboard only: / searches, Esc leaves the search, j selects, Enter opens.
     let body = client.find(Locator::Css("body")).await.expect("body");
     body.send_keys("/").await.expect("press /");
-    client.active_element().await.expect("the search has the focus").send_keys("WKS-FIN-042").await.expect("type a search");
-    let rows = client.find_all(Locator::Css("#queue tbody tr")).await.expect("rows");
-    assert_eq!(rows.len(), 1, "the search keeps the matching request");
+    // The database filters: a word no request has empties the list, the host brings it back.
+    let searchbox = client.active_element().await.expect("the search has the focus");
+    searchbox.send_keys("no-such-words").await.expect("type a search");
+    assert_eq!(total_becomes(&client, "0 requests").await, "0 requests", "a search nothing matches");
+    searchbox.clear().await.expect("clear");
+    searchbox.send_keys("WKS-FIN-042").await.expect("type a search");
+    assert_eq!(total_becomes(&client, "1 request").await, "1 request", "the search keeps the matching request");
+    let rows = client.find_all(Locator::Css("#queue tbody tr[data-request-id]")).await.expect("rows");
+    assert_eq!(rows.len(), 1);
     client.active_element().await.expect("focus").send_keys("\u{e00c}").await.expect("Esc");
     body.send_keys("j").await.expect("press j");
     client.find(Locator::Css("#queue tbody tr.selected")).await.expect("j selects the first row");
@@ -365,6 +379,21 @@ async fn the_analyst_opens_a_request_redacts_a_value_and_approves() {
     tokio::time::sleep(Duration::from_millis(800)).await;
     screenshot(&client, "queue-dark.png").await;
     client.close().await.expect("close");
+}
+
+/// The queue's count once it reads `want` (or what it reads after 10 s).
+async fn total_becomes(client: &fantoccini::Client, want: &str) -> String {
+    let started = Instant::now();
+    loop {
+        let now = match client.find(Locator::Css("#queue-total")).await {
+            Ok(e) => e.text().await.unwrap_or_default(),
+            Err(_) => String::new(),
+        };
+        if now == want || started.elapsed() > Duration::from_secs(10) {
+            return now;
+        }
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
 }
 
 /// The text of an element, for a failure message.

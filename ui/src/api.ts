@@ -119,9 +119,24 @@ export function describeError(e: unknown): string {
   return `${KIND_LABEL[f.kind]}: ${f.message}`;
 }
 
-/** The newest requests; `mine`: only those assigned to the analyst running the app. */
-export function listRequests(limit = 200, mine = false): Promise<RequestSummary[]> {
-  return invoke<RequestSummary[]>("list_requests", { limit, mine });
+/** What the queue asks for (`store::QueueQuery`): filtered in the database, one page at a time. */
+export interface QueueQuery {
+  words: string[];
+  state: string | null;
+  request_type: string | null;
+  offset: number;
+  limit: number;
+}
+
+export interface QueuePage {
+  total: number;
+  offset: number;
+  rows: RequestSummary[];
+}
+
+/** One page of the queue, newest first; `mine`: only those assigned to the analyst running the app. */
+export function queuePage(query: QueueQuery, mine = false): Promise<QueuePage> {
+  return invoke<QueuePage>("queue_page", { query, mine });
 }
 
 export function getRequest(id: number): Promise<RequestDetail> {

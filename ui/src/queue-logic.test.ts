@@ -1,23 +1,30 @@
 import { describe, expect, it } from "vitest";
-import { filterRequests, moveSelection } from "./queue-logic";
-
-const rows = [
-  { id: 1, sender: "analyst@mssp.example.net", subject: "Who owns WKS-FIN-042?", request_type: "enrichment", assignee: "alice", review_state: "draft", status: "new" },
-  { id: 2, sender: "analyst@mssp.example.net", subject: "Invoice overdue", request_type: "phishing", assignee: null, review_state: null, status: "new" },
-  { id: 3, sender: "alerts@evil.test", subject: "disable CORP\\ceo", request_type: null, assignee: null, review_state: null, status: "quarantined" },
-];
+import { PAGE, moveSelection, pagesFor, queueQuery, visibleRange } from "./queue-logic";
 
 describe("the queue", () => {
-  it("finds rows by every word typed", () => {
-    expect(filterRequests(rows, { text: "wks-fin alice", state: "", type: "" }).map((r) => r.id)).toEqual([1]);
-    expect(filterRequests(rows, { text: "mssp", state: "", type: "" }).map((r) => r.id)).toEqual([1, 2]);
-    expect(filterRequests(rows, { text: "nothing-like-this", state: "", type: "" })).toEqual([]);
+  it("asks the database for every word typed, the state and the type, a page at a time", () => {
+    expect(queueQuery({ text: "  wks-fin   alice ", state: "", type: "" }, 0)).toEqual({ words: ["wks-fin", "alice"], state: null, request_type: null, offset: 0, limit: PAGE });
+    expect(queueQuery({ text: "", state: "quarantined", type: "phishing" }, 3)).toEqual({ words: [], state: "quarantined", request_type: "phishing", offset: 3 * PAGE, limit: PAGE });
   });
-  it("filters by state and type", () => {
-    expect(filterRequests(rows, { text: "", state: "new", type: "" }).map((r) => r.id)).toEqual([2]);
-    expect(filterRequests(rows, { text: "", state: "quarantined", type: "" }).map((r) => r.id)).toEqual([3]);
-    expect(filterRequests(rows, { text: "", state: "", type: "phishing" }).map((r) => r.id)).toEqual([2]);
+
+  it("draws only the rows in view, with some either side", () => {
+    // 10,000 rows of 36 px, a 720 px window scrolled to row 5,000.
+    const r = visibleRange(5000 * 36, 720, 36, 10_000, 10);
+    expect(r).toEqual({ start: 4990, end: 5031 });
+    expect(r.end - r.start).toBeLessThan(50);
+    expect(visibleRange(0, 720, 36, 3)).toEqual({ start: 0, end: 3 });
+    expect(visibleRange(0, 720, 36, 0)).toEqual({ start: 0, end: 0 });
+    // Scrolled past the end (the list shrank): the last rows, not none.
+    expect(visibleRange(1e6, 720, 36, 5, 2)).toEqual({ start: 2, end: 5 });
   });
+
+  it("fetches the pages that hold the rows drawn", () => {
+    expect(pagesFor(0, 30)).toEqual([0]);
+    expect(pagesFor(90, 130)).toEqual([0, 1]);
+    expect(pagesFor(4990, 5031)).toEqual([49, 50]);
+    expect(pagesFor(5, 5)).toEqual([]);
+  });
+
   it("moves the selection with j and k within the list", () => {
     expect(moveSelection(-1, "j", 3)).toBe(0);
     expect(moveSelection(2, "j", 3)).toBe(2);

@@ -123,6 +123,31 @@ pub struct RequestSummary {
     pub parked_reason: Option<String>,
 }
 
+/// What the queue shows: every word must appear in the sender, subject,
+/// type, assignee or number; `state` is a review state, `new` (no draft
+/// yet) or `quarantined`.
+#[derive(Debug, Clone, Default, serde::Deserialize)]
+pub struct QueueQuery {
+    #[serde(default)]
+    pub words: Vec<String>,
+    #[serde(default)]
+    pub state: Option<String>,
+    #[serde(default)]
+    pub request_type: Option<String>,
+    #[serde(default)]
+    pub assignee: Option<String>,
+    #[serde(default)]
+    pub offset: i64,
+    pub limit: i64,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct QueuePage {
+    pub total: i64,
+    pub offset: i64,
+    pub rows: Vec<RequestSummary>,
+}
+
 /// The raw rows the app's Insights screen is computed from.
 #[derive(Debug, Clone, Default)]
 pub struct Activity {
@@ -373,6 +398,12 @@ impl Store {
     }
 
     /// The newest requests assigned to `assignee`.
+    /// One page of the queue, newest first, filtered in the database, with the
+    /// number of requests that match (the app's virtualised list).
+    pub async fn queue_page(&self, query: &QueueQuery) -> Result<QueuePage, StoreError> {
+        self.backend.queue_page(query).await
+    }
+
     pub async fn list_assigned(&self, assignee: &str, limit: i64) -> Result<Vec<RequestSummary>, StoreError> {
         self.backend.list_assigned(assignee, limit).await
     }

@@ -169,6 +169,50 @@ impl Sqlite {
         rows.iter().map(summary_from_row).collect()
     }
 
+    pub(super) async fn queue_page(&self, q: &crate::QueueQuery) -> Result<crate::QueuePage, StoreError> {
+        // Each word must appear (case-insensitive, as plain text: `instr`, no
+        // wildcards) in the sender, subject, type, assignee or number.
+        let mut clauses: Vec<&str> = Vec::new();
+        let mut binds: Vec<String> = Vec::new();
+        for word in q.words.iter().map(|w| w.to_lowercase()).filter(|w| !w.is_empty()) {
+            clauses.push(
+                "instr(lower(COALESCE(sender, '') || ' ' || COALESCE(subject, '') || ' ' || COALESCE(request_type, '') || ' ' || COALESCE(assignee, '') || ' ' || id), ?) > 0",
+            );
+            binds.push(word);
+        }
+        match q.state.as_deref() {
+            None | Some("") => {}
+            Some("quarantined") => clauses.push("status = 'quarantined'"),
+            Some("new") => clauses.push("status <> 'quarantined' AND NOT EXISTS (SELECT 1 FROM reports WHERE reports.request_id = requests.id)"),
+            Some(state) => {
+                clauses.push("status <> 'quarantined' AND (SELECT state FROM reports WHERE reports.request_id = requests.id) = ?");
+                binds.push(state.to_string());
+            }
+        }
+        if let Some(t) = q.request_type.as_deref().filter(|t| !t.is_empty()) {
+            clauses.push("request_type = ?");
+            binds.push(t.to_string());
+        }
+        if let Some(a) = q.assignee.as_deref() {
+            clauses.push("assignee = ?");
+            binds.push(a.to_string());
+        }
+        let filter = if clauses.is_empty() { String::new() } else { format!(" WHERE {}", clauses.join(" AND ")) };
+        let count_sql = format!("SELECT COUNT(*) FROM requests{filter}");
+        let mut count = sqlx::query_as::<_, (i64,)>(&count_sql);
+        for b in &binds {
+            count = count.bind(b);
+        }
+        let (total,) = count.fetch_one(&self.pool).await?;
+        let page_sql = format!("{SUMMARY_SELECT}{filter} ORDER BY id DESC LIMIT ? OFFSET ?");
+        let mut page = sqlx::query(&page_sql);
+        for b in &binds {
+            page = page.bind(b);
+        }
+        let rows = page.bind(q.limit.clamp(1, 1000)).bind(q.offset.max(0)).fetch_all(&self.pool).await?;
+        Ok(crate::QueuePage { total, offset: q.offset.max(0), rows: rows.iter().map(summary_from_row).collect::<Result<_, _>>()? })
+    }
+
     pub(super) async fn list_assigned(&self, assignee: &str, limit: i64) -> Result<Vec<RequestSummary>, StoreError> {
         let rows =
             sqlx::query(&format!("{SUMMARY_SELECT} WHERE assignee = ? ORDER BY id DESC LIMIT ?")).bind(assignee).bind(limit).fetch_all(&self.pool).await?;
@@ -858,5 +902,60 @@ mod tests {
         sqlx::query("UPDATE requests SET status = 'maybe'").execute(&db.pool).await.expect("tampered");
         let read = db.list_requests(10).await.expect_err("unknown status");
         assert!(matches!(read, StoreError::Unknown(_)), "{read}");
+    }
+
+    #[tokio::test]
+    async fn the_queue_is_filtered_and_paged_in_the_database() {
+        let db = Sqlite::in_memory().await.expect("store");
+        for i in 1..=250 {
+            let sha = format!("m{i}");
+            sqlx::query("INSERT INTO raw_messages (sha256, size, bytes, stored_at) VALUES (?, 0, x'', '2026-01-01T00:00:00Z')")
+                .bind(&sha)
+                .execute(&db.pool)
+                .await
+                .expect("raw");
+            let (sender, subject, kind, status) = match i % 5 {
+                0 => ("soc@mssp.example.net", format!("Who owns WKS-FIN-{i:03}?"), "enrichment", "new"),
+                1 => ("other@other.example", format!("Phish 100% [{i}]"), "phishing", "new"),
+                2 => ("soc@mssp.example.net", format!("Hash {i}"), "hash", "new"),
+                3 => ("x@spoof.example", format!("Spoof {i}"), "enrichment", "quarantined"),
+                _ => ("soc@mssp.example.net", format!("Firewall {i}"), "firewall", "new"),
+            };
+            sqlx::query(
+                "INSERT INTO requests (raw_sha256, source, source_ref, received_at, status, sender_allowed, sender_verdict, indicator_count, sender, subject, request_type, assignee)
+                 VALUES (?, 'file', 'f', '2026-01-01T00:00:00Z', ?, 1, '{\"allowed\":true,\"reasons\":[]}', 0, ?, ?, ?, ?)",
+            )
+            .bind(&sha)
+            .bind(status)
+            .bind(sender)
+            .bind(&subject)
+            .bind(kind)
+            .bind(if i % 2 == 0 { Some("alice") } else { None })
+            .execute(&db.pool)
+            .await
+            .expect("request");
+        }
+        let q = |words: &[&str], state: Option<&str>, kind: Option<&str>, assignee: Option<&str>, offset: i64| crate::QueueQuery {
+            words: words.iter().map(|w| w.to_string()).collect(),
+            state: state.map(String::from),
+            request_type: kind.map(String::from),
+            assignee: assignee.map(String::from),
+            offset,
+            limit: 100,
+        };
+        let all = db.queue_page(&q(&[], None, None, None, 0)).await.expect("page");
+        assert_eq!((all.total, all.rows.len(), all.rows[0].id), (250, 100, 250), "newest first");
+        let last = db.queue_page(&q(&[], None, None, None, 200)).await.expect("page");
+        assert_eq!((last.rows.len(), last.rows[49].id), (50, 1));
+        let owners = db.queue_page(&q(&["who", "WKS-FIN"], None, None, None, 0)).await.expect("page");
+        assert_eq!(owners.total, 50, "every word, case-insensitive");
+        // `%` and `_` are plain characters, not wildcards.
+        assert_eq!(db.queue_page(&q(&["100%"], None, None, None, 0)).await.expect("page").total, 50);
+        assert_eq!(db.queue_page(&q(&["_"], None, None, None, 0)).await.expect("page").total, 0);
+        assert_eq!(db.queue_page(&q(&[], Some("quarantined"), None, None, 0)).await.expect("page").total, 50);
+        assert_eq!(db.queue_page(&q(&[], Some("new"), Some("enrichment"), None, 0)).await.expect("page").total, 50);
+        assert_eq!(db.queue_page(&q(&[], Some("draft"), None, None, 0)).await.expect("page").total, 0);
+        assert_eq!(db.queue_page(&q(&["mssp.example.net"], None, None, Some("alice"), 0)).await.expect("page").total, 75);
+        assert_eq!(db.queue_page(&q(&["137"], None, None, None, 0)).await.expect("page").rows[0].id, 137, "by number");
     }
 }
