@@ -23,6 +23,8 @@ fn main() {
         "test_connector",
         "save_connector",
         "insights",
+        "run_timeline",
+        "rerun_playbook",
     ]);
     if let Err(e) = tauri_build::try_build(tauri_build::Attributes::new().config_path("../tauri.conf.json").app_manifest(manifest)) {
         panic!("tauri build step failed: {e:#}");

@@ -97,6 +97,20 @@ async fn review_action(state: tauri::State<'_, AppState>, id: i64, request: Revi
     Ok(view.map(screen)?)
 }
 
+/// The request's latest playbook run, step by step (status, duration,
+/// attempts, error, raw output): for the analyst, never for the reply.
+#[tauri::command]
+async fn run_timeline(state: tauri::State<'_, AppState>, id: i64) -> Result<Option<drawbridge_engine::store::PlaybookRun>, Failure> {
+    state.store.latest_run(id).await.map_err(store_failure)
+}
+
+/// Runs the request's playbook again (audited); the review as it then stands.
+#[tauri::command]
+async fn rerun_playbook(state: tauri::State<'_, AppState>, id: i64) -> Result<ReviewScreen, Failure> {
+    let deployment = state.deployment();
+    Ok(Reviewer::new(&state.store, &deployment).rerun(id, &analyst()).await.map(screen)?)
+}
+
 /// Every classifier with the labels a correction may choose.
 #[tauri::command]
 fn label_choices(state: tauri::State<'_, AppState>) -> Vec<drawbridge_engine::classify::LabelChoices> {
@@ -331,7 +345,9 @@ fn main() {
             list_connectors,
             test_connector,
             save_connector,
-            insights
+            insights,
+            run_timeline,
+            rerun_playbook
         ])
         .run(tauri::generate_context!("../tauri.conf.json"));
     if let Err(e) = result {

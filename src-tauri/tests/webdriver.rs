@@ -172,6 +172,20 @@ async fn the_analyst_opens_a_request_redacts_a_value_and_approves() {
     assert!(fact.text().await.expect("text").contains("HP EliteDesk 800 G9"));
     let original = client.find(Locator::Css("#review .original pre.body")).await.expect("original").text().await.expect("text");
     assert!(original.contains("Please check WKS-FIN-042"), "{original}");
+    // The run as a timeline, and a re-run from the start that makes a new run.
+    let step = client.wait().at_most(Duration::from_secs(10)).for_element(Locator::Css("#run-timeline li.step.ok")).await.expect("the run's steps");
+    assert!(step.text().await.expect("text").contains(" ms"), "each step with its duration");
+    let before = client.find(Locator::Css("#run-heading small")).await.expect("run").text().await.expect("text");
+    client.find(Locator::Css("#rerun")).await.expect("re-run").click().await.expect("re-run");
+    let started = Instant::now();
+    let after = loop {
+        let now = client.find(Locator::Css("#run-heading small")).await.expect("run").text().await.expect("text");
+        if now != before || started.elapsed() > Duration::from_secs(15) {
+            break now;
+        }
+        tokio::time::sleep(Duration::from_millis(200)).await;
+    };
+    assert_ne!(after, before, "a new run: {after}");
     // Correct the type in one click, with a reason: the playbook runs again for the new type.
     let first_run = store.latest_run(id).await.expect("run").expect("a first run").id;
     client.find(Locator::Css("#review dd.label-request_type button.start-correct")).await.expect("correct button").click().await.expect("start correcting");
@@ -360,6 +374,10 @@ async fn the_analyst_opens_a_request_redacts_a_value_and_approves() {
     search.send_keys("playbook_saved owners").await.expect("search");
     tokio::time::sleep(Duration::from_millis(300)).await;
     assert_eq!(client.find_all(Locator::Css("#audit tbody tr")).await.expect("rows").len(), 1, "the playbook's save is audited");
+    search.clear().await.expect("clear");
+    search.send_keys("rerun_playbook alice").await.expect("search");
+    tokio::time::sleep(Duration::from_millis(300)).await;
+    assert_eq!(client.find_all(Locator::Css("#audit tbody tr")).await.expect("rows").len(), 1, "the re-run is audited");
     client.find(Locator::Css("#verify-audit")).await.expect("check").click().await.expect("check the chain");
     let verdict = client.wait().at_most(Duration::from_secs(10)).for_element(Locator::Css("#audit-verdict")).await.expect("verdict");
     assert!(verdict.text().await.expect("text").contains("chain up"), "the chain holds");

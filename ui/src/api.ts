@@ -318,3 +318,37 @@ export interface Insights {
 }
 
 export const getInsights = (days = 30) => invoke<Insights>("insights", { days });
+
+/** One call of a playbook run, as stored (for the analyst only). */
+export interface StepRecord {
+  step: string;
+  item: string;
+  action: string;
+  input: unknown;
+  status: "ok" | "no_result" | "failed" | "skipped";
+  output: unknown;
+  error: string | null;
+  error_kind: ErrorKind | null;
+  attempts: number;
+  duration_ms: number;
+  finished_at: string;
+}
+
+export interface PlaybookRun {
+  id: number;
+  request_id: number;
+  playbook: string;
+  status: string;
+  started_at: string;
+  finished_at: string | null;
+  steps: StepRecord[];
+}
+
+export const runTimeline = (id: number) => invoke<PlaybookRun | null>("run_timeline", { id });
+/** Runs the request's playbook again (audited). */
+export const rerunPlaybook = (id: number) => invoke<ReviewScreen>("rerun_playbook", { id });
+
+/** The kind of an error as a person reads it ("Source unavailable"). */
+export function kindLabel(kind: ErrorKind | null): string {
+  return kind ? KIND_LABEL[kind] : "Failed";
+}

@@ -582,3 +582,20 @@ async fn a_rewritten_chain_is_caught_by_the_keyed_mac() {
     let verdict = audit::verify(&rewritten, Some(key));
     assert_eq!(verdict.broken_at.map(|b| b.0), Some(log[1].id), "the MAC can");
 }
+
+#[tokio::test]
+async fn a_rerun_is_a_new_run_audited_with_who_asked() {
+    let (_dir, store, config, id) = setup("Who owns WKS-FIN-042?").await;
+    let deployment = deployment(&config);
+    let reviewer = Reviewer::new(&store, &deployment);
+    let first = store.latest_run(id).await.expect("run").expect("a first run").id;
+    assert!(matches!(reviewer.rerun(id, "  ").await, Err(ReviewError::Refused(_))), "nobody asked");
+    reviewer.rerun(id, "alice").await.expect("rerun");
+    let second = store.latest_run(id).await.expect("run").expect("a second run");
+    assert!(second.id > first, "a new run, not the old one resumed");
+    assert!(!second.steps.is_empty());
+    let log = store.audit_log(Some(id)).await.expect("audit");
+    let entry = log.iter().find(|e| e.action == "rerun_playbook").expect("audited");
+    assert_eq!(entry.actor, "alice");
+    assert!(entry.detail.contains(&format!("\"previous_run\":{first}")) && entry.detail.contains(&format!("\"run\":{}", second.id)), "{}", entry.detail);
+}

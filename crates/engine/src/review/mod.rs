@@ -494,6 +494,24 @@ impl<'a> Reviewer<'a> {
         self.view(request_id).await
     }
 
+    /// Runs the request's playbook again from the start (a source that was
+    /// down, a connector set up since), audited, and refreshes the draft.
+    pub async fn rerun(&self, request_id: i64, actor: &str) -> Result<ReviewView, ReviewError> {
+        let actor = actor.trim();
+        if actor.is_empty() {
+            return Err(ReviewError::Refused("a re-run needs the name of the analyst who asks for it".into()));
+        }
+        let previous = self.store.latest_run(request_id).await?.map(|r| r.id);
+        let mut runner = crate::playbook::Runner::configured(self.store.clone(), self.deployment.connectors.clone(), &self.config().connectors.limits);
+        let run = crate::enrich::run_request(self.store, self.deployment, &mut runner, request_id)
+            .await
+            .map_err(|e| ReviewError::Refused(format!("the playbook could not run: {e}")))?;
+        let detail = serde_json::json!({ "previous_run": previous, "run": run.id, "playbook": run.playbook, "status": run.status });
+        self.store.record_audit(&NewAudit::about(request_id, actor, "rerun_playbook", detail)).await?;
+        self.refresh_draft(request_id).await?;
+        self.view(request_id).await
+    }
+
     /// Rejects the request with a reason; optionally queues a short
     /// "we cannot answer this" reply.
     pub async fn reject(&self, request_id: i64, reason: &str, actor: &str, reply: bool) -> Result<ReviewView, ReviewError> {
