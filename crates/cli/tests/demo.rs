@@ -43,6 +43,20 @@ fn the_demo_answers_from_every_source_and_writes_the_reply_to_a_folder() {
     assert!(findings.iter().any(|f| f["status"] == "no_result"), "the demo shows a 'no result' too");
     assert!(findings.iter().all(|f| f["status"] != "not_asked"), "no source is left unconnected: {findings:#?}");
 
+    // The lost laptop's playbook asks Snipe-IT, which the demo shows as down.
+    let lost = requests.as_array().expect("list").iter().find(|r| r["subject"].as_str().is_some_and(|s| s.contains("LT-HR-007"))).expect("lost laptop");
+    let lost_id = lost["id"].as_i64().expect("id").to_string();
+    drawbridge(&config, &["run", &lost_id]);
+    let lost_view = drawbridge(&config, &["report", "show", &lost_id, "--format", "review"]);
+    let lost_findings: Vec<serde_json::Value> =
+        lost_view["report"]["indicators"].as_array().expect("indicators").iter().flat_map(|i| i["findings"].as_array().cloned().unwrap_or_default()).collect();
+    assert!(
+        lost_findings.iter().any(|f| f["status"] == "unavailable" && f["source"] == "Snipe-IT") && lost_findings.iter().any(|f| f["status"] == "found"),
+        "a source down beside real findings: {lost_findings:#?}"
+    );
+    let text = lost_view["rendered"]["text"].as_str().expect("text");
+    assert!(!text.contains("refused") && !text.contains("127.0.0.1"), "no connector text in the reply: {text}");
+
     let digest = view["rendered"]["digest"].as_str().expect("digest").to_string();
     let approved = drawbridge(&config, &["review", "approve", &id, "--digest", &digest, "--as", "demo", "--dev-impersonate"]);
     assert_eq!(approved["state"], "queued");

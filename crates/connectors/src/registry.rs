@@ -299,7 +299,7 @@ impl Registry {
             entries.insert(
                 def.name.clone(),
                 Entry {
-                    title: if def.description.is_empty() { def.name.clone() } else { def.description.clone() },
+                    title: def.title.clone().unwrap_or_else(|| if def.description.is_empty() { def.name.clone() } else { def.description.clone() }),
                     origin: Origin::Http(Box::new(def.clone())),
                     actions: specs,
                     built,

@@ -20,6 +20,10 @@ pub struct DemoConfig {
     /// The demo company's seed (the lab's is 7).
     #[serde(default)]
     pub seed: Option<u64>,
+    /// Sources shown as down (`splunk`, `firewall`, `snipeit`): pointed at a
+    /// port nobody listens on, so a draft shows how "source unavailable" reads.
+    #[serde(default)]
+    pub unavailable: Vec<String>,
 }
 
 /// Where the simulators listen.
@@ -34,6 +38,13 @@ fn listener() -> std::io::Result<(TcpListener, String)> {
     let l = TcpListener::bind("127.0.0.1:0")?;
     let url = format!("http://{}", l.local_addr()?);
     Ok((l, url))
+}
+
+/// A loopback URL where nothing listens: the port was free a moment ago.
+fn closed_port() -> std::io::Result<String> {
+    let (l, url) = listener()?;
+    drop(l);
+    Ok(url)
 }
 
 /// The simulators of this process, started once (threads that live as long as the process).
@@ -65,7 +76,18 @@ pub fn apply(demo: &DemoConfig, connectors: &mut ConnectorsConfig) -> Result<(),
         return Ok(());
     }
     let seed = demo.seed.unwrap_or(7);
-    let servers = started(seed)?;
+    let mut servers = started(seed)?;
+    if !demo.unavailable.is_empty() {
+        let down = closed_port().map_err(|e| format!("cannot find a closed port for the demo: {e}"))?;
+        for name in &demo.unavailable {
+            match name.as_str() {
+                "splunk" => servers.siem = down.clone(),
+                "firewall" => servers.firewall = down.clone(),
+                "snipeit" => servers.snipeit = down.clone(),
+                other => return Err(format!("[demo] unavailable: no demo source is called {other:?} (splunk, firewall, snipeit)")),
+            }
+        }
+    }
     crate::secrets::inject("demo-splunk-token", "demo-splunk");
     crate::secrets::inject("demo-panos-key", "demo-panos");
     crate::secrets::inject("snipeit-token", "demo-snipeit");

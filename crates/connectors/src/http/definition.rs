@@ -14,6 +14,9 @@ use std::path::{Path, PathBuf};
 pub struct HttpConnector {
     /// Connector name; playbooks call `<name>.<action>`.
     pub name: String,
+    /// Its name for people ("Snipe-IT"); default: the description, else `name`.
+    #[serde(default)]
+    pub title: Option<String>,
     #[serde(default)]
     pub description: String,
     /// Base URL, e.g. `https://snipeit.corp.example`. The deployment's
