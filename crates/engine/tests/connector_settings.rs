@@ -44,7 +44,10 @@ async fn a_connector_is_tested_saved_and_used() {
     assert_eq!(firewall.secrets.iter().map(|s| s.field.as_str()).collect::<Vec<_>>(), ["api_key_secret"]);
     assert!(firewall.schema["properties"]["url"].is_object(), "the form's schema: {}", firewall.schema);
 
-    let settings = json!({ "url": url, "api_key_secret": "", "poll_interval_ms": 20 });
+    // An empty secret name gets the default name (`firewall-api-key`), which
+    // may be in the keyring lab from another run: this test names its own.
+    let secret_name = format!("test-firewall-key-{}", std::process::id());
+    let settings = json!({ "url": url, "api_key_secret": secret_name, "poll_interval_ms": 20 });
     let key = |k: &str| BTreeMap::from([("api_key_secret".to_string(), k.to_string())]);
 
     let ok = connectors::test(&deployment, "firewall", &settings, &key("the-right-key")).await.expect("tested");
@@ -65,7 +68,7 @@ async fn a_connector_is_tested_saved_and_used() {
     assert!(bad.stages.iter().skip(1).all(|s| s.result == "not_reached"), "{bad:?}");
 
     // Nothing was stored by the tests.
-    assert!(secrets::resolve("firewall-api-key").is_err(), "a test stores no secret");
+    assert!(secrets::resolve(&secret_name).is_err(), "a test stores no secret");
     assert!(!dir.path().join("secrets").exists());
 
     // A save that cannot build the connector writes nothing.
@@ -77,10 +80,10 @@ async fn a_connector_is_tested_saved_and_used() {
     let saved = connectors::save(&deployment, &file, &store, "firewall", &settings, &key("the-right-key"), "alice").await.expect("saved");
     let text = std::fs::read_to_string(&path).expect("text");
     assert!(text.contains("# our settings") && text.contains("[connectors.firewall]"), "{text}");
-    assert!(text.contains("api_key_secret = \"firewall-api-key\""), "only the secret's name is in the file: {text}");
+    assert!(text.contains(&format!("api_key_secret = \"{secret_name}\"")), "only the secret's name is in the file: {text}");
     assert!(!text.contains("the-right-key"), "{text}");
     assert_eq!(saved.secrets.len(), 1);
-    assert_eq!(secrets::resolve("firewall-api-key").expect("stored"), "the-right-key");
+    assert_eq!(secrets::resolve(&secret_name).expect("stored"), "the-right-key");
     if let (_, secrets::StoredIn::File { path }) = &saved.secrets[0] {
         use std::os::unix::fs::PermissionsExt;
         assert_eq!(std::fs::metadata(path).expect("meta").permissions().mode() & 0o777, 0o600);
@@ -89,7 +92,7 @@ async fn a_connector_is_tested_saved_and_used() {
     let audit = store.audit_log(None).await.expect("audit");
     let entry = audit.iter().find(|e| e.action == "connector_settings").expect("audited");
     assert_eq!(entry.actor, "alice");
-    assert!(entry.detail.contains("firewall-api-key") && !entry.detail.contains("the-right-key"), "{}", entry.detail);
+    assert!(entry.detail.contains(&secret_name) && !entry.detail.contains("the-right-key"), "{}", entry.detail);
 
     // The rebuilt deployment runs on the saved settings.
     let next = Deployment::new(saved.config).expect("rebuilt");
@@ -98,4 +101,7 @@ async fn a_connector_is_tested_saved_and_used() {
     let firewall = after.iter().find(|f| f.info.name == "firewall").expect("firewall");
     assert_eq!(firewall.origin, "file");
     assert!(firewall.secrets[0].resolves, "{:?}", firewall.secrets);
+    if saved.secrets[0].1 == secrets::StoredIn::Keyring {
+        secrets::delete_from_keyring(&secret_name).expect("cleaned up");
+    }
 }
