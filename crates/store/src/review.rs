@@ -248,7 +248,7 @@ impl Sqlite {
         enqueue: Option<&NewOutbox>,
         cancel_queued: bool,
     ) -> Result<(), StoreError> {
-        let mut tx = self.pool.begin().await?;
+        let mut tx = super::sqlite::write_transaction(&self.pool).await?;
         let current: Option<(String, String, i64)> =
             sqlx::query_as("SELECT digest, state, revision FROM reports WHERE request_id = ?").bind(row.request_id).fetch_optional(&mut *tx).await?;
         let changed = || StoreError::Conflict(format!("report {} changed meanwhile; reload it", row.request_id));
@@ -304,7 +304,7 @@ impl Sqlite {
 
     /// Queues a message that needs no approval (the receipt), with its audit entry.
     pub(super) async fn enqueue(&self, m: &NewOutbox, audit: &NewAudit) -> Result<(), StoreError> {
-        let mut tx = self.pool.begin().await?;
+        let mut tx = super::sqlite::write_transaction(&self.pool).await?;
         insert_outbox(&mut tx, m).await?;
         append_audit(&mut tx, audit, self.audit_key.as_deref()).await?;
         tx.commit().await?;
@@ -313,7 +313,7 @@ impl Sqlite {
 
     /// An audit entry about no report: a setting or playbook changed.
     pub(super) async fn record_audit(&self, audit: &NewAudit) -> Result<(), StoreError> {
-        let mut tx = self.pool.begin().await?;
+        let mut tx = super::sqlite::write_transaction(&self.pool).await?;
         append_audit(&mut tx, audit, self.audit_key.as_deref()).await?;
         tx.commit().await?;
         Ok(())
@@ -365,7 +365,7 @@ impl Sqlite {
     /// request's report is queued with the same digest. Otherwise the message
     /// is cancelled and `false` returned.
     pub(super) async fn claim_outbox(&self, id: i64) -> Result<bool, StoreError> {
-        let mut tx = self.pool.begin().await?;
+        let mut tx = super::sqlite::write_transaction(&self.pool).await?;
         let row: Option<(i64, String, String, String)> =
             sqlx::query_as("SELECT request_id, digest, state, kind FROM outbox WHERE id = ?").bind(id).fetch_optional(&mut *tx).await?;
         let Some((request_id, digest, state, kind)) = row else { return Ok(false) };
@@ -392,7 +392,7 @@ impl Sqlite {
     }
 
     pub(super) async fn outbox_sent(&self, id: i64, response: &str, audit: &NewAudit) -> Result<(), StoreError> {
-        let mut tx = self.pool.begin().await?;
+        let mut tx = super::sqlite::write_transaction(&self.pool).await?;
         let request_id: Option<(i64, String)> = sqlx::query_as("SELECT request_id, kind FROM outbox WHERE id = ?").bind(id).fetch_optional(&mut *tx).await?;
         sqlx::query("UPDATE outbox SET state = 'sent', smtp_response = ?, sent_at = ?, last_error = NULL WHERE id = ?")
             .bind(response)
@@ -411,7 +411,7 @@ impl Sqlite {
     }
 
     pub(super) async fn outbox_refused(&self, id: i64, reason: &str, audit: &NewAudit) -> Result<(), StoreError> {
-        let mut tx = self.pool.begin().await?;
+        let mut tx = super::sqlite::write_transaction(&self.pool).await?;
         sqlx::query("UPDATE outbox SET state = 'cancelled', last_error = ? WHERE id = ?").bind(reason).bind(id).execute(&mut *tx).await?;
         append_audit(&mut tx, audit, self.audit_key.as_deref()).await?;
         tx.commit().await?;

@@ -72,7 +72,7 @@ impl Sqlite {
     }
 
     pub(super) async fn insert_request(&self, req: &NewRequest<'_>, cursor: Option<&ImapCursor>) -> Result<IngestOutcome, StoreError> {
-        let mut tx = self.pool.begin().await?;
+        let mut tx = write_transaction(&self.pool).await?;
         let mut existing: Option<(i64, String)> =
             sqlx::query_as("SELECT id, status FROM requests WHERE raw_sha256 = ?").bind(&req.raw_sha256).fetch_optional(&mut *tx).await?;
         // Mail delivery is at-least-once: a message redelivered after an
@@ -227,7 +227,7 @@ impl Sqlite {
         actor: &str,
         reason: Option<&str>,
     ) -> Result<crate::Assignment, StoreError> {
-        let mut tx = self.pool.begin().await?;
+        let mut tx = write_transaction(&self.pool).await?;
         let current: Option<(Option<String>,)> = sqlx::query_as("SELECT assignee FROM requests WHERE id = ?").bind(request_id).fetch_optional(&mut *tx).await?;
         let Some((from_assignee,)) = current else { return Err(StoreError::NotFound(request_id)) };
         let created_at = now();
@@ -388,7 +388,7 @@ impl Sqlite {
     }
 
     pub(super) async fn set_imap_cursor(&self, cursor: &ImapCursor) -> Result<(), StoreError> {
-        let mut tx = self.pool.begin().await?;
+        let mut tx = write_transaction(&self.pool).await?;
         upsert_cursor(&mut tx, cursor).await?;
         tx.commit().await?;
         Ok(())
@@ -402,7 +402,7 @@ impl Sqlite {
         actor: &str,
         reason: Option<&str>,
     ) -> Result<Correction, StoreError> {
-        let mut tx = self.pool.begin().await?;
+        let mut tx = write_transaction(&self.pool).await?;
         let current: Option<(Option<String>,)> = sqlx::query_as("SELECT json_extract(labels, '$.' || json_quote(?)) FROM requests WHERE id = ?")
             .bind(classifier)
             .bind(request_id)
@@ -495,7 +495,7 @@ impl Sqlite {
     }
 
     pub(super) async fn assign_task(&self, request_id: i64, window_days: u32) -> Result<TaskLink, StoreError> {
-        let mut tx = self.pool.begin().await?;
+        let mut tx = write_transaction(&self.pool).await?;
         let row: Option<(String, Option<i64>)> =
             sqlx::query_as("SELECT received_at, task_id FROM requests WHERE id = ?").bind(request_id).fetch_optional(&mut *tx).await?;
         let Some((received_at, current)) = row else { return Err(StoreError::NotFound(request_id)) };
@@ -550,7 +550,7 @@ impl Sqlite {
     }
 
     pub(super) async fn open_run(&self, request_id: i64, playbook: &str) -> Result<i64, StoreError> {
-        let mut tx = self.pool.begin().await?;
+        let mut tx = write_transaction(&self.pool).await?;
         let open: Option<(i64,)> =
             sqlx::query_as("SELECT id FROM playbook_runs WHERE request_id = ? AND playbook = ? AND status = 'running' ORDER BY id DESC LIMIT 1")
                 .bind(request_id)
@@ -721,6 +721,15 @@ impl Sqlite {
             calls: calls.into_iter().map(|(action, status, duration_ms)| crate::CallActivity { action, failed: status == "failed", duration_ms }).collect(),
         })
     }
+}
+
+/// A transaction that will write: `BEGIN IMMEDIATE` takes the write lock at
+/// the start, waiting up to the busy timeout for another writer. A deferred
+/// `BEGIN` that reads first fails at once with "database is locked" (or
+/// SQLITE_BUSY_SNAPSHOT under WAL) when another connection wrote meanwhile:
+/// the busy timeout does not apply to that upgrade.
+pub(crate) async fn write_transaction(pool: &SqlitePool) -> Result<sqlx::Transaction<'static, sqlx::Sqlite>, sqlx::Error> {
+    pool.begin_with("BEGIN IMMEDIATE").await
 }
 
 const SUMMARY_SELECT: &str = "SELECT id, received_at, sender, subject, status, quarantine_reason, sender_allowed, sender_verdict,
