@@ -65,6 +65,18 @@ pub fn spawn_workers(current: &Arc<crate::deployment::Current>, store: &crate::s
                 }
                 Err(e) => tracing::warn!(error = %e, "cannot list requests awaiting a playbook run"),
             }
+            // A run that finished while its draft could not be stored: drafted now.
+            match st.requests_awaiting_draft(20).await {
+                Ok(ids) => {
+                    for id in ids {
+                        match crate::review::Reviewer::new(&st, &dep).refresh_draft(id).await {
+                            Ok(_) => info!(request = id, "draft stored on a later pass"),
+                            Err(e) => tracing::warn!(request = id, error = %e, "cannot store the draft report; will try again"),
+                        }
+                    }
+                }
+                Err(e) => tracing::warn!(error = %e, "cannot list requests awaiting a draft"),
+            }
             tokio::time::sleep(interval).await;
         }
     });

@@ -599,3 +599,12 @@ async fn a_rerun_is_a_new_run_audited_with_who_asked() {
     assert_eq!(entry.actor, "alice");
     assert!(entry.detail.contains(&format!("\"previous_run\":{first}")) && entry.detail.contains(&format!("\"run\":{}", second.id)), "{}", entry.detail);
 }
+
+#[tokio::test]
+async fn a_finished_run_without_a_stored_draft_awaits_one_until_it_is_stored() {
+    let (_dir, store, config, id) = setup("Who owns WKS-FIN-042?").await;
+    assert_eq!(store.requests_awaiting_draft(10).await.expect("list"), vec![id], "the run finished, no draft stored yet");
+    let deployment = deployment(&config);
+    Reviewer::new(&store, &deployment).refresh_draft(id).await.expect("draft");
+    assert!(store.requests_awaiting_draft(10).await.expect("list").is_empty());
+}

@@ -432,6 +432,12 @@ impl Store {
         self.backend.run(run_id).await
     }
 
+    /// Requests whose playbook run finished but that have no stored draft
+    /// (storing it failed): the worker drafts them on its next pass.
+    pub async fn requests_awaiting_draft(&self, limit: i64) -> Result<Vec<i64>, StoreError> {
+        self.backend.requests_awaiting_draft(limit).await
+    }
+
     /// Requests (not quarantined) without a finished playbook run, oldest first.
     pub async fn requests_awaiting_run(&self, limit: i64) -> Result<Vec<i64>, StoreError> {
         self.backend.requests_awaiting_run(limit).await

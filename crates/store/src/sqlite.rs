@@ -619,6 +619,19 @@ impl Sqlite {
         Ok(rows.into_iter().map(|r| r.0).collect())
     }
 
+    pub(super) async fn requests_awaiting_draft(&self, limit: i64) -> Result<Vec<i64>, StoreError> {
+        let rows: Vec<(i64,)> = sqlx::query_as(
+            "SELECT r.id FROM requests r WHERE r.status != 'quarantined'
+             AND EXISTS (SELECT 1 FROM playbook_runs p WHERE p.request_id = r.id AND p.status != 'running')
+             AND NOT EXISTS (SELECT 1 FROM reports w WHERE w.request_id = r.id)
+             ORDER BY r.id LIMIT ?",
+        )
+        .bind(limit)
+        .fetch_all(&self.pool)
+        .await?;
+        Ok(rows.into_iter().map(|r| r.0).collect())
+    }
+
     pub(super) async fn record_run_failure(&self, request_id: i64, error: &str, retry_at: Option<&str>) -> Result<i64, StoreError> {
         let (attempts,): (i64,) = sqlx::query_as(
             "INSERT INTO run_failures (request_id, attempts, last_error, next_attempt_at, parked, updated_at) VALUES (?, 1, ?, ?, ?, ?)
