@@ -43,3 +43,4 @@ pub mod sender;
 pub mod serve;
 pub mod settings;
 pub mod sources;
+pub mod versioned;

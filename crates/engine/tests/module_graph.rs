@@ -11,7 +11,7 @@ use std::path::Path;
 /// Bottom first.
 const LAYERS: &[&[&str]] = &[
     // Helpers with no knowledge of requests.
-    &["paths", "reload", "identity", "limits"],
+    &["paths", "reload", "identity", "limits", "versioned"],
     // Protocol and policy: each owns its config section, none reads `Config`.
     &["indicators", "sender", "intake", "classify", "assign", "playbook", "report", "outbound", "demo", "insights"],
     // Gathers the sections.

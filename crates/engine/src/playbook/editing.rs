@@ -134,27 +134,7 @@ pub fn save(dir: &Path, name: &str, text: &str, connectors: &Registry) -> Result
     if !problems.is_empty() {
         return Err(EditError::Invalid(problems));
     }
-    let io = |what: &Path| {
-        let what = what.display().to_string();
-        move |e| EditError::Io(what, e)
-    };
-    if let Ok(previous) = std::fs::read(&path) {
-        if previous == text.as_bytes() {
-            return Ok(());
-        }
-        let history = history_dir(dir, name);
-        std::fs::create_dir_all(&history).map_err(io(&history))?;
-        let stamp = chrono::Utc::now().format("%Y%m%dT%H%M%S%.3fZ").to_string();
-        // Two saves within a millisecond keep both.
-        let kept = (0..)
-            .map(|n| history.join(if n == 0 { format!("{stamp}.yaml") } else { format!("{stamp}-{n}.yaml") }))
-            .find(|p| !p.exists())
-            .unwrap_or_else(|| history.join(format!("{stamp}.yaml")));
-        std::fs::write(&kept, previous).map_err(io(&kept))?;
-    }
-    let partial = dir.join(format!(".{name}.yaml.partial"));
-    std::fs::write(&partial, text).map_err(io(&partial))?;
-    std::fs::rename(&partial, &path).map_err(io(&path))
+    crate::versioned::replace(&path, &history_dir(dir, name), "yaml", text).map_err(|(p, e)| EditError::Io(p.display().to_string(), e))
 }
 
 /// The kept versions of a playbook, newest first.

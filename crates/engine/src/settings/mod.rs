@@ -94,32 +94,15 @@ impl ConfigFile {
         table.insert(last, toml_edit::Item::Table(toml_table(value)?));
         let text = doc.to_string();
         Config::from_toml(&text).map_err(|e| SettingsError::Invalid(format!("the settings would make the configuration invalid: {e}")))?;
-        self.write(&old, &text)?;
+        self.write(&text)?;
         Config::load(Some(&self.path)).map_err(|e| SettingsError::Invalid(e.to_string()))
     }
 
-    /// Keeps `old` in `.history/<file name>/`, then replaces the file whole.
-    fn write(&self, old: &str, new: &str) -> Result<(), SettingsError> {
-        let io = |p: &Path| {
-            let p = p.to_path_buf();
-            move |e| SettingsError::Io(p, e)
-        };
+    /// Keeps the old file in `.history/<file name>/` beside it, then replaces it whole.
+    fn write(&self, new: &str) -> Result<(), SettingsError> {
         let dir = self.path.parent().filter(|d| !d.as_os_str().is_empty()).unwrap_or(Path::new("."));
-        std::fs::create_dir_all(dir).map_err(io(dir))?;
         let name = self.path.file_name().and_then(|n| n.to_str()).unwrap_or("drawbridge.toml");
-        if !old.is_empty() {
-            let history = dir.join(".history").join(name);
-            std::fs::create_dir_all(&history).map_err(io(&history))?;
-            let stamp = chrono::Utc::now().format("%Y%m%dT%H%M%S%.3fZ").to_string();
-            let kept = (0..100)
-                .map(|n| history.join(if n == 0 { format!("{stamp}.toml") } else { format!("{stamp}-{n}.toml") }))
-                .find(|p| !p.exists())
-                .unwrap_or_else(|| history.join(format!("{stamp}.toml")));
-            std::fs::write(&kept, old).map_err(io(&kept))?;
-        }
-        let partial = dir.join(format!(".{name}.partial"));
-        std::fs::write(&partial, new).map_err(io(&partial))?;
-        std::fs::rename(&partial, &self.path).map_err(io(&self.path))
+        crate::versioned::replace(&self.path, &dir.join(".history").join(name), "toml", new).map_err(|(p, e)| SettingsError::Io(p, e))
     }
 }
 
