@@ -15,14 +15,16 @@ pub struct Playbook {
     /// Unique name, e.g. `enrichment`.
     pub name: String,
     /// What it is for, shown to the admin.
-    #[serde(default)]
+    #[serde(default, skip_serializing_if = "String::is_empty")]
+    #[schemars(extend("default" = ""))]
     pub description: String,
     pub trigger: Trigger,
     /// The steps; independent ones run concurrently.
     #[serde(default)]
     pub steps: Vec<Step>,
     /// Ids of the steps whose findings go into the report (default: all).
-    #[serde(default)]
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    #[schemars(extend("default" = []))]
     pub report: Vec<String>,
 }
 
@@ -34,7 +36,8 @@ pub struct Trigger {
     /// `containment`, `informational`, or `default` for anything else).
     pub request_types: Vec<String>,
     /// Run only when the request has at least one indicator of these kinds (empty: always).
-    #[serde(default)]
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    #[schemars(extend("default" = []))]
     pub indicator_kinds: Vec<Kind>,
 }
 
@@ -47,28 +50,35 @@ pub struct Step {
     /// `connector.action`, e.g. `active_directory.computer`.
     pub action: String,
     /// Run once per indicator of these kinds; `item` is then the indicator.
-    #[serde(default)]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[schemars(extend("default" = null))]
     pub for_each: Option<ForEach>,
     /// Action inputs. Values are templates (minijinja): `{{ item.value }}`,
     /// `{{ request.subject }}`, and the result of a step this one `needs`:
     /// `{{ steps.<id>.output... }}` (`status`, `output`, `error`; for the same
     /// indicator when both steps run `for_each`, and `items` for all of them).
-    #[serde(default)]
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    #[schemars(extend("default" = {}))]
     pub input: BTreeMap<String, String>,
     /// A template expression; the step is skipped when it is false.
-    #[serde(default)]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[schemars(extend("default" = null))]
     pub when: Option<String>,
     /// Steps that must finish first.
-    #[serde(default)]
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    #[schemars(extend("default" = []))]
     pub needs: Vec<String>,
     /// Seconds before a call is abandoned.
-    #[serde(default = "default_timeout")]
+    #[serde(default = "default_timeout", skip_serializing_if = "is_default_timeout")]
+    #[schemars(extend("default" = 30))]
     pub timeout_seconds: u64,
     /// Retries (with backoff) after a transient error.
-    #[serde(default = "default_retries")]
+    #[serde(default = "default_retries", skip_serializing_if = "is_default_retries")]
+    #[schemars(extend("default" = 2))]
     pub retries: u32,
     /// What a failure does to the rest of the playbook.
-    #[serde(default)]
+    #[serde(default, skip_serializing_if = "OnError::is_continue")]
+    #[schemars(extend("default" = "continue"))]
     pub on_error: OnError,
 }
 
@@ -95,6 +105,21 @@ fn default_timeout() -> u64 {
 
 fn default_retries() -> u32 {
     2
+}
+
+// A playbook written back (by the form editor) leaves out what is default.
+fn is_default_timeout(seconds: &u64) -> bool {
+    *seconds == default_timeout()
+}
+
+fn is_default_retries(retries: &u32) -> bool {
+    *retries == default_retries()
+}
+
+impl OnError {
+    fn is_continue(&self) -> bool {
+        *self == OnError::Continue
+    }
 }
 
 /// Whether a step's condition or inputs read earlier steps' outputs.

@@ -5,6 +5,7 @@
 //! it replaces (`.history/<name>/`), and is written whole (temporary file,
 //! then rename). Any earlier version can be compared and brought back.
 
+use super::Playbook;
 use super::validate::{PlaybookError, parse_with};
 use crate::connectors::Registry;
 use serde::Serialize;
@@ -221,6 +222,32 @@ mod tests {
     }
 
     #[test]
+    fn the_form_reads_and_writes_a_playbook() {
+        let playbook = model(GOOD).expect("a playbook's shape");
+        assert_eq!(playbook.steps[0].action, "asset.lookup");
+        // An unknown action still opens in the form: only the shape is read here.
+        assert!(model(&GOOD.replace("asset.lookup", "nope.nope")).is_ok());
+        let problem = model("name: x\ntrigger: { request_types: [enrichment] }\nsteps:\n  - id: a\n    acton: asset.lookup\n").expect_err("unknown field");
+        assert!(problem.message.contains("acton"), "{problem:?}");
+        let written = text(&playbook).expect("yaml");
+        assert!(!written.contains("retries") && !written.contains("on_error") && !written.contains("when"), "defaults are left out:\n{written}");
+        assert_eq!(model(&written).expect("reads back"), playbook, "{written}");
+        assert!(check(&written, &Registry::unconfigured()).is_empty(), "{written}");
+        let form = form(&Registry::unconfigured());
+        assert!(form.request_types.iter().any(|t| t == "default"));
+        assert!(form.actions.iter().any(|a| a.name == "asset.lookup" && a.inputs == ["name"]));
+        assert!(form.schema["$defs"]["Step"]["properties"]["input"].is_object());
+        // The defaults the schema states (the form's placeholders) are serde's.
+        let step: super::super::definition::Step = serde_saphyr::from_str("id: a\naction: asset.lookup\n").expect("a bare step");
+        let props = &form.schema["$defs"]["Step"]["properties"];
+        assert_eq!(
+            (props["timeout_seconds"]["default"].as_u64(), props["retries"]["default"].as_u64()),
+            (Some(step.timeout_seconds), Some(u64::from(step.retries)))
+        );
+        assert_eq!(props["on_error"]["default"], serde_json::to_value(step.on_error).expect("json"));
+    }
+
+    #[test]
     fn saves_keep_history_refuse_problems_and_roll_back() {
         let registry = Registry::unconfigured();
         let dir = tempfile::tempdir().expect("tempdir");
@@ -242,4 +269,37 @@ mod tests {
         assert_eq!(list(dir.path(), &registry)[0].text, changed);
         assert!(matches!(version(dir.path(), "hosts", "../../etc/passwd"), Err(EditError::NoVersion(..))));
     }
+}
+
+/// What the form editor is generated from: the playbook's JSON Schema, every
+/// action the connectors offer with its input schema, and the request types
+/// a trigger may name.
+#[derive(Debug, Clone, Serialize)]
+pub struct Form {
+    pub schema: serde_json::Value,
+    pub actions: Vec<crate::connectors::ActionSpec>,
+    pub request_types: Vec<String>,
+}
+
+/// The form editor's catalogue for these connectors.
+pub fn form(connectors: &Registry) -> Form {
+    let mut actions = connectors.catalogue();
+    actions.sort_by(|a, b| a.name.cmp(&b.name));
+    Form { schema: super::schema(), actions, request_types: super::validate::REQUEST_TYPES.iter().map(|t| t.to_string()).collect() }
+}
+
+/// The playbook a text describes, for the form: its shape only, so a step
+/// naming an unknown action still opens in the form (its problem is shown
+/// beside it). A text that is not a playbook's shape is one problem.
+pub fn model(text: &str) -> Result<Playbook, Problem> {
+    serde_saphyr::from_str::<Playbook>(text).map_err(|e| {
+        let message = e.to_string();
+        Problem { line: parse_error_line(&message).unwrap_or(1), message: first_line(&message) }
+    })
+}
+
+/// The text the form writes: the playbook as YAML, defaults left out.
+/// Comments in the file it replaces are not kept.
+pub fn text(playbook: &Playbook) -> Result<String, EditError> {
+    serde_saphyr::to_string(playbook).map_err(|e| EditError::Io("playbook".into(), std::io::Error::other(e.to_string())))
 }
