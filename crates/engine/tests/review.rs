@@ -608,3 +608,117 @@ async fn a_finished_run_without_a_stored_draft_awaits_one_until_it_is_stored() {
     Reviewer::new(&store, &deployment).refresh_draft(id).await.expect("draft");
     assert!(store.requests_awaiting_draft(10).await.expect("list").is_empty());
 }
+
+#[tokio::test]
+async fn the_analyst_adds_removes_corrects_and_withholds_indicators_each_audited() {
+    use drawbridge_engine::indicators::Kind;
+    use drawbridge_engine::review::IndicatorEdit;
+    let (_dir, store, config, id) = setup("Who owns WKS-FIN-042?").await;
+    let deployment = deployment(&config);
+    let reviewer = Reviewer::new(&store, &deployment);
+    let on_request = |store: Store| async move {
+        let d = store.request(id).await.expect("request");
+        (d.indicators.iter().map(|i| format!("{}:{}", i.kind, i.value)).collect::<Vec<_>>(), d.summary.indicator_count)
+    };
+    let (before, count) = on_request(store.clone()).await;
+    assert!(before.contains(&"hostname:WKS-FIN-042".to_string()) && before.contains(&"ipv4:203.0.113.7".to_string()), "{before:?}");
+    assert_eq!(count as usize, before.len());
+
+    // "Do not disclose": the findings leave the reply, the indicator stays.
+    let shown_before = reviewer.view(id).await.expect("view").rendered.text;
+    assert!(shown_before.contains("Windows 11"), "the directory's answer is in the draft:\n{shown_before}");
+    let host = || IndicatorEdit::Withhold { kind: Kind::Hostname, value: "WKS-FIN-042".into(), withheld: true };
+    assert!(matches!(reviewer.change_indicator(id, &host(), " ").await, Err(ReviewError::Refused(_))), "nobody asked");
+    reviewer.approve(id, "bob", &shown(&reviewer, id).await).await.expect("approved before the change");
+    let view = reviewer.change_indicator(id, &host(), "alice").await.expect("withhold");
+    assert_eq!(view.state, ReviewState::Draft, "the approval lapses: what will be sent changed");
+    let text = &view.rendered.text;
+    assert!(text.contains("WKS-FIN-042: not disclosed."), "{text}");
+    assert!(!text.contains("Windows 11") && !text.contains("Finance"), "nothing about it leaves:\n{text}");
+    let section = view.report.indicators.iter().find(|i| i.value == "WKS-FIN-042").expect("still listed");
+    assert!(section.withheld && section.findings.is_empty());
+    let d = store.request(id).await.expect("request");
+    assert_eq!(d.indicators.iter().find(|i| i.value == "WKS-FIN-042").and_then(|i| i.withheld_by.clone()).as_deref(), Some("alice"));
+    let again = IndicatorEdit::Withhold { kind: Kind::Hostname, value: "WKS-FIN-042".into(), withheld: false };
+    let view = reviewer.change_indicator(id, &again, "alice").await.expect("disclose again");
+    assert!(view.rendered.text.contains("Windows 11"), "the mark lifted, the findings are back");
+
+    // Typed values are recognised as extraction reads them, defanged too.
+    for bad in ["hello there", "198.51.100.4 and 198.51.100.9", ""] {
+        let refused = reviewer.change_indicator(id, &IndicatorEdit::Add { value: bad.into() }, "alice").await;
+        assert!(matches!(refused, Err(ReviewError::Refused(_))), "{bad:?} is refused");
+    }
+    let first_run = store.latest_run(id).await.expect("run").expect("run").id;
+    reviewer.change_indicator(id, &IndicatorEdit::Add { value: "198.51.100[.]4".into() }, "alice").await.expect("add");
+    let d = store.request(id).await.expect("request");
+    let added = d.indicators.iter().find(|i| i.value == "198.51.100.4").expect("added, refanged");
+    assert_eq!((added.kind, added.source.as_str()), (Kind::Ipv4, "analyst"));
+    assert!(store.latest_run(id).await.expect("run").expect("run").id > first_run, "the playbook runs again for the new indicator");
+
+    let fix = IndicatorEdit::Replace { kind: Kind::Ipv4, value: "198.51.100.4".into(), with: "198.51.100.5".into() };
+    reviewer.change_indicator(id, &fix, "alice").await.expect("correct");
+    reviewer.change_indicator(id, &IndicatorEdit::Remove { kind: Kind::Ipv4, value: "203.0.113.7".into() }, "alice").await.expect("remove");
+    let (after, count) = on_request(store.clone()).await;
+    assert!(after.contains(&"ipv4:198.51.100.5".to_string()), "{after:?}");
+    assert!(!after.contains(&"ipv4:198.51.100.4".to_string()) && !after.contains(&"ipv4:203.0.113.7".to_string()), "{after:?}");
+    assert_eq!(count as usize, after.len(), "the queue's count follows");
+    // Removing it again changes nothing and is not audited twice.
+    reviewer.change_indicator(id, &IndicatorEdit::Remove { kind: Kind::Ipv4, value: "203.0.113.7".into() }, "alice").await.expect("no-op");
+    // Bringing a removed one back restores it.
+    reviewer.change_indicator(id, &IndicatorEdit::Add { value: "203.0.113.7".into() }, "alice").await.expect("back");
+    assert!(on_request(store.clone()).await.0.contains(&"ipv4:203.0.113.7".to_string()));
+
+    let log = store.audit_log(Some(id)).await.expect("audit");
+    let actions: Vec<(&str, &str)> = log.iter().filter(|e| e.action.starts_with("indicator_")).map(|e| (e.action.as_str(), e.actor.as_str())).collect();
+    assert_eq!(
+        actions,
+        [
+            ("indicator_withheld", "alice"),
+            ("indicator_disclosed", "alice"),
+            ("indicator_added", "alice"),
+            ("indicator_corrected", "alice"),
+            ("indicator_removed", "alice"),
+            ("indicator_removed", "alice"),
+            ("indicator_added", "alice"),
+        ]
+    );
+    let corrected = log.iter().find(|e| e.action == "indicator_corrected").expect("corrected");
+    assert!(corrected.detail.contains("\"was\":\"ipv4:198.51.100.4\"") && corrected.detail.contains("198.51.100.5"), "{}", corrected.detail);
+    assert_eq!(audit::verify(&store.audit_log(None).await.expect("log"), None).broken_at, None, "the chain holds");
+}
+
+#[tokio::test]
+async fn a_draft_that_starts_waiting_is_news_once() {
+    use drawbridge_engine::review::attention::{Attention, News, notice};
+    let (_dir, store, config, first) = setup("Who owns WKS-FIN-042?").await;
+    let deployment = deployment(&config);
+    let reviewer = Reviewer::new(&store, &deployment);
+    reviewer.refresh_draft(first).await.expect("draft");
+    let mut attention = Attention::new();
+    assert!(matches!(attention.look(&store).await.expect("look"), Some(News::Backlog(1))), "the backlog at start, as a count");
+    assert!(attention.look(&store).await.expect("look").is_none(), "nothing new");
+    let second = request(&store, "Is 198.51.100.23 yours?", "Please check 198.51.100.23.").await;
+    assert!(attention.look(&store).await.expect("look").is_none(), "not drafted yet: nothing to review");
+    ran(&store, &config, second).await;
+    reviewer.refresh_draft(second).await.expect("draft");
+    let Some(News::Arrived(new)) = attention.look(&store).await.expect("look") else { panic!("the new draft is news") };
+    assert_eq!(new.iter().map(|r| r.id).collect::<Vec<_>>(), vec![second]);
+    let (title, body) = notice(&new[0]);
+    assert_eq!(title, format!("Request {second} needs review"));
+    assert!(body.contains("Is 198.51.100.23 yours?") && body.contains("analyst@mssp.example.net"), "{body}");
+}
+
+#[tokio::test]
+async fn a_policy_preview_shows_the_reply_under_that_policy_and_stores_nothing() {
+    use drawbridge_engine::report::disclosure::{DisclosurePolicy, Rule};
+    let (_dir, store, config, id) = setup("Who owns WKS-FIN-042?").await;
+    let deployment = deployment(&config);
+    let reviewer = Reviewer::new(&store, &deployment);
+    let now = reviewer.view(id).await.expect("view").rendered.text;
+    assert!(now.contains("Finance"), "departments are shared by default:\n{now}");
+    let strict = DisclosurePolicy { department: Rule::Withhold, ..DisclosurePolicy::default() };
+    let preview = reviewer.preview_policy(id, &strict).await.expect("preview");
+    assert!(!preview.text.contains("Finance"), "withheld under the previewed policy:\n{}", preview.text);
+    assert!(store.report_row(id).await.expect("row").is_none(), "a preview stores nothing");
+    assert_eq!(reviewer.view(id).await.expect("view").rendered.text, now, "the policy in force is unchanged");
+}

@@ -189,6 +189,20 @@ pub struct StoredIndicator {
     pub source: String,
     /// Earlier requests that mentioned the same indicator, newest first.
     pub seen_before: Vec<Sighting>,
+    /// Who marked it "do not disclose": its findings stay out of the reply
+    /// and it is never sent to an outside service.
+    pub withheld_by: Option<String>,
+}
+
+/// An analyst's change to a request's indicators.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum IndicatorChange {
+    /// Adds it (or brings back one removed earlier); `source` is `analyst`.
+    Add,
+    /// Takes it off the request; the extracted row is kept, marked.
+    Remove,
+    /// Marks it "do not disclose" (true) or lifts the mark.
+    Withhold(bool),
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -471,6 +485,13 @@ impl Store {
     /// Queues a message that needs no approval (the automatic receipt).
     pub async fn enqueue(&self, message: &NewOutbox, audit: &NewAudit) -> Result<(), StoreError> {
         self.backend.enqueue(message, audit).await
+    }
+
+    /// Changes one indicator of a request, with its audit entry, in one
+    /// transaction. `Ok(false)`: nothing to change (already there, not on
+    /// the request, already marked so).
+    pub async fn change_indicator(&self, request_id: i64, indicator: &Indicator, change: &IndicatorChange, audit: &NewAudit) -> Result<bool, StoreError> {
+        self.backend.change_indicator(request_id, indicator, change, audit).await
     }
 
     /// Appends an audit entry that goes with no report change (settings, playbooks).

@@ -3,8 +3,9 @@
 //! append-only audit log. Every change to a report is written in one
 //! transaction with its audit entry (and, on approval, its outbox message).
 
-use super::StoreError;
 use super::sqlite::Sqlite;
+use super::{IndicatorChange, StoreError};
+use drawbridge_model::Indicator;
 pub use drawbridge_model::ReviewState;
 use serde::{Deserialize, Serialize};
 use sqlx::Row;
@@ -309,6 +310,89 @@ impl Sqlite {
         append_audit(&mut tx, audit, self.audit_key.as_deref()).await?;
         tx.commit().await?;
         Ok(())
+    }
+
+    pub(super) async fn change_indicator(&self, request_id: i64, ind: &Indicator, change: &IndicatorChange, audit: &NewAudit) -> Result<bool, StoreError> {
+        let mut tx = super::sqlite::write_transaction(&self.pool).await?;
+        let exists: Option<(i64,)> = sqlx::query_as("SELECT 1 FROM requests WHERE id = ?").bind(request_id).fetch_optional(&mut *tx).await?;
+        if exists.is_none() {
+            return Err(StoreError::NotFound(request_id));
+        }
+        let current: Option<(i64, Option<String>, Option<String>)> = sqlx::query_as(
+            "SELECT ri.indicator_id, ri.removed_by, ri.withheld_by FROM request_indicators ri JOIN indicators i ON i.id = ri.indicator_id
+             WHERE ri.request_id = ? AND i.kind = ? AND i.value = ?",
+        )
+        .bind(request_id)
+        .bind(ind.kind.as_str())
+        .bind(&ind.value)
+        .fetch_optional(&mut *tx)
+        .await?;
+        let present = current.as_ref().is_some_and(|c| c.1.is_none());
+        let changed = match (change, &current) {
+            (IndicatorChange::Add, _) if present => false,
+            (IndicatorChange::Add, Some((indicator_id, ..))) => {
+                sqlx::query("UPDATE request_indicators SET removed_by = NULL WHERE request_id = ? AND indicator_id = ?")
+                    .bind(request_id)
+                    .bind(indicator_id)
+                    .execute(&mut *tx)
+                    .await?;
+                true
+            }
+            (IndicatorChange::Add, None) => {
+                let now = now();
+                let (indicator_id,): (i64,) = sqlx::query_as(
+                    "INSERT INTO indicators (kind, value, first_seen, last_seen) VALUES (?, ?, ?, ?)
+                     ON CONFLICT (kind, value) DO UPDATE SET last_seen = excluded.last_seen RETURNING id",
+                )
+                .bind(ind.kind.as_str())
+                .bind(&ind.value)
+                .bind(&now)
+                .bind(&now)
+                .fetch_one(&mut *tx)
+                .await?;
+                sqlx::query(
+                    "INSERT INTO request_indicators (request_id, indicator_id, position, occurrences, defanged, source)
+                     VALUES (?, ?, (SELECT COALESCE(MAX(position), -1) + 1 FROM request_indicators WHERE request_id = ?), 0, 0, 'analyst')",
+                )
+                .bind(request_id)
+                .bind(indicator_id)
+                .bind(request_id)
+                .execute(&mut *tx)
+                .await?;
+                true
+            }
+            (IndicatorChange::Remove, Some((indicator_id, None, _))) => {
+                sqlx::query("UPDATE request_indicators SET removed_by = ? WHERE request_id = ? AND indicator_id = ?")
+                    .bind(&audit.actor)
+                    .bind(request_id)
+                    .bind(indicator_id)
+                    .execute(&mut *tx)
+                    .await?;
+                true
+            }
+            (IndicatorChange::Withhold(on), Some((indicator_id, None, by))) if by.is_some() != *on => {
+                sqlx::query("UPDATE request_indicators SET withheld_by = ? WHERE request_id = ? AND indicator_id = ?")
+                    .bind(on.then_some(audit.actor.as_str()))
+                    .bind(request_id)
+                    .bind(indicator_id)
+                    .execute(&mut *tx)
+                    .await?;
+                true
+            }
+            _ => false,
+        };
+        if changed {
+            sqlx::query(
+                "UPDATE requests SET indicator_count = (SELECT COUNT(*) FROM request_indicators WHERE request_id = ? AND removed_by IS NULL) WHERE id = ?",
+            )
+            .bind(request_id)
+            .bind(request_id)
+            .execute(&mut *tx)
+            .await?;
+            append_audit(&mut tx, audit, self.audit_key.as_deref()).await?;
+        }
+        tx.commit().await?;
+        Ok(changed)
     }
 
     /// An audit entry about no report: a setting or playbook changed.

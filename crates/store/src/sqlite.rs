@@ -309,9 +309,9 @@ impl Sqlite {
         let parsed: Option<String> = row.try_get("parsed")?;
         let parsed = parsed.map(|p| serde_json::from_str(&p)).transpose()?;
         let ind_rows = sqlx::query(
-            "SELECT i.id, i.kind, i.value, ri.occurrences, ri.defanged, ri.source
+            "SELECT i.id, i.kind, i.value, ri.occurrences, ri.defanged, ri.source, ri.withheld_by
              FROM request_indicators ri JOIN indicators i ON i.id = ri.indicator_id
-             WHERE ri.request_id = ? ORDER BY ri.position",
+             WHERE ri.request_id = ? AND ri.removed_by IS NULL ORDER BY ri.position",
         )
         .bind(id)
         .fetch_all(&self.pool)
@@ -329,6 +329,7 @@ impl Sqlite {
                 defanged: r.try_get("defanged")?,
                 source: r.try_get("source")?,
                 seen_before,
+                withheld_by: r.try_get("withheld_by")?,
             });
         }
         Ok(RequestDetail {
@@ -344,7 +345,7 @@ impl Sqlite {
     async fn sightings(&self, indicator_id: i64, before: Option<i64>) -> Result<Vec<Sighting>, StoreError> {
         let rows = sqlx::query(
             "SELECT r.id, r.received_at, r.sender FROM request_indicators ri JOIN requests r ON r.id = ri.request_id
-             WHERE ri.indicator_id = ? AND r.id < ? ORDER BY r.id DESC",
+             WHERE ri.indicator_id = ? AND ri.removed_by IS NULL AND r.id < ? ORDER BY r.id DESC",
         )
         .bind(indicator_id)
         .bind(before.unwrap_or(i64::MAX))
@@ -505,10 +506,10 @@ impl Sqlite {
         let rows = sqlx::query(
             "SELECT i.kind, i.value, r.id, r.received_at, r.sender, r.subject, r.task_id
              FROM request_indicators mine
-             JOIN request_indicators theirs ON theirs.indicator_id = mine.indicator_id AND theirs.request_id < mine.request_id
+             JOIN request_indicators theirs ON theirs.indicator_id = mine.indicator_id AND theirs.request_id < mine.request_id AND theirs.removed_by IS NULL
              JOIN indicators i ON i.id = mine.indicator_id
              JOIN requests r ON r.id = theirs.request_id
-             WHERE mine.request_id = ? AND r.received_at >= ? AND r.status != 'quarantined'
+             WHERE mine.request_id = ? AND mine.removed_by IS NULL AND r.received_at >= ? AND r.status != 'quarantined'
              ORDER BY r.id DESC, i.kind, i.value",
         )
         .bind(request_id)

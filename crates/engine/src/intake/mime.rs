@@ -32,6 +32,16 @@ pub fn parse(raw: &[u8]) -> Result<ParsedMessage, ParseError> {
     Ok(convert(&message, 0, false))
 }
 
+/// The HTML body of a message as it arrived (its `text/html` parts,
+/// joined), unsanitized: for a sandboxed view only, after
+/// `review::original::html` has cleaned it. None when it has no HTML part.
+pub fn html_body(raw: &[u8]) -> Option<String> {
+    check_looks_like_email(raw).ok()?;
+    let message = MessageParser::default().parse(raw)?;
+    let parts: Vec<String> = message.html_bodies().filter(|p| p.is_text_html()).filter_map(part_text).collect();
+    (!parts.is_empty()).then(|| parts.join("\n<hr>\n"))
+}
+
 /// Cheap structural check before handing bytes to the parser: the first line
 /// must be a header field (or an mbox `From ` line) and the header section must
 /// be text.

@@ -125,6 +125,11 @@ pub fn build(i: &Inputs<'_>) -> Report {
     };
     let mut indicators = Vec::new();
     for ind in &d.indicators {
+        // Marked "do not disclose": nothing about it, not even "no records".
+        if ind.withheld_by.is_some() {
+            indicators.push(IndicatorReport { kind: ind.kind.to_string(), value: ind.value.clone(), findings: Vec::new(), withheld: true });
+            continue;
+        }
         let item = format!("{}:{}", ind.kind, ind.value);
         let mut findings = Vec::new();
         for step in steps.iter().filter(|s| s.for_each.as_ref().is_some_and(|f| f.kinds.contains(&ind.kind))) {
@@ -189,7 +194,7 @@ pub fn build(i: &Inputs<'_>) -> Report {
             }
             findings.push(finding);
         }
-        indicators.push(IndicatorReport { kind: ind.kind.to_string(), value: ind.value.clone(), findings });
+        indicators.push(IndicatorReport { kind: ind.kind.to_string(), value: ind.value.clone(), findings, withheld: false });
     }
     let current_sender = d.summary.sender.as_deref();
     let asked_before = results

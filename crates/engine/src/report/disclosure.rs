@@ -12,7 +12,7 @@ pub use drawbridge_model::{Override, Overrides};
 use serde::{Deserialize, Serialize};
 use std::collections::HashSet;
 
-#[derive(Debug, Clone, Copy, Serialize, Deserialize, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, Serialize, Deserialize, PartialEq, Eq, schemars::JsonSchema)]
 #[serde(rename_all = "snake_case")]
 pub enum Rule {
     Share,
@@ -22,7 +22,7 @@ pub enum Rule {
 
 /// The disclosure policy for one MSSP (`[[disclosure]]`): a rule per data
 /// class. There is no rule for undeclared fields: they are always withheld.
-#[derive(Debug, Clone, Serialize, Deserialize)]
+#[derive(Debug, Clone, Serialize, Deserialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct DisclosurePolicy {
     /// Sender domains this policy applies to; the first policy without

@@ -63,6 +63,9 @@ pub struct IndicatorReport {
     pub kind: String,
     pub value: String,
     pub findings: Vec<Finding>,
+    /// Marked "do not disclose" by the analyst: no findings are given.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub withheld: bool,
 }
 
 /// What one source said about one indicator.

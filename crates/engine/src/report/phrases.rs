@@ -53,6 +53,8 @@ pub struct Phrases {
     pub from_hosts: &'static str,
     pub nothing_found: &'static str,
     pub no_indicator: &'static str,
+    /// An indicator the analyst marked "do not disclose".
+    pub not_disclosed: &'static str,
 }
 
 pub fn phrases(lang: Language) -> Phrases {
@@ -90,6 +92,7 @@ pub fn phrases(lang: Language) -> Phrases {
             from_hosts: "from {n} hosts",
             nothing_found: "no records found",
             no_indicator: "The request named no indicator we could look up.",
+            not_disclosed: "not disclosed",
         },
         Language::De => Phrases {
             your_reference: "Ihre Referenz",
@@ -124,6 +127,7 @@ pub fn phrases(lang: Language) -> Phrases {
             from_hosts: "von {n} Hosts",
             nothing_found: "keine Einträge gefunden",
             no_indicator: "Die Anfrage nannte keinen Indikator, den wir nachschlagen konnten.",
+            not_disclosed: "wird nicht offengelegt",
         },
         Language::Fr => Phrases {
             your_reference: "Votre référence",
@@ -158,6 +162,7 @@ pub fn phrases(lang: Language) -> Phrases {
             from_hosts: "depuis {n} hôtes",
             nothing_found: "aucun enregistrement trouvé",
             no_indicator: "La demande ne citait aucun indicateur que nous pouvions rechercher.",
+            not_disclosed: "non communiqué",
         },
         Language::Es => Phrases {
             your_reference: "Su referencia",
@@ -192,6 +197,7 @@ pub fn phrases(lang: Language) -> Phrases {
             from_hosts: "desde {n} equipos",
             nothing_found: "no se encontraron registros",
             no_indicator: "La solicitud no mencionaba ningún indicador que pudiéramos consultar.",
+            not_disclosed: "no se divulga",
         },
     }
 }

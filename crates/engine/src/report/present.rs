@@ -177,7 +177,9 @@ fn section(ind: &IndicatorReport, report: &Report, p: &Phrases, lang: Language) 
             FindingStatus::Unavailable | FindingStatus::NotAsked => {}
         }
     }
-    if blocks.is_empty() {
+    if ind.withheld {
+        blocks.push(Block { source: p.not_disclosed.to_string(), status: None, rows: Vec::new(), withheld: None, label_width: 0 });
+    } else if blocks.is_empty() {
         blocks.push(Block { source: p.not_checked.to_string(), status: None, rows: Vec::new(), withheld: None, label_width: 0 });
     }
     Section { heading: format!("{} {}", phrases::kind_name(lang, &ind.kind), ind.value), blocks }
@@ -306,6 +308,9 @@ pub fn summary_text(report: &Report) -> String {
 }
 
 fn sentence(ind: &IndicatorReport, p: &Phrases, lang: Language, year: i32) -> String {
+    if ind.withheld {
+        return format!("{}: {}.", ind.value, p.not_disclosed);
+    }
     let facts: Vec<&Fact> = ind.findings.iter().flat_map(|f| f.facts.iter()).filter(|f| f.disclosure == Disclosure::Shared).collect();
     let first = |terms: &[&str]| terms.iter().find_map(|t| facts.iter().find(|f| f.term == *t).map(|f| format::words(&f.value)));
     let mut parts: Vec<String> = Vec::new();

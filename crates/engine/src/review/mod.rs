@@ -6,8 +6,13 @@
 //! reply. Containment-like request types can require two different
 //! approvers. Every change is appended to the hash-chained audit log.
 
+pub mod attention;
 pub mod audit;
 pub mod diff;
+pub mod indicators;
+pub mod original;
+
+pub use indicators::IndicatorEdit;
 
 use crate::config::Config;
 use crate::deployment::Deployment;
@@ -126,11 +131,16 @@ impl<'a> Reviewer<'a> {
 
     /// The report as it would be sent, from the request's data and `row`'s edits.
     fn build(&self, snap: &Snapshot, row: Option<&ReportRow>) -> Result<(Report, Rendered), ReviewError> {
+        self.build_under(snap, row, None)
+    }
+
+    /// As `build`, under `policy` instead of the sender's (a preview).
+    fn build_under(&self, snap: &Snapshot, row: Option<&ReportRow>, policy: Option<&DisclosurePolicy>) -> Result<(Report, Rendered), ReviewError> {
         let (detail, run) = (&snap.detail, snap.run.as_ref());
         let playbooks = self.deployment.playbooks()?;
         let playbook = run.and_then(|r| playbooks.iter().find(|p| p.name == r.playbook));
         let ctx = crate::playbook::context_of(detail);
-        let policy = self.policy(detail.summary.sender.as_deref());
+        let policy = policy.cloned().unwrap_or_else(|| self.policy(detail.summary.sender.as_deref()));
         let empty = Default::default();
         let built = report::build(&report::Inputs {
             detail,
@@ -147,6 +157,13 @@ impl<'a> Reviewer<'a> {
         });
         let rendered = self.deployment.templates()?.render(&built, self.config().report.stix_organisation.as_deref())?;
         Ok((built, rendered))
+    }
+
+    /// The reply to a request as it would read under `policy` (with the
+    /// analyst's edits): the Policies screen's preview. Nothing is stored.
+    pub async fn preview_policy(&self, request_id: i64, policy: &DisclosurePolicy) -> Result<Rendered, ReviewError> {
+        let snap = self.snapshot(request_id).await?;
+        Ok(self.build_under(&snap, snap.row.as_ref(), Some(policy))?.1)
     }
 
     /// The current review. Reading changes nothing: where no draft is stored
