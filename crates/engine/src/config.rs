@@ -73,7 +73,7 @@ pub struct Config {
 }
 
 /// `[review]`: review rules.
-#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, Serialize, Deserialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct ReviewConfig {
     /// Request types whose replies need two different approvers.
@@ -82,7 +82,7 @@ pub struct ReviewConfig {
 }
 
 /// `[tasks]`: grouping requests into tasks.
-#[derive(Debug, Clone, Serialize, Deserialize)]
+#[derive(Debug, Clone, Serialize, Deserialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct TasksConfig {
     /// A request naming an indicator that an earlier request named within

@@ -8,16 +8,39 @@ use crate::indicators::{Extractor, Indicator, PatternError};
 use crate::intake::mime;
 use crate::sender::{DnsSource, SenderPolicy, SenderVerdict};
 use crate::store::{ImapCursor, IngestOutcome, NewRequest, Source, Store, StoreError};
+use std::sync::{Arc, RwLock};
 use tracing::{info, warn};
 
+/// Takes messages in. Clones share their rules: `reconfigure` on any of
+/// them (a policy saved in the app) applies to every watcher's next message.
 #[derive(Debug, Clone)]
 pub struct Ingestor {
     store: Store,
+    dns: DnsSource,
+    rules: Arc<RwLock<Arc<Rules>>>,
+}
+
+/// What a message is checked, read and typed with, from the configuration.
+#[derive(Debug)]
+struct Rules {
     extractor: Extractor,
     policy: SenderPolicy,
-    classifiers: std::sync::Arc<Classifiers>,
-    assigner: std::sync::Arc<crate::assign::Assigner>,
+    classifiers: Arc<Classifiers>,
+    assigner: Arc<crate::assign::Assigner>,
     max_message_bytes: usize,
+}
+
+impl Rules {
+    fn new(config: &Config, dns: DnsSource) -> Result<Rules, SetupError> {
+        let extractor = extractor(config)?;
+        Ok(Rules {
+            classifiers: Arc::new(classifiers_with(config, extractor.clone())?),
+            assigner: Arc::new(crate::assign::Assigner::new(&config.assignment)?),
+            extractor,
+            policy: SenderPolicy::new(config.senders.clone(), dns),
+            max_message_bytes: config.intake.max_message_bytes,
+        })
+    }
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -97,27 +120,30 @@ pub struct Origin {
 
 impl Ingestor {
     pub fn new(config: &Config, store: Store, dns: DnsSource) -> Result<Ingestor, SetupError> {
-        let extractor = extractor(config)?;
-        Ok(Ingestor {
-            store,
-            classifiers: std::sync::Arc::new(classifiers_with(config, extractor.clone())?),
-            assigner: std::sync::Arc::new(crate::assign::Assigner::new(&config.assignment)?),
-            extractor,
-            policy: SenderPolicy::new(config.senders.clone(), dns),
-            max_message_bytes: config.intake.max_message_bytes,
-        })
+        let rules = Rules::new(config, dns.clone())?;
+        Ok(Ingestor { store, dns, rules: Arc::new(RwLock::new(Arc::new(rules))) })
     }
 
-    pub fn classifier(&self) -> &Classifier {
-        self.classifiers.request_type()
+    /// Takes the sender, indicator, triage and assignment rules from
+    /// `config` for every later message, in this ingestor and all its
+    /// clones. On an error the rules in force stay.
+    pub fn reconfigure(&self, config: &Config) -> Result<(), SetupError> {
+        let rules = Arc::new(Rules::new(config, self.dns.clone())?);
+        *self.rules.write().unwrap_or_else(|poisoned| poisoned.into_inner()) = rules;
+        Ok(())
     }
 
-    pub fn classifiers(&self) -> &Classifiers {
-        &self.classifiers
+    fn rules(&self) -> Arc<Rules> {
+        self.rules.read().unwrap_or_else(|poisoned| poisoned.into_inner()).clone()
     }
 
-    pub fn assigner(&self) -> &crate::assign::Assigner {
-        &self.assigner
+    /// Every classifier, the request type's first.
+    pub fn classifiers(&self) -> Arc<Classifiers> {
+        self.rules().classifiers.clone()
+    }
+
+    pub fn assigner(&self) -> Arc<crate::assign::Assigner> {
+        self.rules().assigner.clone()
     }
 
     pub fn store(&self) -> &Store {
@@ -126,7 +152,7 @@ impl Ingestor {
 
     /// Messages larger than this are not parsed (`[intake] max_message_bytes`).
     pub fn max_message_bytes(&self) -> usize {
-        self.max_message_bytes
+        self.rules().max_message_bytes
     }
 
     /// A message the server says is over the size limit: only its `header`
@@ -136,7 +162,8 @@ impl Ingestor {
     pub async fn ingest_too_large(&self, header: &[u8], size: usize, origin: &Origin) -> Result<IngestOutcome, StoreError> {
         let reason = format!(
             "message is {size} bytes (IMAP RFC822.SIZE), over the limit of {} bytes (intake.max_message_bytes); only its header was downloaded, the message stays in the mailbox ({})",
-            self.max_message_bytes, origin.reference
+            self.max_message_bytes(),
+            origin.reference
         );
         let verdict = unchecked("message was not downloaded");
         let request = NewRequest {
@@ -155,8 +182,8 @@ impl Ingestor {
         Ok(outcome)
     }
 
-    pub fn extractor(&self) -> &Extractor {
-        &self.extractor
+    pub fn extractor(&self) -> Extractor {
+        self.rules().extractor.clone()
     }
 
     /// Stores `raw` as a request. Only a store failure is an error; the caller
@@ -165,15 +192,16 @@ impl Ingestor {
         let sha = crate::model::digest::of_bytes(raw);
         let span = tracing::info_span!("ingest", sha256 = %&sha[..12], source = origin.source.as_str(), reference = %origin.reference);
         let _guard = span.enter();
+        let rules = self.rules();
 
         let mut parsed = None;
         let mut indicators: Vec<Indicator> = Vec::new();
         let mut classifications: Vec<Classification> = Vec::new();
         let verdict: SenderVerdict;
         let quarantine_reason: Option<String>;
-        if raw.len() > self.max_message_bytes {
+        if raw.len() > rules.max_message_bytes {
             quarantine_reason =
-                Some(format!("message is {} bytes, over the limit of {} bytes (intake.max_message_bytes); not parsed", raw.len(), self.max_message_bytes));
+                Some(format!("message is {} bytes, over the limit of {} bytes (intake.max_message_bytes); not parsed", raw.len(), rules.max_message_bytes));
             verdict = unchecked("message was not parsed");
         } else {
             match mime::parse(raw) {
@@ -182,12 +210,12 @@ impl Ingestor {
                     verdict = unchecked("message was not parsed");
                 }
                 Ok(mut message) => {
-                    verdict = self.policy.evaluate(&message, raw).await;
+                    verdict = rules.policy.evaluate(&message, raw).await;
                     if verdict.allowed {
-                        let extraction = self.extractor.extract_message_all(&message);
+                        let extraction = rules.extractor.extract_message_all(&message);
                         indicators = extraction.indicators;
                         message.reference_links = extraction.references;
-                        classifications = self.classifiers.classify_all(message.subject.as_deref().unwrap_or(""), &message.text);
+                        classifications = rules.classifiers.classify_all(message.subject.as_deref().unwrap_or(""), &message.text);
                         quarantine_reason = None;
                     } else {
                         quarantine_reason = Some(format!("sender policy: {}", verdict.reasons.join("; ")));
@@ -211,7 +239,7 @@ impl Ingestor {
         if !outcome.duplicate {
             // The request is safely stored: a failed assignment leaves it
             // unassigned (visible in the queue), never lost.
-            match self.assigner.assign_request(&self.store, outcome.request_id).await {
+            match rules.assigner.assign_request(&self.store, outcome.request_id).await {
                 Ok(Some(a)) => info!(request_id = outcome.request_id, assignee = %a.assignee, rule = a.rule.as_deref().unwrap_or(""), "assigned"),
                 Ok(None) => {}
                 Err(e) => warn!(request_id = outcome.request_id, error = %e, "assignment failed; the request stays unassigned"),

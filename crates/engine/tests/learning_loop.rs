@@ -40,7 +40,8 @@ async fn a_correction_is_logged_reported_and_learned_from() {
     let month = chrono::Utc::now().format("%Y-%m").to_string();
     let records = store.predictions_between("request_type", &format!("{month}-01T00:00:00"), "9999-01-01T00:00:00").await.expect("records");
     assert_eq!(records.len(), 2);
-    let report = prediction_report(&month, &records, Some(ingestor.classifier().normalizer()));
+    let classifiers = ingestor.classifiers();
+    let report = prediction_report(&month, &records, Some(classifiers.request_type().normalizer()));
     assert_eq!(report.predictions, 2);
     let changed = before != "informational";
     assert_eq!(report.corrected, changed as usize);
@@ -55,8 +56,12 @@ async fn a_correction_is_logged_reported_and_learned_from() {
     let models_dir = dir.path().join("models");
     let shipped = shipped_models_dir().join("triage.bin");
     let params = TrainParams { epoch: 10, ..TrainParams::default() };
-    let plan =
-        RetrainPlan { classifier: ingestor.classifier(), corpus_dir: &shipped_models_dir().join("corpus"), current_model: &shipped, models_dir: &models_dir };
+    let plan = RetrainPlan {
+        classifier: classifiers.request_type(),
+        corpus_dir: &shipped_models_dir().join("corpus"),
+        current_model: &shipped,
+        models_dir: &models_dir,
+    };
     let outcome = retrain(&store, &plan, &params).await.expect("retrain");
     assert_eq!(outcome.corrections_used, 1);
     assert!(outcome.candidate_path.exists());
@@ -104,7 +109,8 @@ async fn every_classifier_is_logged_corrected_reported_and_retrained_on_its_own(
     assert!(store.corrected_examples("request_type").await.expect("examples").is_empty());
 
     // Retraining the priority classifier uses its corpus and its correction only.
-    let classifier = ingestor.classifiers().get("priority").expect("priority is declared by default");
+    let classifiers = ingestor.classifiers();
+    let classifier = classifiers.get("priority").expect("priority is declared by default");
     let dir = tempfile::tempdir().expect("tempdir");
     let models_dir = dir.path().join("models");
     let shipped = shipped_models_dir().join("priority/model.bin");

@@ -5,7 +5,7 @@ use std::collections::BTreeMap;
 use std::path::PathBuf;
 
 /// Who works on requests, and how they are handed out.
-#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, Serialize, Deserialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct AssignmentConfig {
     /// The zone rules' hours and days are read in (IANA name). Default: UTC.
@@ -26,7 +26,7 @@ pub struct AssignmentConfig {
 }
 
 /// One assignment rule: every condition given must hold.
-#[derive(Debug, Clone, Serialize, Deserialize)]
+#[derive(Debug, Clone, Serialize, Deserialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Rule {
     /// Recorded with each request it assigns.
@@ -53,7 +53,7 @@ pub struct Rule {
 
 /// Exactly one of: an analyst, a queue, a team (round robin), or whoever an
 /// on-call rota (iCalendar file) names at the time the request arrives.
-#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq, schemars::JsonSchema)]
 #[serde(rename_all = "snake_case", deny_unknown_fields)]
 pub enum Target {
     Analyst(String),

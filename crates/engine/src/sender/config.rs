@@ -3,7 +3,7 @@
 use serde::{Deserialize, Serialize};
 
 /// Who may send requests, and how that is proven.
-#[derive(Debug, Clone, Serialize, Deserialize)]
+#[derive(Debug, Clone, Serialize, Deserialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct SendersConfig {
     /// Sender domains allowed to send requests (exact match of the From domain).

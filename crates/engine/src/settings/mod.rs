@@ -6,6 +6,7 @@
 //! only reads and writes them.
 
 pub mod connectors;
+pub mod policies;
 
 use crate::config::Config;
 use serde_json::Value;
@@ -92,6 +93,28 @@ impl ConfigFile {
             table = item.as_table_mut().ok_or_else(|| SettingsError::Invalid(format!("[{key}] in {} is not a table", self.path.display())))?;
         }
         table.insert(last, toml_edit::Item::Table(toml_table(value)?));
+        self.commit(&doc)
+    }
+
+    /// Replaces the array of tables `key` (`[[disclosure]]`) with `values`
+    /// (JSON objects), or removes it when there are none; as `set_section`.
+    pub fn set_tables(&self, key: &str, values: &[Value]) -> Result<Config, SettingsError> {
+        let mut doc: toml_edit::DocumentMut =
+            self.text()?.parse().map_err(|e: toml_edit::TomlError| SettingsError::Unreadable(self.path.clone(), e.to_string()))?;
+        if values.is_empty() {
+            doc.remove(key);
+        } else {
+            let mut array = toml_edit::ArrayOfTables::new();
+            for v in values {
+                array.push(toml_table(v)?);
+            }
+            doc.insert(key, toml_edit::Item::ArrayOfTables(array));
+        }
+        self.commit(&doc)
+    }
+
+    /// Writes `doc` if it loads as a `Config`; the configuration as loaded from the new file.
+    fn commit(&self, doc: &toml_edit::DocumentMut) -> Result<Config, SettingsError> {
         let text = doc.to_string();
         Config::from_toml(&text).map_err(|e| SettingsError::Invalid(format!("the settings would make the configuration invalid: {e}")))?;
         self.write(&text)?;
