@@ -11,6 +11,9 @@ fn main() {
         "correct_label",
         "list_playbooks",
         "check_playbook",
+        "playbook_form",
+        "playbook_model",
+        "playbook_text",
         "save_playbook",
         "playbook_history",
         "playbook_diff",
@@ -25,6 +28,12 @@ fn main() {
         "insights",
         "run_timeline",
         "rerun_playbook",
+        "edit_indicator",
+        "original_html",
+        "policies",
+        "save_policy",
+        "save_keyword_rules",
+        "preview_disclosure",
     ]);
     if let Err(e) = tauri_build::try_build(tauri_build::Attributes::new().config_path("../tauri.conf.json").app_manifest(manifest)) {
         panic!("tauri build step failed: {e:#}");

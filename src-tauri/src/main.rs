@@ -23,6 +23,8 @@ struct AppState {
     current: Arc<Current>,
     /// The configuration file the screens write to.
     config_file: ConfigFile,
+    /// The intake's rules, shared with the watchers; reconfigured when a policy is saved.
+    ingestor: Ingestor,
 }
 
 impl AppState {
@@ -109,6 +111,22 @@ async fn run_timeline(state: tauri::State<'_, AppState>, id: i64) -> Result<Opti
 async fn rerun_playbook(state: tauri::State<'_, AppState>, id: i64) -> Result<ReviewScreen, Failure> {
     let deployment = state.deployment();
     Ok(Reviewer::new(&state.store, &deployment).rerun(id, &analyst()).await.map(screen)?)
+}
+
+/// Adds, removes, corrects or marks "do not disclose" one indicator of a
+/// request (audited); the review as it then stands.
+#[tauri::command]
+async fn edit_indicator(state: tauri::State<'_, AppState>, id: i64, edit: drawbridge_engine::review::IndicatorEdit) -> Result<ReviewScreen, Failure> {
+    let deployment = state.deployment();
+    Ok(Reviewer::new(&state.store, &deployment).change_indicator(id, &edit, &analyst()).await.map(screen)?)
+}
+
+/// The original email's HTML body, cleaned (no script, style, image,
+/// frame or link target), for the sandboxed view; None when it has none.
+#[tauri::command]
+async fn original_html(state: tauri::State<'_, AppState>, id: i64) -> Result<Option<String>, Failure> {
+    let raw = state.store.raw_message(id).await.map_err(store_failure)?;
+    Ok(drawbridge_engine::review::original::html(&raw))
 }
 
 /// Every classifier with the labels a correction may choose.
@@ -215,9 +233,63 @@ async fn save_connector(
     let saved = settings::connectors::save(&state.deployment(), &state.config_file, &state.store, &name, &settings, &secrets, &analyst())
         .await
         .map_err(settings_failure)?;
-    let deployment = Deployment::new(saved.config.clone()).map_err(|e| Failure::new(drawbridge_engine::model::ErrorKind::InvalidInput, e.to_string()))?;
-    state.current.replace(deployment);
+    take_config(&state, saved.config.clone())?;
     Ok(saved)
+}
+
+/// The Policies screen: every policy section (schema, value in force), a
+/// new disclosure policy's defaults, and the keyword rules.
+#[derive(serde::Serialize)]
+struct PoliciesScreen {
+    sections: Vec<settings::policies::Section>,
+    default_disclosure: serde_json::Value,
+    keyword_rules: settings::policies::KeywordFile,
+}
+
+#[tauri::command]
+fn policies(state: tauri::State<'_, AppState>) -> PoliciesScreen {
+    let config = &state.deployment().config;
+    PoliciesScreen {
+        sections: settings::policies::sections(&state.config_file, config),
+        default_disclosure: settings::policies::default_disclosure(),
+        keyword_rules: settings::policies::keyword_rules(config),
+    }
+}
+
+/// The running engine takes a saved configuration: playbooks and reports
+/// (the deployment) and the intake's rules (the watchers' next message).
+fn take_config(state: &AppState, config: drawbridge_engine::config::Config) -> Result<(), Failure> {
+    use drawbridge_engine::model::ErrorKind;
+    state.ingestor.reconfigure(&config).map_err(|e| Failure::new(ErrorKind::InvalidInput, e.to_string()))?;
+    let deployment = Deployment::new(config).map_err(|e| Failure::new(ErrorKind::InvalidInput, e.to_string()))?;
+    state.current.replace(deployment);
+    Ok(())
+}
+
+/// Saves one policy section (audited); the engine takes it at once.
+#[tauri::command]
+async fn save_policy(state: tauri::State<'_, AppState>, section: String, value: serde_json::Value) -> Result<(), Failure> {
+    let config = settings::policies::save(&state.config_file, &state.store, &section, &value, &analyst()).await.map_err(settings_failure)?;
+    take_config(&state, config)
+}
+
+/// Saves the keyword rules (audited); the intake uses them for the next message.
+#[tauri::command]
+async fn save_keyword_rules(state: tauri::State<'_, AppState>, text: String) -> Result<(), Failure> {
+    let current = state.deployment();
+    let config =
+        settings::policies::save_keyword_rules(&state.config_file, &state.store, &current.config, &text, &analyst()).await.map_err(settings_failure)?;
+    take_config(&state, config)
+}
+
+/// A stored request's reply as it would read under a disclosure policy being edited.
+#[tauri::command]
+async fn preview_disclosure(state: tauri::State<'_, AppState>, request_id: i64, policy: serde_json::Value) -> Result<String, Failure> {
+    use drawbridge_engine::model::ErrorKind;
+    let policy: drawbridge_engine::report::disclosure::DisclosurePolicy =
+        serde_json::from_value(policy).map_err(|e| Failure::new(ErrorKind::InvalidInput, format!("the policy is not valid: {e}")))?;
+    let deployment = state.deployment();
+    Ok(Reviewer::new(&state.store, &deployment).preview_policy(request_id, &policy).await?.text)
 }
 
 /// The exact queries the text would send for a stored request; nothing is sent.
@@ -225,6 +297,25 @@ async fn save_connector(
 async fn dry_run_playbook(state: tauri::State<'_, AppState>, text: String, request_id: i64) -> Result<drawbridge_engine::playbook::Plan, Failure> {
     let detail = state.store.request(request_id).await.map_err(store_failure)?;
     editing::dry_run(&text, &detail, &state.deployment().connectors).map_err(|e| Failure::new(drawbridge_engine::model::ErrorKind::InvalidInput, e))
+}
+
+/// What the playbook form is generated from: the playbook schema, every
+/// action with its input schema, the request types.
+#[tauri::command]
+fn playbook_form(state: tauri::State<'_, AppState>) -> editing::Form {
+    editing::form(&state.deployment().connectors)
+}
+
+/// The playbook a YAML text describes, for the form (its shape only).
+#[tauri::command]
+fn playbook_model(text: String) -> Result<drawbridge_engine::playbook::Playbook, Problem> {
+    editing::model(&text)
+}
+
+/// The YAML the form writes for a playbook.
+#[tauri::command]
+fn playbook_text(playbook: drawbridge_engine::playbook::Playbook) -> Result<String, Failure> {
+    editing::text(&playbook).map_err(edit_failure)
 }
 
 /// The audit log (one request's, or all), oldest first.
@@ -273,6 +364,39 @@ async fn get_request(state: tauri::State<'_, AppState>, id: i64) -> Result<Reque
     state.store.request(id).await.map_err(store_failure)
 }
 
+/// A desktop notification whenever a draft starts waiting for review (the
+/// backlog at start once, as a count). Which requests are news is the
+/// engine's (`review::attention`); this only shows them. Where the desktop
+/// has no notification service, the failure is logged and the app goes on.
+fn notify_when_review_waits(app: tauri::AppHandle, store: Store) {
+    use drawbridge_engine::review::attention::{Attention, News, notice};
+    use tauri_plugin_notification::NotificationExt;
+    let show = move |title: &str, body: &str| {
+        if let Err(e) = app.notification().builder().title(title).body(body).show() {
+            tracing::debug!(error = %e, "no desktop notification");
+        }
+    };
+    tauri::async_runtime::spawn(async move {
+        let mut attention = Attention::new();
+        loop {
+            match attention.look(&store).await {
+                Ok(Some(News::Backlog(n))) => show("Drawbridge", &format!("{n} request{} waiting for review", if n == 1 { "" } else { "s" })),
+                Ok(Some(News::Arrived(requests))) if requests.len() > 3 => show("Drawbridge", &format!("{} new requests waiting for review", requests.len())),
+                Ok(Some(News::Arrived(requests))) => {
+                    for r in &requests {
+                        let (title, body) = notice(r);
+                        tracing::info!(request = r.id, "notified: waiting for review");
+                        show(&title, &body);
+                    }
+                }
+                Ok(None) => {}
+                Err(e) => tracing::warn!(error = %e, "cannot read the queue for notifications"),
+            }
+            tokio::time::sleep(Duration::from_secs(5)).await;
+        }
+    });
+}
+
 fn main() {
     tracing_subscriber::fmt().with_env_filter(tracing_subscriber::EnvFilter::try_from_env("DRAWBRIDGE_LOG").unwrap_or_else(|_| "info".into())).init();
     let config_path = std::env::var_os("DRAWBRIDGE_CONFIG").map(PathBuf::from);
@@ -313,18 +437,25 @@ fn main() {
         }
     };
     // The watchers and workers run on Tauri's async runtime for the life of the app.
-    let (background_config, background_store, background_deployment) = (config.clone(), store.clone(), deployment.clone());
+    let (background_config, background_store, background_deployment, background_ingestor) =
+        (config.clone(), store.clone(), deployment.clone(), ingestor.clone());
     tauri::async_runtime::spawn(async move {
         let mut tasks = tokio::task::JoinSet::new();
-        if let Err(e) = serve::spawn_watchers(&background_config, &ingestor, Duration::from_secs(2), &mut tasks) {
+        if let Err(e) = serve::spawn_watchers(&background_config, &background_ingestor, Duration::from_secs(2), &mut tasks) {
             tracing::error!(error = %e, "cannot start the intake watchers");
             return;
         }
         serve::spawn_workers(&background_deployment, &background_store, Duration::from_secs(2), &mut tasks);
         while tasks.join_next().await.is_some() {}
     });
+    let notifications_store = store.clone();
     let result = tauri::Builder::default()
-        .manage(AppState { store, current: deployment, config_file })
+        .plugin(tauri_plugin_notification::init())
+        .setup(move |app| {
+            notify_when_review_waits(app.handle().clone(), notifications_store);
+            Ok(())
+        })
+        .manage(AppState { store, current: deployment, config_file, ingestor })
         .invoke_handler(tauri::generate_handler![
             queue_page,
             get_request,
@@ -334,6 +465,9 @@ fn main() {
             correct_label,
             list_playbooks,
             check_playbook,
+            playbook_form,
+            playbook_model,
+            playbook_text,
             save_playbook,
             playbook_history,
             playbook_diff,
@@ -347,7 +481,13 @@ fn main() {
             save_connector,
             insights,
             run_timeline,
-            rerun_playbook
+            rerun_playbook,
+            edit_indicator,
+            original_html,
+            policies,
+            save_policy,
+            save_keyword_rules,
+            preview_disclosure
         ])
         .run(tauri::generate_context!("../tauri.conf.json"));
     if let Err(e) = result {

@@ -5,6 +5,7 @@
 //! value. Skips, saying so, when there is no display or no tauri-driver
 //! (`make test` provides both).
 
+use base64::Engine as _;
 use drawbridge_engine::config::Config;
 use drawbridge_engine::ingest::{Ingestor, Origin};
 use drawbridge_engine::sender::DnsSource;
@@ -86,11 +87,22 @@ async fn the_analyst_opens_a_request_redacts_a_value_and_approves() {
     let ingestor = Ingestor::new(&config, store.clone(), DnsSource::Fixed(Default::default())).expect("ingestor");
     let message_id = format!("<ui-{}@mssp.example.net>", std::process::id());
     let subject = "Who owns WKS-FIN-042?";
+    // Text and HTML alternatives (the HTML with a script and a tracking
+    // image), and a PDF the app lists with its hash but never opens.
+    let pdf = b"%PDF-1.4 a report the MSSP attached";
+    let pdf_sha256 = drawbridge_engine::model::digest::of_bytes(pdf);
     let raw = format!(
         "From: SOC <analyst@mssp.example.net>\r\nTo: mssp-requests@corp.example\r\nSubject: {subject}\r\n\
          Message-ID: {message_id}\r\nDate: Fri, 27 Nov 2026 10:00:00 +0000\r\n\
-         Authentication-Results: mx1.corp.example; dmarc=pass header.from=mssp.example.net\r\n\r\n\
-         Please check WKS-FIN-042 and 203.0.113[.]7.\r\n"
+         Authentication-Results: mx1.corp.example; dmarc=pass header.from=mssp.example.net\r\n\
+         MIME-Version: 1.0\r\nContent-Type: multipart/mixed; boundary=outer\r\n\r\n\
+         --outer\r\nContent-Type: multipart/alternative; boundary=alt\r\n\r\n\
+         --alt\r\nContent-Type: text/plain\r\n\r\nPlease check WKS-FIN-042 and 203.0.113[.]7.\r\n\
+         --alt\r\nContent-Type: text/html\r\n\r\n<p>Please check <b>WKS-FIN-042</b> and 203.0.113[.]7.</p>\
+         <script>document.title='owned'</script><img src=\"https://tracker.example/p.gif\">\r\n--alt--\r\n\
+         --outer\r\nContent-Type: application/pdf; name=report.pdf\r\nContent-Disposition: attachment; filename=report.pdf\r\n\
+         Content-Transfer-Encoding: base64\r\n\r\n{}\r\n--outer--\r\n",
+        base64::engine::general_purpose::STANDARD.encode(pdf)
     );
     let origin = Origin { source: Source::File, reference: "ui-test.eml".into(), cursor: None };
     let id = ingestor.ingest(raw.as_bytes(), &origin).await.expect("ingest").request_id;
@@ -146,9 +158,131 @@ async fn the_analyst_opens_a_request_redacts_a_value_and_approves() {
     let count = client.find(Locator::Css("#queue td.indicators")).await.expect("count").text().await.expect("text");
     assert_eq!(count, "2", "indicator count (WKS-FIN-042, 203.0.113.7)");
 
+    // The README's screenshots are in the light theme (the choice persists
+    // in the webview's storage, so start from wherever it is).
+    for _ in 0..3 {
+        let theme = client.find(Locator::Css("#theme")).await.expect("theme switch");
+        if theme.text().await.expect("text") == "Theme: light" {
+            break;
+        }
+        theme.click().await.expect("next theme");
+    }
     // WebKit paints a moment after the DOM changes; the screenshots are for the README.
     tokio::time::sleep(Duration::from_millis(1500)).await;
     screenshot(&client, "queue.png").await;
+
+    // The admin writes a playbook in the form editor, generated from the
+    // playbook schema and the actions' input schemas: a request type, a step
+    // with its action and indicator kind; the engine writes the YAML beside
+    // it. A typo in the YAML shows at its line and under its step in the
+    // form; the dry run shows the exact query for this request; the save
+    // keeps history. "asset-owners" sorts before the shipped playbooks, so it
+    // is the one that answers phishing requests from now on.
+    client.find(Locator::Css("#nav-playbooks")).await.expect("playbooks tab").click().await.expect("open playbooks");
+    client
+        .wait()
+        .at_most(Duration::from_secs(10))
+        .for_element(Locator::Css("#playbooks button[data-playbook='enrichment']"))
+        .await
+        .expect("the shipped playbooks are listed");
+    client.find(Locator::Css("#playbooks input[aria-label='New playbook name']")).await.expect("name").send_keys("asset-owners").await.expect("type the name");
+    client.find(Locator::Css("#playbooks form button[type='submit']")).await.expect("new").click().await.expect("new playbook");
+    client
+        .wait()
+        .at_most(Duration::from_secs(10))
+        .for_element(Locator::Css("#playbook-form input[data-request-type='phishing']"))
+        .await
+        .expect("the form lists the request types")
+        .click()
+        .await
+        .expect("tick phishing");
+    client.find(Locator::Css("#new-step-action")).await.expect("action list").select_by_value("asset.lookup").await.expect("choose the action");
+    client
+        .wait()
+        .at_most(Duration::from_secs(5))
+        .for_element(Locator::Css("#playbook-form input[data-new-kind='hostname']"))
+        .await
+        .expect("kinds")
+        .click()
+        .await
+        .expect("tick hostname");
+    client.find(Locator::Css("#add-step")).await.expect("add").click().await.expect("add the step");
+    let input = client
+        .wait()
+        .at_most(Duration::from_secs(5))
+        .for_element(Locator::Css("#playbook-form li.step[data-step='lookup'] label[data-input='name'] input"))
+        .await
+        .expect("the action's input, from its input schema");
+    assert_eq!(input.prop("value").await.expect("value").as_deref(), Some("{{ item.value }}"), "the input reads the indicator");
+    let editor = client.find(Locator::Css("#playbook-text")).await.expect("editor");
+    let started = Instant::now();
+    let text = loop {
+        let text = editor.prop("value").await.expect("value").unwrap_or_default();
+        let valid = client.find(Locator::Css("#playbook-valid")).await.is_ok();
+        if (valid && text.contains("asset.lookup")) || started.elapsed() > Duration::from_secs(10) {
+            break text;
+        }
+        tokio::time::sleep(Duration::from_millis(200)).await;
+    };
+    assert!(
+        text.contains("name: asset-owners") && text.contains("- phishing") && text.contains("action: asset.lookup") && text.contains("- hostname"),
+        "the form wrote the YAML:\n{text}"
+    );
+    // Replaces the editor's text as typing would end (WebKit's driver types
+    // newlines as Enter key presses, which a textarea does not all take).
+    let type_text = |t: String| {
+        let client = client.clone();
+        async move {
+            let js = "const t = document.getElementById('playbook-text'); t.value = arguments[0]; t.dispatchEvent(new Event('input', { bubbles: true }));";
+            client.execute(js, vec![serde_json::Value::String(t)]).await.expect("edit the text");
+        }
+    };
+    let typo = text.replace("asset.lookup", "asset.lookupp");
+    let typo_line = typo.lines().position(|l| l.contains("asset.lookupp")).expect("the typo's line") + 1;
+    type_text(typo).await;
+    // Checked a moment after typing stops: wait for the check of the whole text.
+    let started = Instant::now();
+    let flagged = loop {
+        let shown = match client.find(Locator::Css("#playbook-problems")).await {
+            Ok(list) => list.text().await.unwrap_or_default(),
+            Err(_) => String::new(),
+        };
+        if shown.contains("asset.lookupp") || started.elapsed() > Duration::from_secs(10) {
+            break shown;
+        }
+        tokio::time::sleep(Duration::from_millis(200)).await;
+    };
+    assert!(
+        flagged.starts_with(&format!("line {typo_line}:")) && flagged.contains("unknown action \"asset.lookupp\""),
+        "the typo is flagged at its line {typo_line}: {flagged}"
+    );
+    let in_form = client
+        .wait()
+        .at_most(Duration::from_secs(5))
+        .for_element(Locator::Css("#playbook-form li.step[data-step='lookup'] .problems"))
+        .await
+        .expect("the form shows the problem under its step");
+    assert!(in_form.text().await.expect("text").contains("asset.lookupp"));
+    type_text(text.clone()).await;
+    client.wait().at_most(Duration::from_secs(10)).for_element(Locator::Css("#playbook-valid")).await.expect("valid again");
+    client
+        .find(Locator::Css("#playbooks input[aria-label='Request for the dry run']"))
+        .await
+        .expect("request no.")
+        .send_keys(&id.to_string())
+        .await
+        .expect("type");
+    client.find(Locator::Css("#dry-run")).await.expect("dry-run").click().await.expect("dry run");
+    let query = client.wait().at_most(Duration::from_secs(10)).for_element(Locator::Css("#playbooks table.plan code")).await.expect("the plan");
+    assert!(query.text().await.expect("text").contains("WKS-FIN-042"), "the exact query for the request's host");
+    client.find(Locator::Css("#save-playbook")).await.expect("save").click().await.expect("save");
+    client.wait().at_most(Duration::from_secs(10)).for_element(Locator::Css("#playbooks .notice")).await.expect("saved");
+    let written = std::fs::read_to_string(playbooks.join("asset-owners.yaml")).expect("the file is written");
+    assert_eq!(written, text, "the file holds what the form wrote");
+    tokio::time::sleep(Duration::from_millis(500)).await;
+    screenshot(&client, "playbooks.png").await;
+    client.find(Locator::Css("#nav-queue")).await.expect("queue tab").click().await.expect("back to the queue");
+    client.wait().at_most(Duration::from_secs(10)).for_element(Locator::Css("#queue tbody tr[data-request-id]")).await.expect("the queue again");
 
     // Open the request: the review screen shows the original email beside the draft.
     // With the keyboard only: / searches, Esc leaves the search, j selects, Enter opens.
@@ -172,6 +306,58 @@ async fn the_analyst_opens_a_request_redacts_a_value_and_approves() {
     assert!(fact.text().await.expect("text").contains("HP EliteDesk 800 G9"));
     let original = client.find(Locator::Css("#review .original pre.body")).await.expect("original").text().await.expect("text");
     assert!(original.contains("Please check WKS-FIN-042"), "{original}");
+    // The attachment with its hash; the HTML only cleaned, in a sandbox.
+    let attachment = client.find(Locator::Css(&format!("#attachments tr[data-sha256='{pdf_sha256}']"))).await.expect("the attachment is listed by its hash");
+    assert!(attachment.text().await.expect("text").contains("report.pdf"));
+    client.find(Locator::Css("#show-html")).await.expect("HTML view").click().await.expect("show the HTML");
+    let frame = client.wait().at_most(Duration::from_secs(10)).for_element(Locator::Css("#original-html")).await.expect("the sandboxed HTML");
+    assert_eq!(frame.attr("sandbox").await.expect("sandbox").as_deref(), Some(""), "a frame with no permissions");
+    let shown = frame.attr("srcdoc").await.expect("srcdoc").unwrap_or_default();
+    assert!(shown.contains("<b>WKS-FIN-042</b>") && !shown.contains("<script") && !shown.contains("tracker.example"), "cleaned by the engine: {shown}");
+    client.find(Locator::Css("#review .original-view button")).await.expect("text view").click().await.expect("back to the text");
+
+    // The analyst adds an indicator the extraction missed (defanged), marks it
+    // "do not disclose", then removes it: each change shows and is audited.
+    client.find(Locator::Css("#new-indicator")).await.expect("add box").send_keys("198.51.100[.]4").await.expect("type");
+    client.find(Locator::Css("#review form.add-indicator button[type='submit']")).await.expect("add").click().await.expect("add");
+    let added = Locator::Css("#request-indicators li[data-indicator='ipv4:198.51.100.4']");
+    client.wait().at_most(Duration::from_secs(20)).for_element(added).await.expect("the indicator is added, refanged");
+    client
+        .find(Locator::Css("#request-indicators li[data-indicator='ipv4:198.51.100.4'] button.withhold-indicator"))
+        .await
+        .expect("do not disclose")
+        .click()
+        .await
+        .expect("withhold");
+    client
+        .wait()
+        .at_most(Duration::from_secs(20))
+        .for_element(Locator::Css("#request-indicators li.withheld[data-indicator='ipv4:198.51.100.4'] .withheld-badge"))
+        .await
+        .expect("marked do not disclose, by whom");
+    let sent_text = store.request(id).await.expect("request");
+    assert!(sent_text.indicators.iter().any(|i| i.value == "198.51.100.4" && i.withheld_by.as_deref() == Some("alice")));
+    client
+        .find(Locator::Css("#request-indicators li[data-indicator='ipv4:198.51.100.4'] button.remove-indicator"))
+        .await
+        .expect("remove")
+        .click()
+        .await
+        .expect("remove");
+    let started = Instant::now();
+    while client.find(added).await.is_ok() {
+        assert!(started.elapsed() < Duration::from_secs(20), "the indicator is removed");
+        tokio::time::sleep(Duration::from_millis(200)).await;
+    }
+    let changes: Vec<String> = store
+        .audit_log(Some(id))
+        .await
+        .expect("audit")
+        .iter()
+        .filter(|e| e.action.starts_with("indicator_"))
+        .map(|e| format!("{} {}", e.action, e.actor))
+        .collect();
+    assert_eq!(changes, ["indicator_added alice", "indicator_withheld alice", "indicator_removed alice"]);
     // The run as a timeline, and a re-run from the start that makes a new run.
     let step = client.wait().at_most(Duration::from_secs(10)).for_element(Locator::Css("#run-timeline li.step.ok")).await.expect("the run's steps");
     assert!(step.text().await.expect("text").contains(" ms"), "each step with its duration");
@@ -204,11 +390,23 @@ async fn the_analyst_opens_a_request_redacts_a_value_and_approves() {
     }
     let rerun = store.latest_run(id).await.expect("run").expect("a run");
     assert!(rerun.id > first_run, "the playbook ran again after the correction");
+    assert_eq!(rerun.playbook, "asset-owners", "the playbook the admin wrote in the form answers the corrected type");
     let corrections = store.audit_log(Some(id)).await.expect("audit");
     assert!(corrections.iter().any(|e| e.action == "correct_label" && e.actor == "alice"), "the correction is audited with who made it");
-    let fact = client.wait().at_most(Duration::from_secs(20)).for_element(model).await.expect("the new draft lists the asset's model");
-    // Redact it.
-    fact.find(Locator::Css("button.toggle")).await.expect("toggle").click().await.expect("redact");
+    client.wait().at_most(Duration::from_secs(20)).for_element(model).await.expect("the new draft lists the asset's model");
+    // Redact it (the screen may still be redrawing with the new run: find the row afresh).
+    let mut clicked = false;
+    for _ in 0..20 {
+        if let Ok(row) = client.find(model).await
+            && let Ok(button) = row.find(Locator::Css("button.toggle")).await
+            && button.click().await.is_ok()
+        {
+            clicked = true;
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(200)).await;
+    }
+    assert!(clicked, "the redact button could be clicked");
     let redacted = Locator::Css("#review tr.fact.withheld[data-label='model']");
     let fact = client.wait().at_most(Duration::from_secs(10)).for_element(redacted).await.expect("the value is withheld");
     assert!(fact.text().await.expect("text").contains("[withheld]"));
@@ -239,61 +437,6 @@ async fn the_analyst_opens_a_request_redacts_a_value_and_approves() {
         assert!(delivered.contains("WKS-FIN-042"), "it is our reply");
         assert!(!delivered.contains("HP EliteDesk 800 G9"), "the delivered email lacks the redacted value");
     }
-
-    // The admin writes a playbook: a problem shows at its line, the dry run
-    // shows the exact query for this request, and the save keeps history.
-    client.find(Locator::Css("#nav-playbooks")).await.expect("playbooks tab").click().await.expect("open playbooks");
-    client
-        .wait()
-        .at_most(Duration::from_secs(10))
-        .for_element(Locator::Css("#playbooks button[data-playbook='enrichment']"))
-        .await
-        .expect("the shipped playbooks are listed");
-    client.find(Locator::Css("#playbooks input[aria-label='New playbook name']")).await.expect("name").send_keys("owners").await.expect("type the name");
-    client.find(Locator::Css("#playbooks form button[type='submit']")).await.expect("new").click().await.expect("new playbook");
-    client.wait().at_most(Duration::from_secs(10)).for_element(Locator::Css("#playbook-valid")).await.expect("the starting text is valid");
-    let editor = client.find(Locator::Css("#playbook-text")).await.expect("editor");
-    let text = editor.prop("value").await.expect("value").unwrap_or_default();
-    // Replaces the editor's text as typing would end (WebKit's driver types
-    // newlines as Enter key presses, which a textarea does not all take).
-    let type_text = |t: String| {
-        let client = client.clone();
-        async move {
-            let js = "const t = document.getElementById('playbook-text'); t.value = arguments[0]; t.dispatchEvent(new Event('input', { bubbles: true }));";
-            client.execute(js, vec![serde_json::Value::String(t)]).await.expect("edit the text");
-        }
-    };
-    type_text(text.replace("asset.lookup", "asset.lookupp")).await;
-    // Checked a moment after typing stops: wait for the check of the whole text.
-    let started = Instant::now();
-    let flagged = loop {
-        let shown = match client.find(Locator::Css("#playbook-problems")).await {
-            Ok(list) => list.text().await.unwrap_or_default(),
-            Err(_) => String::new(),
-        };
-        if shown.contains("asset.lookupp") || started.elapsed() > Duration::from_secs(10) {
-            break shown;
-        }
-        tokio::time::sleep(Duration::from_millis(200)).await;
-    };
-    assert!(flagged.starts_with("line 5:") && flagged.contains("unknown action \"asset.lookupp\""), "the typo is flagged at its line: {flagged}");
-    type_text(text.clone()).await;
-    client.wait().at_most(Duration::from_secs(10)).for_element(Locator::Css("#playbook-valid")).await.expect("valid again");
-    client
-        .find(Locator::Css("#playbooks input[aria-label='Request for the dry run']"))
-        .await
-        .expect("request no.")
-        .send_keys(&id.to_string())
-        .await
-        .expect("type");
-    client.find(Locator::Css("#dry-run")).await.expect("dry-run").click().await.expect("dry run");
-    let query = client.wait().at_most(Duration::from_secs(10)).for_element(Locator::Css("#playbooks table.plan code")).await.expect("the plan");
-    assert!(query.text().await.expect("text").contains("WKS-FIN-042"), "the exact query for the request's host");
-    client.find(Locator::Css("#save-playbook")).await.expect("save").click().await.expect("save");
-    client.wait().at_most(Duration::from_secs(10)).for_element(Locator::Css("#playbooks .notice")).await.expect("saved");
-    assert!(std::fs::read_to_string(playbooks.join("owners.yaml")).expect("the file is written").contains("asset.lookup"));
-    tokio::time::sleep(Duration::from_millis(500)).await;
-    screenshot(&client, "playbooks.png").await;
 
     // The admin sets up the firewall (the project's PAN-OS simulator) from its
     // form: a wrong key fails at authentication, the right one passes, and
@@ -358,6 +501,58 @@ async fn the_analyst_opens_a_request_redacts_a_value_and_approves() {
     tokio::time::sleep(Duration::from_millis(300)).await;
     screenshot(&client, "insights.png").await;
 
+    // Policies: a stricter disclosure policy previewed on the request (the
+    // location withheld), then the task link window saved from its form.
+    client.find(Locator::Css("#nav-policies")).await.expect("policies tab").click().await.expect("open policies");
+    client
+        .wait()
+        .at_most(Duration::from_secs(10))
+        .for_element(Locator::Css("#policies button[data-section='disclosure']"))
+        .await
+        .expect("the sections")
+        .click()
+        .await
+        .expect("disclosure");
+    client.wait().at_most(Duration::from_secs(5)).for_element(Locator::Css("#add-policy")).await.expect("add").click().await.expect("add a policy");
+    let policy = Locator::Css("#policies details[data-policy='0']");
+    client.wait().at_most(Duration::from_secs(5)).for_element(policy).await.expect("the new policy's form");
+    client
+        .find(Locator::Css("#policies details[data-policy='0'] label[data-field='location'] select"))
+        .await
+        .expect("the location rule, from the schema")
+        .select_by_value("withhold")
+        .await
+        .expect("withhold locations");
+    client
+        .find(Locator::Css("#policies input[aria-label='Request for the preview']"))
+        .await
+        .expect("request no.")
+        .send_keys(&id.to_string())
+        .await
+        .expect("type");
+    client.find(Locator::Css("#policies details[data-policy='0'] button.preview")).await.expect("preview").click().await.expect("preview");
+    let preview = client.wait().at_most(Duration::from_secs(10)).for_element(Locator::Css("#disclosure-preview")).await.expect("the previewed reply");
+    let previewed = preview.text().await.expect("text");
+    assert!(previewed.contains("WKS-FIN-042") && !previewed.contains("London HQ"), "the reply under the edited policy: {previewed}");
+    client.execute("document.getElementById('disclosure-preview').scrollIntoView({ block: 'center' })", vec![]).await.expect("scroll to the preview");
+    tokio::time::sleep(Duration::from_millis(300)).await;
+    screenshot(&client, "policies.png").await;
+    client.find(Locator::Css("#policies button[data-section='tasks']")).await.expect("tasks").click().await.expect("tasks");
+    let window = client
+        .wait()
+        .at_most(Duration::from_secs(5))
+        .for_element(Locator::Css("#policies label[data-field='link_window_days'] input"))
+        .await
+        .expect("the link window");
+    window.clear().await.expect("clear");
+    window.send_keys("30").await.expect("type");
+    client.find(Locator::Css("#save-policy")).await.expect("save").click().await.expect("save");
+    client.wait().at_most(Duration::from_secs(10)).for_element(Locator::Css("#policy-saved")).await.expect("saved");
+    let file = std::fs::read_to_string(&config_path).expect("config");
+    assert!(file.contains("[tasks]") && file.contains("link_window_days = 30"), "{file}");
+    assert!(!file.contains("[[disclosure]]"), "the previewed policy was not saved:\n{file}");
+    assert!(store.audit_log(None).await.expect("audit").iter().any(|e| e.action == "policy_saved" && e.actor == "alice" && e.detail.contains("tasks")));
+
     // The audit log: every decision above, searchable, with the chain checked.
     client.find(Locator::Css("#nav-audit")).await.expect("audit tab").click().await.expect("open the audit log");
     client.wait().at_most(Duration::from_secs(10)).for_element(Locator::Css("#audit tr[data-audit-id]")).await.expect("entries");
@@ -371,13 +566,14 @@ async fn the_analyst_opens_a_request_redacts_a_value_and_approves() {
     tokio::time::sleep(Duration::from_millis(300)).await;
     assert_eq!(client.find_all(Locator::Css("#audit tbody tr")).await.expect("rows").len(), 1, "the connector's save is audited");
     search.clear().await.expect("clear");
-    search.send_keys("playbook_saved owners").await.expect("search");
+    search.send_keys("playbook_saved asset-owners").await.expect("search");
     tokio::time::sleep(Duration::from_millis(300)).await;
     assert_eq!(client.find_all(Locator::Css("#audit tbody tr")).await.expect("rows").len(), 1, "the playbook's save is audited");
     search.clear().await.expect("clear");
     search.send_keys("rerun_playbook alice").await.expect("search");
     tokio::time::sleep(Duration::from_millis(300)).await;
-    assert_eq!(client.find_all(Locator::Css("#audit tbody tr")).await.expect("rows").len(), 1, "the re-run is audited");
+    // Re-run once by hand, and once each for the indicator added and removed.
+    assert_eq!(client.find_all(Locator::Css("#audit tbody tr")).await.expect("rows").len(), 3, "the re-runs are audited");
     client.find(Locator::Css("#verify-audit")).await.expect("check").click().await.expect("check the chain");
     let verdict = client.wait().at_most(Duration::from_secs(10)).for_element(Locator::Css("#audit-verdict")).await.expect("verdict");
     assert!(verdict.text().await.expect("text").contains("chain up"), "the chain holds");

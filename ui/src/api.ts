@@ -1,5 +1,6 @@
 // The only place the UI talks to the engine: Tauri commands in src-tauri.
 import { invoke } from "@tauri-apps/api/core";
+import type { PlaybookFormCatalog, PlaybookModel } from "./playbook-form";
 
 export interface SenderVerdict {
   allowed: boolean;
@@ -29,9 +30,42 @@ export interface RequestSummary {
 
 export interface RequestDetail extends RequestSummary {
   message_id: string | null;
-  parsed: { text?: string; subject?: string; from?: { address: string; name?: string } } | null;
-  indicators: { kind: string; value: string }[];
+  parsed: {
+    text?: string;
+    subject?: string;
+    from?: { address: string; name?: string };
+    attachments?: Attachment[];
+    nested?: { subject?: string; attachments?: Attachment[] }[];
+    warnings?: string[];
+  } | null;
+  indicators: RequestIndicator[];
 }
+
+/** An attachment as intake read it: never opened by the app, listed with its hash. */
+export interface Attachment {
+  name: string | null;
+  content_type: string;
+  size: number;
+  sha256: string;
+  scanned: boolean;
+}
+
+/** An indicator of a request: extracted (`source` says where) or added by an analyst (`analyst`). */
+export interface RequestIndicator {
+  kind: string;
+  value: string;
+  source: string;
+  defanged: boolean;
+  /** Who marked it "do not disclose": its findings stay out of the reply. */
+  withheld_by: string | null;
+}
+
+/** An analyst's change to a request's indicators. */
+export type IndicatorEdit =
+  | { op: "add"; value: string }
+  | { op: "remove"; kind: string; value: string }
+  | { op: "replace"; kind: string; value: string; with: string }
+  | { op: "withhold"; kind: string; value: string; withheld: boolean };
 
 export interface Fact {
   id: string;
@@ -62,7 +96,7 @@ export interface Report {
   reference: string;
   summary: string;
   window: { start: string; end: string; source: string } | null;
-  indicators: { kind: string; value: string; findings: Finding[] }[];
+  indicators: { kind: string; value: string; findings: Finding[]; withheld?: boolean }[];
   asked_before: { indicator: string; reference: string; received_at: string; sender: string | null }[];
 }
 
@@ -232,6 +266,11 @@ export const savePlaybook = (name: string, text: string) => invoke<void>("save_p
 export const playbookHistory = (name: string) => invoke<PlaybookVersion[]>("playbook_history", { name });
 export const playbookDiff = (name: string, version: string) => invoke<PlaybookDiffLine[]>("playbook_diff", { name, version });
 export const rollbackPlaybook = (name: string, version: string) => invoke<void>("rollback_playbook", { name, version });
+export const playbookForm = () => invoke<PlaybookFormCatalog>("playbook_form");
+/** The playbook a YAML text describes (its shape only), or the problem that stops the form reading it. */
+export const playbookModel = (text: string) => invoke<PlaybookModel>("playbook_model", { text });
+/** The YAML the form writes for a playbook (defaults left out, comments not kept). */
+export const playbookText = (playbook: PlaybookModel) => invoke<string>("playbook_text", { playbook });
 export const dryRunPlaybook = (text: string, requestId: number) => invoke<DryRun>("dry_run_playbook", { text, requestId });
 
 export interface AuditEntry {
@@ -346,6 +385,31 @@ export interface PlaybookRun {
 
 export const runTimeline = (id: number) => invoke<PlaybookRun | null>("run_timeline", { id });
 /** Runs the request's playbook again (audited). */
+/** Adds, removes, corrects or marks "do not disclose" one indicator (audited). */
+export const editIndicator = (id: number, edit: IndicatorEdit) => invoke<ReviewScreen>("edit_indicator", { id, edit });
+/** The original's HTML body, cleaned by the engine, for the sandboxed view (null: it has none). */
+export const originalHtml = (id: number) => invoke<string | null>("original_html", { id });
+/** One policy section: its schema (of one item, for a list), the value in force. */
+export interface PolicySection {
+  key: string;
+  title: string;
+  description: string;
+  schema: Record<string, unknown>;
+  list: boolean;
+  value: unknown;
+  in_file: boolean;
+}
+export interface PoliciesScreen {
+  sections: PolicySection[];
+  default_disclosure: Record<string, unknown>;
+  keyword_rules: { path: string; text: string; shipped: boolean };
+}
+export const policies = () => invoke<PoliciesScreen>("policies");
+/** Saves one section (audited); the engine takes it at once. */
+export const savePolicy = (section: string, value: unknown) => invoke<void>("save_policy", { section, value });
+export const saveKeywordRules = (text: string) => invoke<void>("save_keyword_rules", { text });
+/** A stored request's reply as it would read under this disclosure policy; nothing is stored. */
+export const previewDisclosure = (requestId: number, policy: Record<string, unknown>) => invoke<string>("preview_disclosure", { requestId, policy });
 export const rerunPlaybook = (id: number) => invoke<ReviewScreen>("rerun_playbook", { id });
 
 /** The kind of an error as a person reads it ("Source unavailable"). */

@@ -17,9 +17,9 @@ export interface Field {
   secret: boolean;
 }
 
-type Schema = Record<string, unknown>;
+export type Schema = Record<string, unknown>;
 
-function resolve(schema: Schema, root: Schema): Schema {
+export function resolve(schema: Schema, root: Schema): Schema {
   const ref = schema["$ref"];
   if (typeof ref === "string" && ref.startsWith("#/")) {
     let at: unknown = root;
@@ -37,12 +37,13 @@ function typesOf(p: Schema): string[] {
 }
 
 /** Values of `enum`, or of `oneOf`/`anyOf` branches that are each one `const`. */
-function choicesOf(p: Schema): string[] | null {
+export function choicesOf(p: Schema): string[] | null {
   if (Array.isArray(p["enum"])) return (p["enum"] as unknown[]).filter((v) => v !== null).map(String);
   for (const key of ["oneOf", "anyOf"]) {
     const branches = p[key];
-    if (Array.isArray(branches) && branches.length > 0 && branches.every((b) => b && typeof b === "object" && ("const" in b || (b as Schema)["type"] === "null"))) {
-      return branches.filter((b) => "const" in b).map((b) => String((b as Schema)["const"]));
+    const plain = (b: Schema) => "const" in b || Array.isArray(b["enum"]) || b["type"] === "null";
+    if (Array.isArray(branches) && branches.length > 0 && branches.every((b) => b && typeof b === "object" && plain(b as Schema))) {
+      return (branches as Schema[]).flatMap((b) => ("const" in b ? [String(b["const"])] : Array.isArray(b["enum"]) ? (b["enum"] as unknown[]).filter((v) => v !== null).map(String) : []));
     }
   }
   if ("const" in p) return [String(p["const"])];
