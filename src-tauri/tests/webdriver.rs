@@ -279,6 +279,7 @@ async fn the_analyst_opens_a_request_redacts_a_value_and_approves() {
     client.wait().at_most(Duration::from_secs(10)).for_element(Locator::Css("#playbooks .notice")).await.expect("saved");
     let written = std::fs::read_to_string(playbooks.join("asset-owners.yaml")).expect("the file is written");
     assert_eq!(written, text, "the file holds what the form wrote");
+    client.execute("document.getElementById('playbook-form').scrollIntoView({ block: 'start' })", vec![]).await.expect("scroll to the form");
     tokio::time::sleep(Duration::from_millis(500)).await;
     screenshot(&client, "playbooks.png").await;
     client.find(Locator::Css("#nav-queue")).await.expect("queue tab").click().await.expect("back to the queue");
