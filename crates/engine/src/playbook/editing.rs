@@ -63,8 +63,77 @@ fn history_dir(dir: &Path, name: &str) -> PathBuf {
     dir.join(".history").join(name)
 }
 
+/// Which files the editor works on: the playbooks, or the declarative HTTP
+/// connectors beside them (`connectors/`). History, comparison and rollback
+/// work the same for both.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, serde::Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Folder {
+    #[default]
+    Playbooks,
+    HttpConnectors,
+}
+
+impl Folder {
+    /// Its directory, from the playbooks directory.
+    pub fn dir(self, playbooks_dir: &Path) -> PathBuf {
+        match self {
+            Folder::Playbooks => playbooks_dir.to_path_buf(),
+            Folder::HttpConnectors => playbooks_dir.join("connectors"),
+        }
+    }
+
+    /// The problems of a text of this folder, each at its line.
+    pub fn check(self, text: &str, connectors: &Registry) -> Vec<Problem> {
+        match self {
+            Folder::Playbooks => check(text, connectors),
+            Folder::HttpConnectors => check_http_connector(text, connectors),
+        }
+    }
+
+    /// Every file of this folder, as it is on disk now, with its problems.
+    pub fn list(self, playbooks_dir: &Path, connectors: &Registry) -> Vec<PlaybookFile> {
+        list_checked(&self.dir(playbooks_dir), |t| self.check(t, connectors))
+    }
+
+    /// Saves a valid text as `<name>.yaml`, keeping the version it replaces.
+    pub fn save(self, playbooks_dir: &Path, name: &str, text: &str, connectors: &Registry) -> Result<(), EditError> {
+        save_checked(&self.dir(playbooks_dir), name, text, self.check(text, connectors))
+    }
+
+    /// Brings back a kept version (the current one is kept in turn).
+    pub fn rollback(self, playbooks_dir: &Path, name: &str, id: &str, connectors: &Registry) -> Result<(), EditError> {
+        let dir = self.dir(playbooks_dir);
+        let text = version(&dir, name, id)?;
+        save_checked(&dir, name, &text, self.check(&text, connectors))
+    }
+}
+
+/// The problems of a declarative HTTP connector's text: its shape and
+/// templates, and a name no built-in connector has.
+pub fn check_http_connector(text: &str, connectors: &Registry) -> Vec<Problem> {
+    use crate::connectors::http::{HttpConnector, definition::DefinitionError};
+    match HttpConnector::parse(text, "connector") {
+        Ok(c) => match connectors.list().iter().find(|i| i.name == c.name && i.source == "builtin") {
+            Some(_) => {
+                vec![Problem { line: line_of(text, &format!("name \"{}\"", c.name)), message: format!("name \"{}\" is a built-in connector's", c.name) }]
+            }
+            None => Vec::new(),
+        },
+        Err(DefinitionError::Invalid(_, message)) => match parse_error_line(&message) {
+            Some(line) => vec![Problem { line, message: first_line(&message) }],
+            None => message.split("; ").map(|p| Problem { line: line_of(text, p), message: p.to_string() }).collect(),
+        },
+        Err(other) => vec![Problem { line: 1, message: other.to_string() }],
+    }
+}
+
 /// Every playbook in `dir`, as it is on disk now, with its problems.
 pub fn list(dir: &Path, connectors: &Registry) -> Vec<PlaybookFile> {
+    list_checked(dir, |t| check(t, connectors))
+}
+
+fn list_checked(dir: &Path, check: impl Fn(&str) -> Vec<Problem>) -> Vec<PlaybookFile> {
     let mut files: Vec<PathBuf> = std::fs::read_dir(dir)
         .map(|entries| entries.filter_map(|e| e.ok().map(|e| e.path())).filter(|p| p.extension().is_some_and(|x| x == "yaml")).collect())
         .unwrap_or_default();
@@ -74,7 +143,7 @@ pub fn list(dir: &Path, connectors: &Registry) -> Vec<PlaybookFile> {
         .filter_map(|path| {
             let name = path.file_stem()?.to_str()?.to_string();
             let text = std::fs::read_to_string(&path).ok()?;
-            Some(PlaybookFile { problems: check(&text, connectors), name, text })
+            Some(PlaybookFile { problems: check(&text), name, text })
         })
         .collect()
 }
@@ -130,8 +199,11 @@ fn line_of(text: &str, problem: &str) -> usize {
 
 /// Saves a valid playbook as `<name>.yaml`, keeping the version it replaces.
 pub fn save(dir: &Path, name: &str, text: &str, connectors: &Registry) -> Result<(), EditError> {
+    save_checked(dir, name, text, check(text, connectors))
+}
+
+fn save_checked(dir: &Path, name: &str, text: &str, problems: Vec<Problem>) -> Result<(), EditError> {
     let path = file_of(dir, name)?;
-    let problems = check(text, connectors);
     if !problems.is_empty() {
         return Err(EditError::Invalid(problems));
     }
@@ -245,6 +317,33 @@ mod tests {
             (Some(step.timeout_seconds), Some(u64::from(step.retries)))
         );
         assert_eq!(props["on_error"]["default"], serde_json::to_value(step.on_error).expect("json"));
+    }
+
+    #[test]
+    fn http_connector_files_are_checked_saved_and_rolled_back_like_playbooks() {
+        let registry = Registry::unconfigured();
+        let dir = tempfile::tempdir().expect("tempdir");
+        let shipped = include_str!("../../../../playbooks/connectors/snipeit.yaml");
+        let folder = Folder::HttpConnectors;
+        assert!(folder.check(shipped, &registry).is_empty(), "{:?}", folder.check(shipped, &registry));
+        let clash = shipped.replacen("name: snipeit", "name: firewall", 1);
+        let problems = folder.check(&clash, &registry);
+        assert!(
+            problems.iter().any(|p| p.message.contains("built-in") && clash.lines().nth(p.line - 1).is_some_and(|l| l.contains("firewall"))),
+            "{problems:?}"
+        );
+        let broken = folder.check("name: x\nactions: [\n", &registry);
+        assert_eq!(broken.len(), 1, "{broken:?}");
+        assert!(matches!(folder.save(dir.path(), "snipeit", &clash, &registry), Err(EditError::Invalid(_))));
+        folder.save(dir.path(), "snipeit", shipped, &registry).expect("save");
+        let renamed = shipped.replacen("name: snipeit", "name: snipeit2", 1);
+        folder.save(dir.path(), "snipeit", &renamed, &registry).expect("save again");
+        let listed = folder.list(dir.path(), &registry);
+        assert_eq!((listed.len(), listed[0].name.as_str(), listed[0].problems.len()), (1, "snipeit", 0));
+        assert!(dir.path().join("connectors/snipeit.yaml").exists(), "in the connectors folder");
+        let kept = history(&folder.dir(dir.path()), "snipeit").expect("history");
+        folder.rollback(dir.path(), "snipeit", &kept[0].id, &registry).expect("rollback");
+        assert_eq!(std::fs::read_to_string(dir.path().join("connectors/snipeit.yaml")).expect("read"), shipped);
     }
 
     #[test]
