@@ -144,7 +144,7 @@ async fn correct_label(state: tauri::State<'_, AppState>, id: i64, classifier: S
     Ok(view.map(screen)?)
 }
 
-use drawbridge_engine::playbook::editing::{self, DiffLine, EditError, PlaybookFile, Problem, Version};
+use drawbridge_engine::playbook::editing::{self, DiffLine, EditError, Folder, PlaybookFile, Problem, Version};
 
 /// Editing errors cross as `invalid_input` (the text or name) or `not_found`.
 fn edit_failure(e: EditError) -> Failure {
@@ -159,22 +159,32 @@ fn edit_failure(e: EditError) -> Failure {
 
 /// The playbooks as the files are now, each with its problems.
 #[tauri::command]
-fn list_playbooks(state: tauri::State<'_, AppState>) -> Vec<PlaybookFile> {
-    editing::list(&state.deployment().config.playbooks_dir(), &state.deployment().connectors)
+fn list_playbooks(state: tauri::State<'_, AppState>, folder: Option<Folder>) -> Vec<PlaybookFile> {
+    let deployment = state.deployment();
+    folder.unwrap_or_default().list(&deployment.config.playbooks_dir(), &deployment.connectors)
 }
 
 /// The problems of a text being edited, each at its line.
 #[tauri::command]
-fn check_playbook(state: tauri::State<'_, AppState>, text: String) -> Vec<Problem> {
-    editing::check(&text, &state.deployment().connectors)
+fn check_playbook(state: tauri::State<'_, AppState>, text: String, folder: Option<Folder>) -> Vec<Problem> {
+    folder.unwrap_or_default().check(&text, &state.deployment().connectors)
 }
 
 /// Saves a valid playbook, keeping the version it replaces; audited.
 #[tauri::command]
-async fn save_playbook(state: tauri::State<'_, AppState>, name: String, text: String) -> Result<(), Failure> {
+async fn save_playbook(state: tauri::State<'_, AppState>, name: String, text: String, folder: Option<Folder>) -> Result<(), Failure> {
     let deployment = state.deployment();
-    editing::save(&deployment.config.playbooks_dir(), &name, &text, &deployment.connectors).map_err(edit_failure)?;
-    audit_setting(&state, "playbook_saved", serde_json::json!({ "playbook": name, "digest": drawbridge_engine::digest::of_bytes(text.as_bytes()) })).await
+    let folder = folder.unwrap_or_default();
+    folder.save(&deployment.config.playbooks_dir(), &name, &text, &deployment.connectors).map_err(edit_failure)?;
+    let digest = drawbridge_engine::digest::of_bytes(text.as_bytes());
+    match folder {
+        Folder::Playbooks => audit_setting(&state, "playbook_saved", serde_json::json!({ "playbook": name, "digest": digest })).await,
+        // A connector's actions change the registry: the engine takes the file at once.
+        Folder::HttpConnectors => {
+            audit_setting(&state, "http_connector_saved", serde_json::json!({ "connector_file": name, "digest": digest })).await?;
+            take_config(&state, deployment.config.clone())
+        }
+    }
 }
 
 /// An audit entry for a change to the deployment, by the analyst running the app.
@@ -183,21 +193,28 @@ async fn audit_setting(state: &AppState, action: &str, detail: serde_json::Value
 }
 
 #[tauri::command]
-fn playbook_history(state: tauri::State<'_, AppState>, name: String) -> Result<Vec<Version>, Failure> {
-    editing::history(&state.deployment().config.playbooks_dir(), &name).map_err(edit_failure)
+fn playbook_history(state: tauri::State<'_, AppState>, name: String, folder: Option<Folder>) -> Result<Vec<Version>, Failure> {
+    editing::history(&folder.unwrap_or_default().dir(&state.deployment().config.playbooks_dir()), &name).map_err(edit_failure)
 }
 
 /// From a kept version to the file as it is now.
 #[tauri::command]
-fn playbook_diff(state: tauri::State<'_, AppState>, name: String, version: String) -> Result<Vec<DiffLine>, Failure> {
-    editing::diff_to_current(&state.deployment().config.playbooks_dir(), &name, &version).map_err(edit_failure)
+fn playbook_diff(state: tauri::State<'_, AppState>, name: String, version: String, folder: Option<Folder>) -> Result<Vec<DiffLine>, Failure> {
+    editing::diff_to_current(&folder.unwrap_or_default().dir(&state.deployment().config.playbooks_dir()), &name, &version).map_err(edit_failure)
 }
 
 #[tauri::command]
-async fn rollback_playbook(state: tauri::State<'_, AppState>, name: String, version: String) -> Result<(), Failure> {
+async fn rollback_playbook(state: tauri::State<'_, AppState>, name: String, version: String, folder: Option<Folder>) -> Result<(), Failure> {
     let deployment = state.deployment();
-    editing::rollback(&deployment.config.playbooks_dir(), &name, &version, &deployment.connectors).map_err(edit_failure)?;
-    audit_setting(&state, "playbook_rolled_back", serde_json::json!({ "playbook": name, "to_version": version })).await
+    let folder = folder.unwrap_or_default();
+    folder.rollback(&deployment.config.playbooks_dir(), &name, &version, &deployment.connectors).map_err(edit_failure)?;
+    match folder {
+        Folder::Playbooks => audit_setting(&state, "playbook_rolled_back", serde_json::json!({ "playbook": name, "to_version": version })).await,
+        Folder::HttpConnectors => {
+            audit_setting(&state, "http_connector_rolled_back", serde_json::json!({ "connector_file": name, "to_version": version })).await?;
+            take_config(&state, deployment.config.clone())
+        }
+    }
 }
 
 fn settings_failure(e: SettingsError) -> Failure {
@@ -397,7 +414,33 @@ fn notify_when_review_waits(app: tauri::AppHandle, store: Store) {
     });
 }
 
+/// The window shows forms and tables: WebKit's memory caches are sized for
+/// a document viewer.
+#[cfg(target_os = "linux")]
+fn lighten_webview(app: &tauri::App) {
+    use tauri::Manager;
+    use webkit2gtk::{CacheModel, WebContextExt, WebViewExt};
+    let Some(window) = app.get_webview_window("main") else { return };
+    let applied = window.with_webview(|webview| {
+        if let Some(context) = webview.inner().context() {
+            context.set_cache_model(CacheModel::DocumentViewer);
+        }
+    });
+    if let Err(e) = applied {
+        tracing::debug!(error = %e, "webview settings not applied");
+    }
+}
+
 fn main() {
+    // WebKitGTK's DMA-BUF renderer costs ~80 MB in the web process (GPU
+    // buffers, or Mesa's software GL where there is no GPU) and buys nothing
+    // for forms and tables. Set before any thread starts; a value the user
+    // set is kept.
+    #[cfg(target_os = "linux")]
+    if std::env::var_os("WEBKIT_DISABLE_DMABUF_RENDERER").is_none() {
+        // SAFETY: the first statement of main, before any other thread exists.
+        unsafe { std::env::set_var("WEBKIT_DISABLE_DMABUF_RENDERER", "1") };
+    }
     tracing_subscriber::fmt().with_env_filter(tracing_subscriber::EnvFilter::try_from_env("DRAWBRIDGE_LOG").unwrap_or_else(|_| "info".into())).init();
     let config_path = std::env::var_os("DRAWBRIDGE_CONFIG").map(PathBuf::from);
     // Where the screens save settings: the file given, else the platform's config file.
@@ -452,6 +495,8 @@ fn main() {
     let result = tauri::Builder::default()
         .plugin(tauri_plugin_notification::init())
         .setup(move |app| {
+            #[cfg(target_os = "linux")]
+            lighten_webview(app);
             notify_when_review_waits(app.handle().clone(), notifications_store);
             Ok(())
         })

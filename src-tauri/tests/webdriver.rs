@@ -121,6 +121,10 @@ async fn the_analyst_opens_a_request_redacts_a_value_and_approves() {
             .env("DRAWBRIDGE_SECRETS_FILE", dir.path().join("secrets"))
             .env("DRAWBRIDGE_ANALYST", "alice")
             .env("DRAWBRIDGE_DEV_IMPERSONATE", "1")
+            // The app turns WebKit's DMA-BUF renderer off to save memory;
+            // WebKitWebDriver's screenshots (and the session's end) then hang
+            // after a while under Xvfb (WebKitGTK 2.50), so the E2E run keeps it.
+            .env("WEBKIT_DISABLE_DMABUF_RENDERER", "0")
             .spawn()
             .expect("tauri-driver starts"),
     );
@@ -282,6 +286,36 @@ async fn the_analyst_opens_a_request_redacts_a_value_and_approves() {
     client.execute("document.getElementById('playbook-form').scrollIntoView({ block: 'start' })", vec![]).await.expect("scroll to the form");
     tokio::time::sleep(Duration::from_millis(500)).await;
     screenshot(&client, "playbooks.png").await;
+    // The declarative HTTP connectors are edited beside the playbooks, with
+    // the same checks: a name a built-in connector has is refused at its line.
+    client.find(Locator::Css("#folder-http-connectors")).await.expect("connectors folder").click().await.expect("open the folder");
+    client
+        .wait()
+        .at_most(Duration::from_secs(10))
+        .for_element(Locator::Css("#playbooks button[data-playbook='snipeit']"))
+        .await
+        .expect("the shipped Snipe-IT connector is listed")
+        .click()
+        .await
+        .expect("open it");
+    client.wait().at_most(Duration::from_secs(10)).for_element(Locator::Css("#playbook-valid")).await.expect("the shipped file is valid");
+    assert!(client.find(Locator::Css("#playbook-form")).await.is_err(), "no playbook form for a connector file");
+    let connector_text = client.find(Locator::Css("#playbook-text")).await.expect("editor").prop("value").await.expect("value").unwrap_or_default();
+    type_text(connector_text.replacen("name: snipeit", "name: firewall", 1)).await;
+    let started = Instant::now();
+    let clash = loop {
+        let shown = match client.find(Locator::Css("#playbook-problems")).await {
+            Ok(list) => list.text().await.unwrap_or_default(),
+            Err(_) => String::new(),
+        };
+        if shown.contains("built-in") || started.elapsed() > Duration::from_secs(10) {
+            break shown;
+        }
+        tokio::time::sleep(Duration::from_millis(200)).await;
+    };
+    let clash_line = connector_text.lines().position(|l| l == "name: snipeit").expect("the name line") + 1;
+    assert!(clash.starts_with(&format!("line {clash_line}:")), "the clash is flagged at the name: {clash}");
+    client.find(Locator::Css("#folder-playbooks")).await.expect("playbooks folder").click().await.expect("back to the playbooks");
     client.find(Locator::Css("#nav-queue")).await.expect("queue tab").click().await.expect("back to the queue");
     client.wait().at_most(Duration::from_secs(10)).for_element(Locator::Css("#queue tbody tr[data-request-id]")).await.expect("the queue again");
 

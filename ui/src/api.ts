@@ -260,12 +260,14 @@ export interface DryRun {
   skipped: [string, string][];
 }
 
-export const listPlaybooks = () => invoke<PlaybookFile[]>("list_playbooks");
-export const checkPlaybook = (text: string) => invoke<Problem[]>("check_playbook", { text });
-export const savePlaybook = (name: string, text: string) => invoke<void>("save_playbook", { name, text });
-export const playbookHistory = (name: string) => invoke<PlaybookVersion[]>("playbook_history", { name });
-export const playbookDiff = (name: string, version: string) => invoke<PlaybookDiffLine[]>("playbook_diff", { name, version });
-export const rollbackPlaybook = (name: string, version: string) => invoke<void>("rollback_playbook", { name, version });
+/** Which files the editor works on: playbooks, or declarative HTTP connectors. */
+export type Folder = "playbooks" | "http_connectors";
+export const listPlaybooks = (folder: Folder = "playbooks") => invoke<PlaybookFile[]>("list_playbooks", { folder });
+export const checkPlaybook = (text: string, folder: Folder = "playbooks") => invoke<Problem[]>("check_playbook", { text, folder });
+export const savePlaybook = (name: string, text: string, folder: Folder = "playbooks") => invoke<void>("save_playbook", { name, text, folder });
+export const playbookHistory = (name: string, folder: Folder = "playbooks") => invoke<PlaybookVersion[]>("playbook_history", { name, folder });
+export const playbookDiff = (name: string, version: string, folder: Folder = "playbooks") => invoke<PlaybookDiffLine[]>("playbook_diff", { name, version, folder });
+export const rollbackPlaybook = (name: string, version: string, folder: Folder = "playbooks") => invoke<void>("rollback_playbook", { name, version, folder });
 export const playbookForm = () => invoke<PlaybookFormCatalog>("playbook_form");
 /** The playbook a YAML text describes (its shape only), or the problem that stops the form reading it. */
 export const playbookModel = (text: string) => invoke<PlaybookModel>("playbook_model", { text });
