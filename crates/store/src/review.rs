@@ -339,17 +339,7 @@ impl Sqlite {
                 true
             }
             (IndicatorChange::Add, None) => {
-                let now = now();
-                let (indicator_id,): (i64,) = sqlx::query_as(
-                    "INSERT INTO indicators (kind, value, first_seen, last_seen) VALUES (?, ?, ?, ?)
-                     ON CONFLICT (kind, value) DO UPDATE SET last_seen = excluded.last_seen RETURNING id",
-                )
-                .bind(ind.kind.as_str())
-                .bind(&ind.value)
-                .bind(&now)
-                .bind(&now)
-                .fetch_one(&mut *tx)
-                .await?;
+                let indicator_id = super::sqlite::upsert_indicator(&mut tx, ind, &now()).await?;
                 sqlx::query(
                     "INSERT INTO request_indicators (request_id, indicator_id, position, occurrences, defanged, source)
                      VALUES (?, ?, (SELECT COALESCE(MAX(position), -1) + 1 FROM request_indicators WHERE request_id = ?), 0, 0, 'analyst')",

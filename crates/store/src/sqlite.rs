@@ -130,17 +130,7 @@ impl Sqlite {
         .await?
         .try_get(0)?;
         for (position, ind) in req.indicators.iter().enumerate() {
-            let indicator_id: i64 = sqlx::query(
-                "INSERT INTO indicators (kind, value, first_seen, last_seen) VALUES (?, ?, ?, ?)
-                 ON CONFLICT (kind, value) DO UPDATE SET last_seen = excluded.last_seen RETURNING id",
-            )
-            .bind(ind.kind.as_str())
-            .bind(&ind.value)
-            .bind(&now)
-            .bind(&now)
-            .fetch_one(&mut *tx)
-            .await?
-            .try_get(0)?;
+            let indicator_id = upsert_indicator(&mut tx, ind, &now).await?;
             sqlx::query(
                 "INSERT INTO request_indicators (request_id, indicator_id, position, occurrences, defanged, source)
                  VALUES (?, ?, ?, ?, ?, ?)",
@@ -850,6 +840,21 @@ where
 {
     let value: Option<String> = row.try_get(column)?;
     Ok(value.map(|v| v.parse()).transpose()?)
+}
+
+/// The indicator's id, recording it (or that it was seen again `now`).
+pub(crate) async fn upsert_indicator(tx: &mut sqlx::Transaction<'_, sqlx::Sqlite>, ind: &drawbridge_model::Indicator, now: &str) -> Result<i64, StoreError> {
+    let (id,): (i64,) = sqlx::query_as(
+        "INSERT INTO indicators (kind, value, first_seen, last_seen) VALUES (?, ?, ?, ?)
+         ON CONFLICT (kind, value) DO UPDATE SET last_seen = excluded.last_seen RETURNING id",
+    )
+    .bind(ind.kind.as_str())
+    .bind(&ind.value)
+    .bind(now)
+    .bind(now)
+    .fetch_one(&mut **tx)
+    .await?;
+    Ok(id)
 }
 
 #[cfg(test)]
