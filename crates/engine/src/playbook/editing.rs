@@ -93,19 +93,35 @@ impl Folder {
 
     /// Every file of this folder, as it is on disk now, with its problems.
     pub fn list(self, playbooks_dir: &Path, connectors: &Registry) -> Vec<PlaybookFile> {
-        list_checked(&self.dir(playbooks_dir), |t| self.check(t, connectors))
+        let mut files: Vec<PathBuf> = std::fs::read_dir(self.dir(playbooks_dir))
+            .map(|entries| entries.filter_map(|e| e.ok().map(|e| e.path())).filter(|p| p.extension().is_some_and(|x| x == "yaml")).collect())
+            .unwrap_or_default();
+        files.sort();
+        files
+            .into_iter()
+            .filter_map(|path| {
+                let name = path.file_stem()?.to_str()?.to_string();
+                let text = std::fs::read_to_string(&path).ok()?;
+                Some(PlaybookFile { problems: self.check(&text, connectors), name, text })
+            })
+            .collect()
     }
 
     /// Saves a valid text as `<name>.yaml`, keeping the version it replaces.
     pub fn save(self, playbooks_dir: &Path, name: &str, text: &str, connectors: &Registry) -> Result<(), EditError> {
-        save_checked(&self.dir(playbooks_dir), name, text, self.check(text, connectors))
+        let dir = self.dir(playbooks_dir);
+        let path = file_of(&dir, name)?;
+        let problems = self.check(text, connectors);
+        if !problems.is_empty() {
+            return Err(EditError::Invalid(problems));
+        }
+        crate::versioned::replace(&path, &history_dir(&dir, name), "yaml", text).map_err(|(p, e)| EditError::Io(p.display().to_string(), e))
     }
 
     /// Brings back a kept version (the current one is kept in turn).
     pub fn rollback(self, playbooks_dir: &Path, name: &str, id: &str, connectors: &Registry) -> Result<(), EditError> {
-        let dir = self.dir(playbooks_dir);
-        let text = version(&dir, name, id)?;
-        save_checked(&dir, name, &text, self.check(&text, connectors))
+        let text = version(&self.dir(playbooks_dir), name, id)?;
+        self.save(playbooks_dir, name, &text, connectors)
     }
 }
 
@@ -120,42 +136,26 @@ pub fn check_http_connector(text: &str, connectors: &Registry) -> Vec<Problem> {
             }
             None => Vec::new(),
         },
-        Err(DefinitionError::Invalid(_, message)) => match parse_error_line(&message) {
-            Some(line) => vec![Problem { line, message: first_line(&message) }],
-            None => message.split("; ").map(|p| Problem { line: line_of(text, p), message: p.to_string() }).collect(),
-        },
+        // A YAML error names its line; the checks' problems quote what they are about.
+        Err(DefinitionError::Invalid(_, message)) if parse_error_line(&message).is_some() => vec![parse_problem(&message)],
+        Err(DefinitionError::Invalid(_, message)) => message.split("; ").map(|p| Problem { line: line_of(text, p), message: p.to_string() }).collect(),
         Err(other) => vec![Problem { line: 1, message: other.to_string() }],
     }
-}
-
-/// Every playbook in `dir`, as it is on disk now, with its problems.
-pub fn list(dir: &Path, connectors: &Registry) -> Vec<PlaybookFile> {
-    list_checked(dir, |t| check(t, connectors))
-}
-
-fn list_checked(dir: &Path, check: impl Fn(&str) -> Vec<Problem>) -> Vec<PlaybookFile> {
-    let mut files: Vec<PathBuf> = std::fs::read_dir(dir)
-        .map(|entries| entries.filter_map(|e| e.ok().map(|e| e.path())).filter(|p| p.extension().is_some_and(|x| x == "yaml")).collect())
-        .unwrap_or_default();
-    files.sort();
-    files
-        .into_iter()
-        .filter_map(|path| {
-            let name = path.file_stem()?.to_str()?.to_string();
-            let text = std::fs::read_to_string(&path).ok()?;
-            Some(PlaybookFile { problems: check(&text), name, text })
-        })
-        .collect()
 }
 
 /// The problems of a playbook's text, each at its line; none when it is valid.
 pub fn check(text: &str, connectors: &Registry) -> Vec<Problem> {
     match parse_with(text, "playbook", connectors) {
         Ok(_) => Vec::new(),
-        Err(PlaybookError::Parse(_, message)) => vec![Problem { line: parse_error_line(&message).unwrap_or(1), message: first_line(&message) }],
+        Err(PlaybookError::Parse(_, message)) => vec![parse_problem(&message)],
         Err(PlaybookError::Invalid { problems, .. }) => problems.into_iter().map(|p| Problem { line: line_of(text, &p), message: p }).collect(),
         Err(other) => vec![Problem { line: 1, message: other.to_string() }],
     }
+}
+
+/// A parser's error as one problem, at the line it names (else the first).
+fn parse_problem(message: &str) -> Problem {
+    Problem { line: parse_error_line(message).unwrap_or(1), message: first_line(message) }
 }
 
 fn first_line(message: &str) -> String {
@@ -195,19 +195,6 @@ fn line_of(text: &str, problem: &str) -> usize {
         }
     }
     quoted.iter().find_map(|value| lines.iter().position(|l| holds(l, value))).map(|i| i + 1).unwrap_or(1)
-}
-
-/// Saves a valid playbook as `<name>.yaml`, keeping the version it replaces.
-pub fn save(dir: &Path, name: &str, text: &str, connectors: &Registry) -> Result<(), EditError> {
-    save_checked(dir, name, text, check(text, connectors))
-}
-
-fn save_checked(dir: &Path, name: &str, text: &str, problems: Vec<Problem>) -> Result<(), EditError> {
-    let path = file_of(dir, name)?;
-    if !problems.is_empty() {
-        return Err(EditError::Invalid(problems));
-    }
-    crate::versioned::replace(&path, &history_dir(dir, name), "yaml", text).map_err(|(p, e)| EditError::Io(p.display().to_string(), e))
 }
 
 /// The kept versions of a playbook, newest first.
@@ -265,12 +252,6 @@ pub fn diff_to_current(dir: &Path, name: &str, id: &str) -> Result<Vec<DiffLine>
     let path = file_of(dir, name)?;
     let current = std::fs::read_to_string(&path).unwrap_or_default();
     Ok(diff(&old, &current))
-}
-
-/// Brings back a kept version (the current one is kept in turn).
-pub fn rollback(dir: &Path, name: &str, id: &str, connectors: &Registry) -> Result<(), EditError> {
-    let text = version(dir, name, id)?;
-    save(dir, name, &text, connectors)
 }
 
 #[cfg(test)]
@@ -350,22 +331,22 @@ mod tests {
     fn saves_keep_history_refuse_problems_and_roll_back() {
         let registry = Registry::unconfigured();
         let dir = tempfile::tempdir().expect("tempdir");
-        assert!(matches!(save(dir.path(), "../escape", GOOD, &registry), Err(EditError::BadName(_))));
-        assert!(matches!(save(dir.path(), "hosts", "name: x\nsteps: [", &registry), Err(EditError::Invalid(_))));
-        save(dir.path(), "hosts", GOOD, &registry).expect("first save");
+        assert!(matches!(Folder::Playbooks.save(dir.path(), "../escape", GOOD, &registry), Err(EditError::BadName(_))));
+        assert!(matches!(Folder::Playbooks.save(dir.path(), "hosts", "name: x\nsteps: [", &registry), Err(EditError::Invalid(_))));
+        Folder::Playbooks.save(dir.path(), "hosts", GOOD, &registry).expect("first save");
         assert!(history(dir.path(), "hosts").expect("history").is_empty(), "nothing replaced yet");
         let changed = GOOD.replace("name: hosts", "name: hosts-v2");
-        save(dir.path(), "hosts", &changed, &registry).expect("second save");
+        Folder::Playbooks.save(dir.path(), "hosts", &changed, &registry).expect("second save");
         let versions = history(dir.path(), "hosts").expect("history");
         assert_eq!(versions.len(), 1);
         let lines = diff(&version(dir.path(), "hosts", &versions[0].id).expect("old"), &changed);
         assert!(lines.contains(&DiffLine { tag: '-', text: "name: hosts".into() }) && lines.contains(&DiffLine { tag: '+', text: "name: hosts-v2".into() }));
-        rollback(dir.path(), "hosts", &versions[0].id, &registry).expect("rollback");
+        Folder::Playbooks.rollback(dir.path(), "hosts", &versions[0].id, &registry).expect("rollback");
         assert_eq!(std::fs::read_to_string(dir.path().join("hosts.yaml")).expect("file"), GOOD);
         assert_eq!(history(dir.path(), "hosts").expect("history").len(), 2, "the rolled-back version is kept too");
         // A hand edit on disk is what the list shows.
         std::fs::write(dir.path().join("hosts.yaml"), changed.as_bytes()).expect("hand edit");
-        assert_eq!(list(dir.path(), &registry)[0].text, changed);
+        assert_eq!(Folder::Playbooks.list(dir.path(), &registry)[0].text, changed);
         assert!(matches!(version(dir.path(), "hosts", "../../etc/passwd"), Err(EditError::NoVersion(..))));
     }
 }
@@ -391,10 +372,7 @@ pub fn form(connectors: &Registry) -> Form {
 /// naming an unknown action still opens in the form (its problem is shown
 /// beside it). A text that is not a playbook's shape is one problem.
 pub fn model(text: &str) -> Result<Playbook, Problem> {
-    serde_saphyr::from_str::<Playbook>(text).map_err(|e| {
-        let message = e.to_string();
-        Problem { line: parse_error_line(&message).unwrap_or(1), message: first_line(&message) }
-    })
+    serde_saphyr::from_str::<Playbook>(text).map_err(|e| parse_problem(&e.to_string()))
 }
 
 /// The text the form writes: the playbook as YAML, defaults left out.

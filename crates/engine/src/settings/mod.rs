@@ -62,7 +62,7 @@ impl ConfigFile {
         }
     }
 
-    /// The section at `keys` (`["connectors", "siem"]`) as the file has it.
+    /// The section at `keys` (`["connectors", "siem"]`; none: the whole file) as the file has it.
     pub fn section(&self, keys: &[&str]) -> Result<Option<Value>, SettingsError> {
         let table: toml::Table = toml::from_str(&self.text()?).map_err(|e| SettingsError::Unreadable(self.path.clone(), e.to_string()))?;
         let mut at = toml::Value::Table(table);
@@ -81,8 +81,7 @@ impl ConfigFile {
     /// program loads it from the new file.
     pub fn set_section(&self, keys: &[&str], value: &Value) -> Result<Config, SettingsError> {
         let (last, parents) = keys.split_last().ok_or_else(|| SettingsError::Invalid("no section named".into()))?;
-        let old = self.text()?;
-        let mut doc: toml_edit::DocumentMut = old.parse().map_err(|e: toml_edit::TomlError| SettingsError::Unreadable(self.path.clone(), e.to_string()))?;
+        let mut doc = self.document()?;
         let mut table = doc.as_table_mut();
         for key in parents {
             let item = table.entry(key).or_insert_with(|| {
@@ -99,8 +98,7 @@ impl ConfigFile {
     /// Replaces the array of tables `key` (`[[disclosure]]`) with `values`
     /// (JSON objects), or removes it when there are none; as `set_section`.
     pub fn set_tables(&self, key: &str, values: &[Value]) -> Result<Config, SettingsError> {
-        let mut doc: toml_edit::DocumentMut =
-            self.text()?.parse().map_err(|e: toml_edit::TomlError| SettingsError::Unreadable(self.path.clone(), e.to_string()))?;
+        let mut doc = self.document()?;
         if values.is_empty() {
             doc.remove(key);
         } else {
@@ -111,6 +109,11 @@ impl ConfigFile {
             doc.insert(key, toml_edit::Item::ArrayOfTables(array));
         }
         self.commit(&doc)
+    }
+
+    /// The file as an editable document (comments and layout kept).
+    fn document(&self) -> Result<toml_edit::DocumentMut, SettingsError> {
+        self.text()?.parse().map_err(|e: toml_edit::TomlError| SettingsError::Unreadable(self.path.clone(), e.to_string()))
     }
 
     /// Writes `doc` if it loads as a `Config`; the configuration as loaded from the new file.

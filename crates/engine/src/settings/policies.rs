@@ -74,6 +74,8 @@ fn value_of(key: &str, config: &Config) -> Value {
 
 /// Every policy section, as the program has it now.
 pub fn sections(file: &ConfigFile, config: &Config) -> Vec<Section> {
+    // The whole file, read once: which sections it sets.
+    let in_file = file.section(&[]).ok().flatten().unwrap_or(Value::Null);
     SECTIONS
         .iter()
         .map(|(key, title, description)| Section {
@@ -83,7 +85,7 @@ pub fn sections(file: &ConfigFile, config: &Config) -> Vec<Section> {
             schema: schema_of(key),
             list: *key == "disclosure",
             value: value_of(key, config),
-            in_file: file.section(&[key]).ok().flatten().is_some(),
+            in_file: in_file.get(key).is_some(),
         })
         .collect()
 }
