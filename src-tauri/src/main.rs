@@ -106,11 +106,12 @@ async fn run_timeline(state: tauri::State<'_, AppState>, id: i64) -> Result<Opti
     state.store.latest_run(id).await.map_err(store_failure)
 }
 
-/// Runs the request's playbook again (audited); the review as it then stands.
+/// Runs the request's playbook again, whole or from one step (audited); the
+/// review as it then stands.
 #[tauri::command]
-async fn rerun_playbook(state: tauri::State<'_, AppState>, id: i64) -> Result<ReviewScreen, Failure> {
+async fn rerun_playbook(state: tauri::State<'_, AppState>, id: i64, step: Option<String>) -> Result<ReviewScreen, Failure> {
     let deployment = state.deployment();
-    Ok(Reviewer::new(&state.store, &deployment).rerun(id, &analyst()).await.map(screen)?)
+    Ok(Reviewer::new(&state.store, &deployment).rerun(id, step.as_deref(), &analyst()).await.map(screen)?)
 }
 
 /// Adds, removes, corrects or marks "do not disclose" one indicator of a
@@ -176,14 +177,22 @@ async fn save_playbook(state: tauri::State<'_, AppState>, name: String, text: St
     let deployment = state.deployment();
     let folder = folder.unwrap_or_default();
     folder.save(&deployment.config.playbooks_dir(), &name, &text, &deployment.connectors).map_err(edit_failure)?;
-    let digest = drawbridge_engine::digest::of_bytes(text.as_bytes());
+    edited(&state, folder, &deployment, "saved", &name, serde_json::json!({ "digest": drawbridge_engine::digest::of_bytes(text.as_bytes()) })).await
+}
+
+/// After a file of the editor changed: its audit entry (`playbook_saved`,
+/// `http_connector_rolled_back`…, naming the file), and for a connector file
+/// the engine takes it at once, as its actions change the registry.
+async fn edited(state: &AppState, folder: Folder, deployment: &Deployment, what: &str, name: &str, mut detail: serde_json::Value) -> Result<(), Failure> {
+    let (kind, key) = match folder {
+        Folder::Playbooks => ("playbook", "playbook"),
+        Folder::HttpConnectors => ("http_connector", "connector_file"),
+    };
+    detail[key] = serde_json::Value::String(name.into());
+    audit_setting(state, &format!("{kind}_{what}"), detail).await?;
     match folder {
-        Folder::Playbooks => audit_setting(&state, "playbook_saved", serde_json::json!({ "playbook": name, "digest": digest })).await,
-        // A connector's actions change the registry: the engine takes the file at once.
-        Folder::HttpConnectors => {
-            audit_setting(&state, "http_connector_saved", serde_json::json!({ "connector_file": name, "digest": digest })).await?;
-            take_config(&state, deployment.config.clone())
-        }
+        Folder::Playbooks => Ok(()),
+        Folder::HttpConnectors => take_config(state, deployment.config.clone()),
     }
 }
 
@@ -208,13 +217,7 @@ async fn rollback_playbook(state: tauri::State<'_, AppState>, name: String, vers
     let deployment = state.deployment();
     let folder = folder.unwrap_or_default();
     folder.rollback(&deployment.config.playbooks_dir(), &name, &version, &deployment.connectors).map_err(edit_failure)?;
-    match folder {
-        Folder::Playbooks => audit_setting(&state, "playbook_rolled_back", serde_json::json!({ "playbook": name, "to_version": version })).await,
-        Folder::HttpConnectors => {
-            audit_setting(&state, "http_connector_rolled_back", serde_json::json!({ "connector_file": name, "to_version": version })).await?;
-            take_config(&state, deployment.config.clone())
-        }
-    }
+    edited(&state, folder, &deployment, "rolled_back", &name, serde_json::json!({ "to_version": version })).await
 }
 
 fn settings_failure(e: SettingsError) -> Failure {
@@ -388,10 +391,14 @@ async fn get_request(state: tauri::State<'_, AppState>, id: i64) -> Result<Reque
 fn notify_when_review_waits(app: tauri::AppHandle, store: Store) {
     use drawbridge_engine::review::attention::{Attention, News, notice};
     use tauri_plugin_notification::NotificationExt;
+    // Showing one is a blocking D-Bus call: never on the async workers.
     let show = move |title: &str, body: &str| {
-        if let Err(e) = app.notification().builder().title(title).body(body).show() {
-            tracing::debug!(error = %e, "no desktop notification");
-        }
+        let (app, title, body) = (app.clone(), title.to_string(), body.to_string());
+        tauri::async_runtime::spawn_blocking(move || {
+            if let Err(e) = app.notification().builder().title(title).body(body).show() {
+                tracing::debug!(error = %e, "no desktop notification");
+            }
+        });
     };
     tauri::async_runtime::spawn(async move {
         let mut attention = Attention::new();

@@ -407,6 +407,25 @@ async fn the_analyst_opens_a_request_redacts_a_value_and_approves() {
         tokio::time::sleep(Duration::from_millis(200)).await;
     };
     assert_ne!(after, before, "a new run: {after}");
+    // One step again: a new run in which only that step was asked.
+    let whole = store.latest_run(id).await.expect("run").expect("a run");
+    let step_button = client.find(Locator::Css("#run-timeline li.step button.rerun-step")).await.expect("a step's re-run");
+    let step_name = step_button.find(Locator::XPath("ancestor::li")).await.expect("its step").attr("data-step").await.expect("attr").expect("data-step");
+    step_button.click().await.expect("re-run the step");
+    let started = Instant::now();
+    let single = loop {
+        let latest = store.latest_run(id).await.expect("run").expect("a run");
+        if latest.id > whole.id && latest.finished_at.is_some() {
+            break latest;
+        }
+        assert!(started.elapsed() < Duration::from_secs(15), "the step ran again");
+        tokio::time::sleep(Duration::from_millis(200)).await;
+    };
+    let asked_at = |run: &drawbridge_engine::store::PlaybookRun, other: bool| {
+        run.steps.iter().filter(|r| (r.step != step_name) == other && r.step != "asked_before").map(|r| r.finished_at.clone()).collect::<Vec<_>>()
+    };
+    assert_eq!(asked_at(&single, true).iter().collect::<std::collections::BTreeSet<_>>(), asked_at(&whole, true).iter().collect(), "the other steps kept");
+    assert!(asked_at(&single, false).iter().all(|t| !asked_at(&whole, false).contains(t)), "{step_name} asked again");
     // Correct the type in one click, with a reason: the playbook runs again for the new type.
     let first_run = store.latest_run(id).await.expect("run").expect("a first run").id;
     client.find(Locator::Css("#review dd.label-request_type button.start-correct")).await.expect("correct button").click().await.expect("start correcting");
@@ -607,8 +626,8 @@ async fn the_analyst_opens_a_request_redacts_a_value_and_approves() {
     search.clear().await.expect("clear");
     search.send_keys("rerun_playbook alice").await.expect("search");
     tokio::time::sleep(Duration::from_millis(300)).await;
-    // Re-run once by hand, and once each for the indicator added and removed.
-    assert_eq!(client.find_all(Locator::Css("#audit tbody tr")).await.expect("rows").len(), 3, "the re-runs are audited");
+    // Re-run once by hand, one step once, and once each for the indicator added and removed.
+    assert_eq!(client.find_all(Locator::Css("#audit tbody tr")).await.expect("rows").len(), 4, "the re-runs are audited");
     client.find(Locator::Css("#verify-audit")).await.expect("check").click().await.expect("check the chain");
     let verdict = client.wait().at_most(Duration::from_secs(10)).for_element(Locator::Css("#audit-verdict")).await.expect("verdict");
     assert!(verdict.text().await.expect("text").contains("chain up"), "the chain holds");

@@ -86,17 +86,23 @@ export interface Fact {
 export interface Finding {
   source: string;
   step: string;
-  status: "found" | "no_result" | "unavailable" | "not_asked";
+  status: "found" | "no_result" | "unavailable" | "not_asked" | "not_sent";
   note: string | null;
   queried_at: string | null;
   facts: Fact[];
+}
+
+/** What outside threat intel makes of an indicator, by the configured rules. */
+export interface Verdict {
+  verdict: "malicious" | "suspicious" | "clean" | "unknown";
+  reasons: string[];
 }
 
 export interface Report {
   reference: string;
   summary: string;
   window: { start: string; end: string; source: string } | null;
-  indicators: { kind: string; value: string; findings: Finding[]; withheld?: boolean }[];
+  indicators: { kind: string; value: string; findings: Finding[]; withheld?: boolean; verdict?: Verdict }[];
   asked_before: { indicator: string; reference: string; received_at: string; sender: string | null }[];
 }
 
@@ -412,7 +418,8 @@ export const savePolicy = (section: string, value: unknown) => invoke<void>("sav
 export const saveKeywordRules = (text: string) => invoke<void>("save_keyword_rules", { text });
 /** A stored request's reply as it would read under this disclosure policy; nothing is stored. */
 export const previewDisclosure = (requestId: number, policy: Record<string, unknown>) => invoke<string>("preview_disclosure", { requestId, policy });
-export const rerunPlaybook = (id: number) => invoke<ReviewScreen>("rerun_playbook", { id });
+/** The whole run again, or `step` and the steps that need it. */
+export const rerunPlaybook = (id: number, step?: string) => invoke<ReviewScreen>("rerun_playbook", { id, step: step ?? null });
 
 /** The kind of an error as a person reads it ("Source unavailable"). */
 export function kindLabel(kind: ErrorKind | null): string {

@@ -269,7 +269,7 @@ async fn a_playbook_run_killed_midway_resumes_and_finishes_once() {
     std::fs::create_dir_all(playbooks.join("connectors")).expect("mkdir");
     std::fs::write(
         playbooks.join("connectors/slowcmdb.yaml"),
-        "name: slowcmdb\nbase_url: http://unused\nactions:\n  host:\n    inputs: [name]\n    path: /host\n    query: { name: \"{{ input.name }}\" }\n    classes: { owner: username }\n",
+        "name: slowcmdb\nnetwork: internal\nbase_url: http://unused\nactions:\n  host:\n    inputs: [name]\n    path: /host\n    query: { name: \"{{ input.name }}\" }\n    classes: { owner: username }\n",
     )
     .expect("connector");
     std::fs::write(

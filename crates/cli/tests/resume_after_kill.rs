@@ -56,7 +56,7 @@ fn a_run_killed_midway_resumes_without_repeating_stored_calls() {
     std::fs::create_dir_all(playbooks.join("connectors")).expect("mkdir");
     std::fs::write(
         playbooks.join("connectors/slowcmdb.yaml"),
-        "name: slowcmdb\nbase_url: http://unused\nactions:\n  host:\n    inputs: [name]\n    path: /host\n    query: { name: \"{{ input.name }}\" }\n",
+        "name: slowcmdb\nnetwork: internal\nbase_url: http://unused\nactions:\n  host:\n    inputs: [name]\n    path: /host\n    query: { name: \"{{ input.name }}\" }\n",
     )
     .expect("connector");
     std::fs::write(

@@ -12,11 +12,15 @@ pub struct ConnectorError {
     pub transient: bool,
     /// For the analyst and the logs; never sent to the MSSP.
     pub message: String,
+    /// The service said when to ask again (HTTP 429 or 503 `Retry-After`,
+    /// or a quota that resets then): the runner waits that long instead of
+    /// its own backoff.
+    pub retry_after: Option<std::time::Duration>,
 }
 
 impl ConnectorError {
     pub fn new(kind: ErrorKind, message: impl Into<String>) -> ConnectorError {
-        ConnectorError { kind, transient: false, message: message.into() }
+        ConnectorError { kind, transient: false, message: message.into(), retry_after: None }
     }
 
     pub fn not_configured(connector: &str) -> ConnectorError {
@@ -25,7 +29,14 @@ impl ConnectorError {
 
     /// The system could not answer; `transient` when retrying may help.
     pub fn unavailable(message: impl Into<String>, transient: bool) -> ConnectorError {
-        ConnectorError { kind: ErrorKind::Unavailable, transient, message: message.into() }
+        ConnectorError { kind: ErrorKind::Unavailable, transient, message: message.into(), retry_after: None }
+    }
+
+    /// Try again after `wait` (a rate limit or quota): transient.
+    pub fn after(mut self, wait: std::time::Duration) -> ConnectorError {
+        self.transient = true;
+        self.retry_after = Some(wait);
+        self
     }
 
     pub fn refused(message: impl Into<String>) -> ConnectorError {

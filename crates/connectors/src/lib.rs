@@ -16,7 +16,7 @@ pub mod window;
 
 pub use error::ConnectorError;
 pub use limits::{ConnectorLimits, ConnectorsConfig};
-pub use registry::{ActionSpec, Availability, Connector, ConnectorInfo, Definition, Executor, Input, Registry, RegistryError};
+pub use registry::{ActionSpec, Availability, CallTerms, Connector, ConnectorInfo, Definition, Executor, Input, Registry, RegistryError};
 
 /// Declares each built-in connector's module and registers its `Definition`.
 macro_rules! connectors {

@@ -57,4 +57,14 @@ pub struct ConnectorLimits {
     /// Calls started per second; further calls wait their turn.
     #[serde(default)]
     pub per_second: Option<f64>,
+    /// How long an answer is kept and reused for the same inputs, in
+    /// seconds (0: never). Overrides the connector's own
+    /// `cache_ttl_seconds` (threat intel sources have one).
+    #[serde(default)]
+    pub cache_ttl_seconds: Option<u64>,
+    /// The longest a run waits when the service says "try again after"
+    /// (`Retry-After`, an exhausted quota), in seconds (default 120); a
+    /// longer wait fails the call as unavailable.
+    #[serde(default)]
+    pub max_wait_seconds: Option<u64>,
 }

@@ -46,6 +46,13 @@ pub struct ActionSpec {
     /// set up and that one is (`siem.sighting` falls back to Splunk).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub fallback: Option<String>,
+    /// Its service is outside the customer's network: the engine's privacy
+    /// guard never lets an internal or "do not disclose" value reach it.
+    pub external: bool,
+    /// How long its answers are reused for the same inputs (the connector's
+    /// own lifetime; the deployment's limits may override it).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub cache_ttl_seconds: Option<u64>,
 }
 
 impl ActionSpec {
@@ -63,7 +70,17 @@ impl ActionSpec {
             fields: fields::declared_in(&output_schema),
             output_schema,
             fallback: None,
+            external: false,
+            cache_ttl_seconds: None,
         }
+    }
+
+    /// A call to a service outside the customer's network, whose answers
+    /// may be kept `cache_ttl_seconds`.
+    pub fn outside(mut self, cache_ttl_seconds: Option<u64>) -> ActionSpec {
+        self.external = true;
+        self.cache_ttl_seconds = cache_ttl_seconds;
+        self
     }
 
     /// Declares output fields the schema cannot (open records: inventory
@@ -255,6 +272,8 @@ pub struct Registry {
     actions: BTreeMap<String, ActionSpec>,
     /// Connector name → output fields this deployment declared for it.
     deployment_fields: BTreeMap<String, Vec<FieldSpec>>,
+    /// Connector name → this deployment's limits for it.
+    limits: BTreeMap<String, crate::ConnectorLimits>,
 }
 
 impl Registry {
@@ -286,7 +305,12 @@ impl Registry {
                 .iter()
                 .map(|(name, a)| {
                     let inputs: Vec<(&str, &str)> = a.inputs.iter().map(|i| (i.as_str(), "")).collect();
-                    ActionSpec::new::<Value>(&format!("{}.{name}", def.name), &def.name, &a.description, &inputs).with_output_schema(a.output_schema())
+                    let spec =
+                        ActionSpec::new::<Value>(&format!("{}.{name}", def.name), &def.name, &a.description, &inputs).with_output_schema(a.output_schema());
+                    match def.network {
+                        crate::http::definition::Network::External => spec.outside(def.cache_ttl_seconds),
+                        crate::http::definition::Network::Internal => ActionSpec { cache_ttl_seconds: def.cache_ttl_seconds, ..spec },
+                    }
                 })
                 .collect();
             for a in &specs {
@@ -315,7 +339,7 @@ impl Registry {
             let specs = declared.iter().map(|(path, class)| FieldSpec::new(path, *class, &fields::label_from_path(path))).collect();
             deployment_fields.insert(connector.clone(), specs);
         }
-        Ok(Registry { entries, actions, deployment_fields })
+        Ok(Registry { entries, actions, deployment_fields, limits: cfg.limits.clone() })
     }
 
     /// The registry of a deployment without any connector set up.
@@ -325,6 +349,7 @@ impl Registry {
             entries: BTreeMap::new(),
             actions: BTreeMap::new(),
             deployment_fields: BTreeMap::new(),
+            limits: BTreeMap::new(),
         })
     }
 
@@ -469,11 +494,40 @@ fn availability(e: &Entry) -> Availability {
 /// the real one; tests put their own in its place to inject failures.
 pub trait Executor: Send + Sync {
     fn call<'a>(&'a self, action: &'a str, input: &'a Input) -> BoxFuture<'a, Result<Option<Value>, ConnectorError>>;
+
+    /// Where a call to `action` goes and how long its answers keep (the
+    /// action actually carried out, after any fallback). A stand-in that
+    /// does not say is an internal system without a cache.
+    fn terms(&self, _action: &str) -> CallTerms {
+        CallTerms::default()
+    }
+}
+
+/// What the runner must know of an action before calling it.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct CallTerms {
+    /// The service is outside the customer's network (the privacy guard applies).
+    pub external: bool,
+    /// Answers are reused this long for the same inputs.
+    pub cache_ttl: Option<std::time::Duration>,
+    /// The longest to wait when the service says "try again after".
+    pub max_wait: Option<std::time::Duration>,
 }
 
 impl Executor for Registry {
     fn call<'a>(&'a self, action: &'a str, input: &'a Input) -> BoxFuture<'a, Result<Option<Value>, ConnectorError>> {
         Box::pin(Registry::call(self, action, input))
+    }
+
+    fn terms(&self, action: &str) -> CallTerms {
+        let Ok((spec, _)) = self.resolve(action) else { return CallTerms::default() };
+        let limits = self.limits.get(&spec.connector);
+        let ttl = limits.and_then(|l| l.cache_ttl_seconds).or(spec.cache_ttl_seconds).filter(|t| *t > 0);
+        CallTerms {
+            external: spec.external,
+            cache_ttl: ttl.map(std::time::Duration::from_secs),
+            max_wait: limits.and_then(|l| l.max_wait_seconds).map(std::time::Duration::from_secs),
+        }
     }
 }
 

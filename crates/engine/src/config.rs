@@ -57,6 +57,9 @@ pub struct Config {
     /// How much work one request may make.
     #[serde(default)]
     pub limits: crate::limits::LimitsConfig,
+    /// Threat intel: the customer's own networks, the verdict rules.
+    #[serde(default)]
+    pub intel: crate::intel::IntelConfig,
     /// How the Insights screen counts analyst time saved.
     #[serde(default)]
     pub insights: crate::insights::InsightsConfig,

@@ -1,6 +1,7 @@
 //! The embedded demo (`[demo] simulators = true`): the project's vendor
 //! simulators started in-process on loopback — Splunk's REST export over the
-//! lab company's SIEM events, the PAN-OS XML API, Snipe-IT — and the
+//! lab company's SIEM events, the PAN-OS XML API, Snipe-IT, the threat intel
+//! services (VirusTotal, AbuseIPDB, GreyNoise, Shodan, urlscan.io) — and the
 //! connectors pointed at them, with the demo directory standing in for
 //! Active Directory, so that every source answers with no server at all.
 //! Their tokens are handed over in memory. For trying Drawbridge out only:
@@ -32,6 +33,8 @@ pub struct Started {
     pub siem: String,
     pub firewall: String,
     pub snipeit: String,
+    /// The intel simulators, each vendor under its own path.
+    pub intel: String,
 }
 
 fn listener() -> std::io::Result<(TcpListener, String)> {
@@ -62,12 +65,19 @@ fn started(seed: u64) -> Result<Started, String> {
                 let (l, snipeit) = listener()?;
                 let sim = drawbridge_lab::snipeit::Simulator::new(&company, "demo-snipeit", 600);
                 std::thread::spawn(move || drawbridge_lab::snipeit::serve(l, sim));
-                Ok(Started { siem, firewall, snipeit })
+                let (l, intel) = listener()?;
+                let sim = drawbridge_lab::intel::Simulator::new("demo-intel", std::time::Duration::ZERO);
+                std::thread::spawn(move || drawbridge_lab::intel::serve(l, sim));
+                Ok(Started { siem, firewall, snipeit, intel })
             };
             start().map_err(|e| format!("cannot start the demo simulators: {e}"))
         })
         .clone()
 }
+
+/// The intel connectors the demo sets up, with the path of their API under
+/// the simulator's vendor prefix.
+const INTEL: [(&str, &str); 5] = [("virustotal", "/api/v3"), ("abuseipdb", "/api/v2"), ("greynoise", ""), ("shodan", ""), ("urlscan", "")];
 
 /// Points `connectors` at the demo simulators (started on first use) where
 /// `demo.simulators` is on and the config names no server of its own.
@@ -104,9 +114,17 @@ pub fn apply(demo: &DemoConfig, connectors: &mut ConnectorsConfig) -> Result<(),
         ca_file: None,
         allow_tls12: false,
     });
+    for (name, path) in INTEL {
+        crate::secrets::inject(&format!("{name}-api-key"), "demo-intel");
+        connectors.http.entry(name.to_string()).or_insert_with(|| crate::connectors::http::HttpDeployment {
+            base_url: Some(format!("{}/{name}{path}", servers.intel)),
+            ca_file: None,
+            allow_tls12: false,
+        });
+    }
     if !connectors.sections.contains_key("active_directory") && !connectors.sections.contains_key("demo_directory") {
         connectors.set("demo_directory", &serde_json::json!({ "seed": seed }));
     }
-    tracing::info!(siem = %servers.siem, firewall = %servers.firewall, snipeit = %servers.snipeit, "demo: simulators answer for the SIEM, firewall and Snipe-IT; the demo directory for Active Directory");
+    tracing::info!(siem = %servers.siem, firewall = %servers.firewall, snipeit = %servers.snipeit, intel = %servers.intel, "demo: simulators answer for the SIEM, firewall, Snipe-IT and threat intel; the demo directory for Active Directory");
     Ok(())
 }

@@ -20,11 +20,15 @@ pub enum SetupError {
     Connectors(#[from] RegistryError),
     #[error("{0}")]
     Demo(String),
+    #[error("{0}")]
+    Intel(String),
 }
 
 pub struct Deployment {
     pub config: Config,
     pub connectors: Arc<Registry>,
+    /// What may never reach an outside service.
+    pub privacy: crate::intel::Guard,
     playbooks: Reloading<Vec<Playbook>, PlaybookError>,
     templates: Reloading<Templates, RenderError>,
 }
@@ -35,6 +39,11 @@ impl Deployment {
         if let Some(demo) = &config.demo {
             crate::demo::apply(demo, &mut config.connectors).map_err(SetupError::Demo)?;
         }
+        let problems = config.intel.check();
+        if !problems.is_empty() {
+            return Err(SetupError::Intel(problems.join("; ")));
+        }
+        let privacy = crate::intel::Guard::new(&config.indicators, &config.intel.internal_networks).map_err(SetupError::Intel)?;
         let dir = config.playbooks_dir();
         let http = HttpConnector::load_dir(&dir.join("connectors"))?;
         let connectors = Arc::new(Registry::build(&config.connectors, &http)?);
@@ -43,7 +52,7 @@ impl Deployment {
         let playbooks = Reloading::new(vec![dir], move || crate::playbook::load_dir(&playbooks_dir, &registry));
         let templates_dir = config.report.templates_dir.clone();
         let templates = Reloading::new(templates_dir.iter().cloned().collect(), move || Templates::load(templates_dir.as_deref()));
-        Ok(Deployment { config, connectors, playbooks, templates })
+        Ok(Deployment { config, connectors, privacy, playbooks, templates })
     }
 
     /// The playbooks as the files are now.

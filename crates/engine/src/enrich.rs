@@ -14,12 +14,87 @@ use crate::store::{PlaybookRun, StepResult, Store};
 /// request's task, and the run (with fresh data) records who asked before and
 /// when; otherwise it opens a new task.
 pub async fn run_request(store: &Store, deployment: &Deployment, runner: &mut Runner, request_id: i64) -> Result<PlaybookRun, RunRequestError> {
+    let prepared = prepare(store, deployment, request_id).await?;
+    runner.guard(prepared.guard.clone());
+    let run = runner.run(request_id, &prepared.playbook, &prepared.plan).await?;
+    finish(store, deployment, request_id, run.id, &prepared.link).await
+}
+
+/// Runs one step of the request's latest run again, with the steps that need
+/// it (directly or through others): a new run keeps every other result of
+/// the latest one and makes only those calls. Refused when the request's
+/// playbook is no longer the one that ran, or has no such step (run the
+/// whole playbook then).
+pub async fn rerun_step(store: &Store, deployment: &Deployment, runner: &mut Runner, request_id: i64, step: &str) -> Result<PlaybookRun, RunRequestError> {
+    let latest = store.latest_run(request_id).await?.ok_or_else(|| RunRequestError::Step(format!("request {request_id} has no playbook run yet")))?;
+    let prepared = prepare(store, deployment, request_id).await?;
+    let pb = &prepared.playbook;
+    if pb.name != latest.playbook {
+        return Err(RunRequestError::Step(format!(
+            "the request's playbook is now {:?}, not {:?} which ran; run the whole playbook again",
+            pb.name, latest.playbook
+        )));
+    }
+    if !pb.steps.iter().any(|s| s.id == step) {
+        return Err(RunRequestError::Step(format!("playbook {:?} has no step {step:?}", pb.name)));
+    }
+    let again = with_dependents(pb, step);
+    runner.guard(prepared.guard.clone());
+    let run_id = store.open_run(request_id, &pb.name).await?;
+    for kept in latest.steps.iter().filter(|r| !again.contains(r.step.as_str()) && r.step != ASKED_BEFORE_STEP) {
+        store.record_step(run_id, kept).await?;
+    }
+    let run = runner.run(request_id, pb, &prepared.plan).await?;
+    finish(store, deployment, request_id, run.id, &prepared.link).await
+}
+
+/// `step` and every step that needs it, directly or through others.
+fn with_dependents<'a>(pb: &'a crate::playbook::Playbook, step: &'a str) -> std::collections::BTreeSet<&'a str> {
+    let mut found = std::collections::BTreeSet::from([step]);
+    loop {
+        let before = found.len();
+        for s in &pb.steps {
+            if s.needs.iter().any(|n| found.contains(n.as_str())) {
+                found.insert(s.id.as_str());
+            }
+        }
+        if found.len() == before {
+            return found;
+        }
+    }
+}
+
+/// A request made ready to run: in its task, its playbook chosen and planned.
+struct Prepared {
+    link: crate::store::TaskLink,
+    playbook: crate::playbook::Playbook,
+    plan: crate::playbook::Plan,
+    /// What this request may not send outside.
+    guard: crate::intel::RequestGuard,
+}
+
+async fn prepare(store: &Store, deployment: &Deployment, request_id: i64) -> Result<Prepared, RunRequestError> {
     let config = &deployment.config;
     let detail = store.request(request_id).await?;
     if detail.summary.status == RequestStatus::Quarantined {
         return Err(RunRequestError::Quarantined(request_id, detail.summary.quarantine_reason.unwrap_or_default()));
     }
     let link = store.assign_task(request_id, config.tasks.link_window_days).await?;
+    let marked: Vec<(crate::indicators::Indicator, bool)> = detail
+        .indicators
+        .iter()
+        .map(|i| {
+            let indicator = crate::indicators::Indicator {
+                kind: i.kind,
+                value: i.value.clone(),
+                defanged: i.defanged,
+                occurrences: i.occurrences as u32,
+                source: i.source.clone(),
+            };
+            (indicator, i.withheld_by.is_some())
+        })
+        .collect();
+    let guard = deployment.privacy.request(&marked);
     let mut ctx = context_of(&detail);
     // A period longer than allowed ends where asked and is shortened at its start.
     let longest = chrono::Duration::days(config.limits.max_window_days.max(1));
@@ -34,12 +109,17 @@ pub async fn run_request(store: &Store, deployment: &Deployment, runner: &mut Ru
     if planned.calls.len() > config.limits.max_calls_per_run {
         return Err(RunRequestError::TooManyCalls(planned.calls.len(), config.limits.max_calls_per_run));
     }
-    let run = runner.run(request_id, pb, &planned).await?;
+    Ok(Prepared { link, playbook: pb.clone(), plan: planned, guard })
+}
+
+/// Records who asked about the same indicators before, and clears any
+/// earlier failure to start.
+async fn finish(store: &Store, deployment: &Deployment, request_id: i64, run_id: i64, link: &crate::store::TaskLink) -> Result<PlaybookRun, RunRequestError> {
     let history = StepResult {
         step: ASKED_BEFORE_STEP.into(),
         item: String::new(),
         action: "store.history".into(),
-        input: serde_json::json!({ "window_days": config.tasks.link_window_days }),
+        input: serde_json::json!({ "window_days": deployment.config.tasks.link_window_days }),
         status: if link.asked_before.is_empty() { StepStatus::NoResult } else { StepStatus::Ok },
         output: (!link.asked_before.is_empty())
             .then(|| serde_json::json!({ "task_id": link.task_id, "joined_earlier_task": link.reused, "requests": link.asked_before })),
@@ -48,10 +128,11 @@ pub async fn run_request(store: &Store, deployment: &Deployment, runner: &mut Ru
         attempts: 1,
         duration_ms: 0,
         finished_at: chrono::Utc::now().to_rfc3339_opts(chrono::SecondsFormat::Millis, true),
+        cached_at: None,
     };
-    store.record_step(run.id, &history).await?;
+    store.record_step(run_id, &history).await?;
     store.clear_run_failure(request_id).await?;
-    Ok(store.run(run.id).await?)
+    Ok(store.run(run_id).await?)
 }
 
 /// What the worker did with one request.

@@ -32,6 +32,7 @@ pub mod indicators;
 pub mod ingest;
 pub mod insights;
 pub mod intake;
+pub mod intel;
 pub mod limits;
 pub mod outbound;
 pub mod paths;

@@ -13,7 +13,7 @@ const LAYERS: &[&[&str]] = &[
     // Helpers with no knowledge of requests.
     &["paths", "reload", "identity", "limits", "versioned"],
     // Protocol and policy: each owns its config section, none reads `Config`.
-    &["indicators", "sender", "intake", "classify", "assign", "playbook", "report", "outbound", "demo", "insights"],
+    &["indicators", "sender", "intake", "classify", "assign", "intel", "playbook", "report", "outbound", "demo", "insights"],
     // Gathers the sections.
     &["config"],
     // Wiring over `Config`.

@@ -589,8 +589,8 @@ async fn a_rerun_is_a_new_run_audited_with_who_asked() {
     let deployment = deployment(&config);
     let reviewer = Reviewer::new(&store, &deployment);
     let first = store.latest_run(id).await.expect("run").expect("a first run").id;
-    assert!(matches!(reviewer.rerun(id, "  ").await, Err(ReviewError::Refused(_))), "nobody asked");
-    reviewer.rerun(id, "alice").await.expect("rerun");
+    assert!(matches!(reviewer.rerun(id, None, "  ").await, Err(ReviewError::Refused(_))), "nobody asked");
+    reviewer.rerun(id, None, "alice").await.expect("rerun");
     let second = store.latest_run(id).await.expect("run").expect("a second run");
     assert!(second.id > first, "a new run, not the old one resumed");
     assert!(!second.steps.is_empty());
@@ -598,6 +598,34 @@ async fn a_rerun_is_a_new_run_audited_with_who_asked() {
     let entry = log.iter().find(|e| e.action == "rerun_playbook").expect("audited");
     assert_eq!(entry.actor, "alice");
     assert!(entry.detail.contains(&format!("\"previous_run\":{first}")) && entry.detail.contains(&format!("\"run\":{}", second.id)), "{}", entry.detail);
+}
+
+#[tokio::test]
+async fn a_step_reruns_alone_and_the_other_results_are_kept() {
+    let (_dir, store, config, id) = setup("Who owns WKS-FIN-042?").await;
+    let deployment = deployment(&config);
+    let reviewer = Reviewer::new(&store, &deployment);
+    let first = store.latest_run(id).await.expect("run").expect("a first run");
+    let of = |run: &drawbridge_engine::store::PlaybookRun, step: &str| {
+        let mut r: Vec<(String, String)> = run.steps.iter().filter(|r| r.step == step).map(|r| (r.item.clone(), r.finished_at.clone())).collect();
+        r.sort();
+        r
+    };
+    assert!(!of(&first, "host_computer").is_empty() && !of(&first, "firewall_sessions").is_empty(), "{:?}", first.steps);
+    assert!(
+        matches!(reviewer.rerun(id, Some("no_such_step"), "alice").await, Err(ReviewError::Refused(m)) if m.contains("no_such_step")),
+        "a step the playbook does not have"
+    );
+    tokio::time::sleep(std::time::Duration::from_millis(5)).await;
+    reviewer.rerun(id, Some("host_computer"), "alice").await.expect("one step again");
+    let second = store.latest_run(id).await.expect("run").expect("a second run");
+    assert!(second.id > first.id, "a new run");
+    assert_eq!(of(&second, "firewall_sessions"), of(&first, "firewall_sessions"), "another step's results are the old ones, not asked again");
+    let (before, after) = (of(&first, "host_computer"), of(&second, "host_computer"));
+    assert_eq!(before.iter().map(|r| &r.0).collect::<Vec<_>>(), after.iter().map(|r| &r.0).collect::<Vec<_>>(), "the same items");
+    assert!(before.iter().zip(&after).all(|(b, a)| a.1 > b.1), "asked again: {before:?} then {after:?}");
+    let entry = store.audit_log(Some(id)).await.expect("audit").into_iter().rfind(|e| e.action == "rerun_playbook").expect("audited");
+    assert!(entry.detail.contains("\"step\":\"host_computer\""), "{}", entry.detail);
 }
 
 #[tokio::test]

@@ -3,6 +3,7 @@
 //! asset inventory and the SIEM).
 
 pub mod http;
+pub mod intel;
 pub mod panos;
 pub mod require;
 pub mod snipeit;

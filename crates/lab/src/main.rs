@@ -1,6 +1,6 @@
 //! `drawbridge-lab ldif`: the lab company's directory as LDIF;
 //! `drawbridge-lab siem`: four weeks of its SIEM events as `_bulk` NDJSON;
-//! `drawbridge-lab panos-sim | snipeit-sim | splunk-sim`: vendor API simulators.
+//! `drawbridge-lab panos-sim | snipeit-sim | splunk-sim | intel-sim`: vendor API simulators.
 
 fn main() {
     let args: Vec<String> = std::env::args().skip(1).collect();
@@ -22,6 +22,13 @@ fn main() {
             let events = drawbridge_lab::company(seed).siem_events(seed, 5_000);
             listen(&args, "127.0.0.1:18089", "Splunk", |l| drawbridge_lab::splunk::serve(l, drawbridge_lab::splunk::Simulator::from_bulk(&events, &token)));
         }
+        Some("intel-sim") => {
+            let key = std::env::var("INTEL_SIM_KEY").unwrap_or_else(|_| "lab-intel-key".into());
+            let latency = args.iter().position(|a| a == "--latency-ms").and_then(|i| args.get(i + 1)).and_then(|s| s.parse().ok()).unwrap_or(0);
+            listen(&args, "127.0.0.1:18090", "Threat intel", |l| {
+                drawbridge_lab::intel::serve(l, drawbridge_lab::intel::Simulator::new(&key, std::time::Duration::from_millis(latency)))
+            });
+        }
         Some("assets-sql") => print!("{}", drawbridge_lab::company(seed).assets_sql(seed)),
         Some("siem") => {
             let count = args.iter().position(|a| a == "--count").and_then(|i| args.get(i + 1)).and_then(|s| s.parse().ok()).unwrap_or(100_000);
@@ -29,7 +36,7 @@ fn main() {
         }
         _ => {
             eprintln!(
-                "usage: drawbridge-lab ldif | siem [--count N] | assets-sql | panos-sim | snipeit-sim | splunk-sim [--listen ADDR]   (all take --seed N)"
+                "usage: drawbridge-lab ldif | siem [--count N] | assets-sql | panos-sim | snipeit-sim | splunk-sim | intel-sim [--latency-ms N] [--listen ADDR]   (all take --seed N)"
             );
             std::process::exit(2);
         }

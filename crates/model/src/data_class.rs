@@ -36,6 +36,9 @@ pub enum DataClass {
     /// What happened: event counts, first and last seen, ports, actions,
     /// rules, file names, log sources.
     Activity,
+    /// What outside threat intelligence says of a value: detections,
+    /// scores, classifications, the verdict and its reasons.
+    Reputation,
     /// An internal host name.
     InternalHost,
     /// An IP address seen inside the company.
@@ -47,7 +50,7 @@ pub enum DataClass {
 
 impl DataClass {
     /// Every class, in the order the docs and the app list them.
-    pub const ALL: [DataClass; 15] = [
+    pub const ALL: [DataClass; 16] = [
         DataClass::PersonName,
         DataClass::Username,
         DataClass::Email,
@@ -60,6 +63,7 @@ impl DataClass {
         DataClass::Group,
         DataClass::Technical,
         DataClass::Activity,
+        DataClass::Reputation,
         DataClass::InternalHost,
         DataClass::InternalIp,
         DataClass::Unclassified,
@@ -80,6 +84,7 @@ impl DataClass {
             DataClass::Group => "group",
             DataClass::Technical => "technical",
             DataClass::Activity => "activity",
+            DataClass::Reputation => "reputation",
             DataClass::InternalHost => "internal_host",
             DataClass::InternalIp => "internal_ip",
             DataClass::Unclassified => "unclassified",
@@ -106,6 +111,7 @@ impl DataClass {
             DataClass::Group => "group name",
             DataClass::Technical => "technical detail",
             DataClass::Activity => "activity",
+            DataClass::Reputation => "threat intelligence",
             DataClass::InternalHost => "internal host name",
             DataClass::InternalIp => "internal address",
             DataClass::Unclassified => "undeclared field",

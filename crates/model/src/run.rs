@@ -21,6 +21,9 @@ pub struct StepResult {
     pub attempts: i64,
     pub duration_ms: i64,
     pub finished_at: String,
+    /// Answered from the call cache: when the source gave this answer.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub cached_at: Option<String>,
 }
 
 #[derive(Debug, Clone, Serialize)]

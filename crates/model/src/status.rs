@@ -98,5 +98,8 @@ text_enum! {
         Failed => "failed",
         /// Not called: its `when` was false.
         Skipped => "skipped",
+        /// Not called: it would have sent an internal or "do not disclose"
+        /// value to an outside service (the privacy guard); `error` says why.
+        Withheld => "withheld",
     }
 }

@@ -9,7 +9,7 @@ pub use review::{Approval, AuditEntry, NewAudit, NewOutbox, OutboxItem, ReportRo
 
 use drawbridge_model::ParsedMessage;
 use drawbridge_model::SenderVerdict;
-use drawbridge_model::{Indicator, Kind, RequestStatus, RunStatus};
+use drawbridge_model::{Indicator, Kind, RequestStatus, RunStatus, StepStatus};
 pub use drawbridge_model::{PlaybookRun, StepResult};
 use serde::Serialize;
 use std::path::Path;
@@ -294,6 +294,16 @@ pub struct PriorAsk {
 }
 
 /// The task a request was put in, and why.
+/// A source's answer kept in the call cache (answers only, never errors).
+#[derive(Debug, Clone, PartialEq)]
+pub struct CachedAnswer {
+    /// `ok` or `no_result`.
+    pub status: StepStatus,
+    pub output: Option<serde_json::Value>,
+    /// When the source gave it (RFC 3339).
+    pub fetched_at: String,
+}
+
 #[derive(Debug, Clone, Serialize)]
 pub struct TaskLink {
     pub task_id: i64,
@@ -436,6 +446,17 @@ impl Store {
 
     pub async fn record_step(&self, run_id: i64, r: &StepResult) -> Result<(), StoreError> {
         self.backend.record_step(run_id, r).await
+    }
+
+    /// A source's answer to `action` with `input` (canonical JSON) given
+    /// after `fresh_after` (RFC 3339), if the call cache has one.
+    pub async fn cached_answer(&self, action: &str, input: &str, fresh_after: &str) -> Result<Option<CachedAnswer>, StoreError> {
+        self.backend.cached_answer(action, input, fresh_after).await
+    }
+
+    /// Keeps a source's answer for later calls with the same inputs.
+    pub async fn cache_answer(&self, action: &str, input: &str, answer: &CachedAnswer) -> Result<(), StoreError> {
+        self.backend.cache_answer(action, input, answer).await
     }
 
     pub async fn finish_run(&self, run_id: i64, status: RunStatus) -> Result<(), StoreError> {

@@ -564,10 +564,10 @@ impl Sqlite {
 
     pub(super) async fn record_step(&self, run_id: i64, r: &StepResult) -> Result<(), StoreError> {
         sqlx::query(
-            "INSERT INTO step_results (run_id, step, item, action, input, status, output, error, error_kind, attempts, duration_ms, finished_at)
-             VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+            "INSERT INTO step_results (run_id, step, item, action, input, status, output, error, error_kind, attempts, duration_ms, finished_at, cached_at)
+             VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
              ON CONFLICT (run_id, step, item) DO UPDATE SET status = excluded.status, output = excluded.output, error = excluded.error, error_kind = excluded.error_kind,
-                 attempts = excluded.attempts, duration_ms = excluded.duration_ms, finished_at = excluded.finished_at",
+                 attempts = excluded.attempts, duration_ms = excluded.duration_ms, finished_at = excluded.finished_at, cached_at = excluded.cached_at",
         )
         .bind(run_id)
         .bind(&r.step)
@@ -581,6 +581,40 @@ impl Sqlite {
         .bind(r.attempts)
         .bind(r.duration_ms)
         .bind(&r.finished_at)
+        .bind(&r.cached_at)
+        .execute(&self.pool)
+        .await?;
+        Ok(())
+    }
+
+    pub(super) async fn cached_answer(&self, action: &str, input: &str, fresh_after: &str) -> Result<Option<CachedAnswer>, StoreError> {
+        let row = sqlx::query("SELECT status, output, fetched_at FROM call_cache WHERE action = ? AND input = ? AND fetched_at > ?")
+            .bind(action)
+            .bind(input)
+            .bind(fresh_after)
+            .fetch_optional(&self.pool)
+            .await?;
+        row.map(|r| {
+            let output: Option<String> = r.try_get("output")?;
+            Ok(CachedAnswer {
+                status: text(&r, "status")?,
+                output: output.map(|o| serde_json::from_str(&o)).transpose()?,
+                fetched_at: r.try_get("fetched_at")?,
+            })
+        })
+        .transpose()
+    }
+
+    pub(super) async fn cache_answer(&self, action: &str, input: &str, answer: &CachedAnswer) -> Result<(), StoreError> {
+        sqlx::query(
+            "INSERT INTO call_cache (action, input, status, output, fetched_at) VALUES (?, ?, ?, ?, ?)
+             ON CONFLICT (action, input) DO UPDATE SET status = excluded.status, output = excluded.output, fetched_at = excluded.fetched_at",
+        )
+        .bind(action)
+        .bind(input)
+        .bind(answer.status.as_str())
+        .bind(answer.output.as_ref().map(|o| o.to_string()))
+        .bind(&answer.fetched_at)
         .execute(&self.pool)
         .await?;
         Ok(())
@@ -662,7 +696,7 @@ impl Sqlite {
             .fetch_optional(&self.pool)
             .await?
             .ok_or(StoreError::NotFound(run_id))?;
-        let steps = sqlx::query("SELECT step, item, action, input, status, output, error, error_kind, attempts, duration_ms, finished_at FROM step_results WHERE run_id = ? ORDER BY id")
+        let steps = sqlx::query("SELECT step, item, action, input, status, output, error, error_kind, attempts, duration_ms, finished_at, cached_at FROM step_results WHERE run_id = ? ORDER BY id")
             .bind(run_id)
             .fetch_all(&self.pool)
             .await?
@@ -682,6 +716,7 @@ impl Sqlite {
                     attempts: r.try_get("attempts")?,
                     duration_ms: r.try_get("duration_ms")?,
                     finished_at: r.try_get("finished_at")?,
+                    cached_at: r.try_get("cached_at")?,
                 })
             })
             .collect::<Result<Vec<_>, StoreError>>()?;
@@ -863,6 +898,8 @@ mod tests {
     use drawbridge_model::{ErrorKind, RequestStatus, ReviewState, RunStatus, StepStatus};
 
     const MIGRATION: &str = include_str!("../migrations/sqlite/0006_typed_status.sql");
+    /// Where the step results' status triggers were last defined.
+    const STEP_STATUS_MIGRATION: &str = include_str!("../migrations/sqlite/0014_intel.sql");
 
     /// `NOT IN ('a', 'b')` for a closed set of spellings.
     fn not_in(spellings: &[&str]) -> String {
@@ -894,15 +931,15 @@ mod tests {
 
     #[test]
     fn the_database_knows_exactly_the_enums_spellings() {
-        let cases: [(&str, Vec<&str>); 4] = [
-            ("requests.status", RequestStatus::ALL.iter().map(|s| s.as_str()).collect()),
-            ("playbook_runs.status", RunStatus::ALL.iter().map(|s| s.as_str()).collect()),
-            ("step_results.status", StepStatus::ALL.iter().map(|s| s.as_str()).collect()),
-            ("reports.state", ReviewState::ALL.iter().map(|s| s.as_str()).collect()),
+        let cases: [(&str, Vec<&str>, &str); 4] = [
+            ("requests.status", RequestStatus::ALL.iter().map(|s| s.as_str()).collect(), MIGRATION),
+            ("playbook_runs.status", RunStatus::ALL.iter().map(|s| s.as_str()).collect(), MIGRATION),
+            ("step_results.status", StepStatus::ALL.iter().map(|s| s.as_str()).collect(), STEP_STATUS_MIGRATION),
+            ("reports.state", ReviewState::ALL.iter().map(|s| s.as_str()).collect(), MIGRATION),
         ];
-        for (column, spellings) in cases {
+        for (column, spellings, migration) in cases {
             let guard = not_in(&spellings);
-            let checks = MIGRATION.lines().filter(|l| l.contains(&guard)).count();
+            let checks = migration.lines().filter(|l| l.contains(&guard)).count();
             assert_eq!(checks, 2, "{column}: the insert and update triggers list {guard}");
         }
         let listed = ErrorKind::ALL.iter().map(|k| format!("'{}'", k.as_str())).collect::<Vec<_>>().join(", ");

@@ -38,7 +38,9 @@ pub enum HttpError {
     #[error("{0} unreachable: {1}")]
     Unreachable(String, String),
     #[error("{connector} answered HTTP {status}: {body}")]
-    Status { connector: String, status: u16, body: String },
+    Status { connector: String, status: u16, body: String, retry_after: Option<Duration> },
+    #[error("{0}: the quota is used up until {1} (the service's rate-limit headers)")]
+    Quota(String, String, Duration),
     #[error("{0} redirected to {1}; an API answers instead of redirecting (is `Accept: application/json` set?)")]
     Redirect(String, String),
     #[error("{0} reported an error: {1}")]
@@ -54,6 +56,7 @@ impl HttpError {
         match self {
             HttpError::Unreachable(..) => true,
             HttpError::Status { status, .. } => *status == 429 || *status >= 500,
+            HttpError::Quota(..) => true,
             _ => false,
         }
     }
@@ -63,6 +66,9 @@ pub struct HttpClient {
     def: HttpConnector,
     base_url: String,
     client: reqwest::Client,
+    /// No call before this: the service said its quota is used up until then
+    /// (`X-RateLimit-Remaining: 0` with `X-RateLimit-Reset`).
+    quota_until: std::sync::Mutex<Option<std::time::SystemTime>>,
 }
 
 /// A request as it would be sent, secrets left out (for dry runs and provenance).
@@ -148,7 +154,7 @@ impl HttpClient {
             .use_preconfigured_tls((*tls).clone())
             .build()
             .map_err(|e| HttpError::Config(def.name.clone(), e.to_string()))?;
-        Ok(HttpClient { def: def.clone(), base_url, client })
+        Ok(HttpClient { def: def.clone(), base_url, client, quota_until: std::sync::Mutex::new(None) })
     }
 
     pub fn name(&self) -> &str {
@@ -273,6 +279,11 @@ impl HttpClient {
 
     async fn send(&self, prepared: &PreparedRequest, query: &[(String, String)]) -> Result<Value, HttpError> {
         let name = &self.def.name;
+        let until = self.quota_until.lock().ok().and_then(|q| *q);
+        if let Some(wait) = until.and_then(|u| u.duration_since(std::time::SystemTime::now()).ok()) {
+            let at = until.map(|u| chrono::DateTime::<chrono::Utc>::from(u).to_rfc3339_opts(chrono::SecondsFormat::Secs, true)).unwrap_or_default();
+            return Err(HttpError::Quota(name.clone(), at, wait));
+        }
         let mut req = match prepared.method {
             "POST" => self.client.post(&prepared.url),
             _ => self.client.get(&prepared.url),
@@ -299,6 +310,11 @@ impl HttpClient {
             return Err(HttpError::Redirect(name.clone(), to));
         }
         let retry_after = resp.headers().get("retry-after").and_then(|v| v.to_str().ok()).map(str::to_string);
+        if let Some(reset) = quota_reset(resp.headers(), std::time::SystemTime::now())
+            && let Ok(mut q) = self.quota_until.lock()
+        {
+            *q = Some(reset);
+        }
         let text = resp.text().await.map_err(|e| HttpError::Unreachable(name.clone(), without_url(&e)))?;
         let parsed: Result<Value, _> = serde_json::from_str(&text);
         if !status.is_success() {
@@ -309,13 +325,42 @@ impl HttpClient {
                 return Ok(v.clone());
             }
             let mut body: String = text.chars().take(300).collect();
+            let wait = retry_after.as_deref().and_then(|r| retry_after_duration(r, std::time::SystemTime::now()));
             if let Some(r) = retry_after {
                 body.push_str(&format!(" (Retry-After: {r})"));
             }
-            return Err(HttpError::Status { connector: name.clone(), status: status.as_u16(), body });
+            return Err(HttpError::Status { connector: name.clone(), status: status.as_u16(), body, retry_after: wait });
         }
         parsed.map_err(|_| HttpError::NotJson(name.clone(), text.chars().take(200).collect()))
     }
+}
+
+/// `Retry-After` as a wait: delay-seconds, or an HTTP date (RFC 9110 §10.2.3).
+pub fn retry_after_duration(value: &str, now: std::time::SystemTime) -> Option<Duration> {
+    let value = value.trim();
+    if let Ok(seconds) = value.parse::<u64>() {
+        return Some(Duration::from_secs(seconds));
+    }
+    let at = chrono::DateTime::parse_from_rfc2822(value).ok()?;
+    let at = std::time::SystemTime::from(at.with_timezone(&chrono::Utc));
+    Some(at.duration_since(now).unwrap_or(Duration::ZERO))
+}
+
+/// When a service that said "no calls left" (`X-RateLimit-Remaining: 0`)
+/// takes calls again: `X-RateLimit-Reset` as epoch seconds (AbuseIPDB),
+/// seconds from now (small numbers), or an RFC 3339 time (Jira).
+pub fn quota_reset(headers: &reqwest::header::HeaderMap, now: std::time::SystemTime) -> Option<std::time::SystemTime> {
+    let header = |name: &str| headers.get(name).and_then(|v| v.to_str().ok()).map(str::trim);
+    let remaining = header("x-ratelimit-remaining").or_else(|| header("x-rate-limit-remaining")).or_else(|| header("ratelimit-remaining"))?;
+    if remaining.parse::<u64>().ok()? > 0 {
+        return None;
+    }
+    let reset = header("x-ratelimit-reset").or_else(|| header("ratelimit-reset"))?;
+    if let Ok(n) = reset.parse::<u64>() {
+        // Epoch seconds are large; a delta is small (under a year).
+        return Some(if n > 365 * 86_400 { std::time::UNIX_EPOCH + Duration::from_secs(n) } else { now + Duration::from_secs(n) });
+    }
+    chrono::DateTime::parse_from_rfc3339(reset).ok().map(|t| std::time::SystemTime::from(t.with_timezone(&chrono::Utc)))
 }
 
 /// reqwest's error text includes the URL, whose query may carry a secret.

@@ -57,6 +57,7 @@ fn error(e: HttpError) -> ConnectorError {
     let message = e.to_string();
     match e {
         HttpError::Status { status: 401 | 403, .. } => ConnectorError::refused(message),
+        HttpError::Status { retry_after: Some(wait), .. } | HttpError::Quota(_, _, wait) => ConnectorError::unavailable(message, true).after(wait),
         HttpError::Unreachable(..) | HttpError::Status { .. } | HttpError::NotJson(..) | HttpError::Reported(..) => {
             ConnectorError::unavailable(message, transient)
         }

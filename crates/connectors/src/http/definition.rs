@@ -19,6 +19,18 @@ pub struct HttpConnector {
     pub title: Option<String>,
     #[serde(default)]
     pub description: String,
+    /// Where the service runs. `external` (the default: a threat intel
+    /// service, a SaaS tool): the engine never sends it an internal value
+    /// (private addresses, the customer's domains, hosts, accounts and
+    /// mailboxes) or one an analyst marked "do not disclose". `internal`:
+    /// a system inside the customer's network, such as the asset inventory.
+    #[serde(default)]
+    pub network: Network,
+    /// How long an answer is reused for the same inputs, in seconds (none:
+    /// never). The deployment's `[connectors.limits.<name>]
+    /// cache_ttl_seconds` overrides it.
+    #[serde(default)]
+    pub cache_ttl_seconds: Option<u64>,
     /// Base URL, e.g. `https://snipeit.corp.example`. The deployment's
     /// `[connectors.http.<name>] base_url` overrides it.
     pub base_url: String,
@@ -40,6 +52,17 @@ pub struct HttpConnector {
     #[serde(default)]
     pub errors: Vec<ErrorRule>,
     pub actions: BTreeMap<String, HttpAction>,
+}
+
+/// Where a service runs, for the privacy guard.
+#[derive(Debug, Clone, Copy, Default, Serialize, Deserialize, JsonSchema, PartialEq, Eq)]
+#[serde(rename_all = "snake_case")]
+pub enum Network {
+    /// Inside the customer's network: any value may be sent.
+    Internal,
+    /// Outside it: internal and "do not disclose" values are never sent.
+    #[default]
+    External,
 }
 
 /// Authentication from a named secret (never the secret itself).

@@ -12,7 +12,7 @@ mod from_message;
 mod refang;
 
 pub use config::IndicatorsConfig;
-pub use domain::is_under;
+pub use domain::{SPECIAL_USE_SUFFIXES, is_under};
 pub use drawbridge_model::Kind;
 pub use extract::{Collector, Extraction, Extractor, Indicator, PatternError};
 pub use refang::{Refanged, refang};

@@ -39,6 +39,8 @@ pub enum RunRequestError {
     TooManyCalls(usize, usize),
     #[error(transparent)]
     Run(#[from] run::RunError),
+    #[error("{0}")]
+    Step(String),
 }
 
 /// What playbook templates see of a stored request, with the time window

@@ -64,10 +64,13 @@ pub fn select<'a>(playbooks: &'a [Playbook], request_type: &str, indicators: &[I
         .or_else(|| playbooks.iter().find(|p| p.trigger.request_types.iter().any(|t| t == "default")))
 }
 
-/// The plan with no connector set up: queries as the connectors' example
-/// settings would send them.
+/// The plan with no connector set up (the shipped HTTP connector files
+/// known, none deployed): queries as the connectors' example settings would
+/// send them.
 pub fn plan(playbook: &Playbook, request: &RequestContext) -> Result<Plan, String> {
-    plan_with(playbook, request, &Registry::unconfigured())
+    let shipped = crate::connectors::http::HttpConnector::load_dir(&crate::paths::shipped_playbooks_dir().join("connectors")).map_err(|e| e.to_string())?;
+    let registry = Registry::build(&Default::default(), &shipped).map_err(|e| e.to_string())?;
+    plan_with(playbook, request, &registry)
 }
 
 /// As [`plan`], with the deployment's connectors (field mappings…) so that
@@ -85,6 +88,12 @@ pub fn plan_with(playbook: &Playbook, request: &RequestContext, connectors: &Reg
         };
         if items.is_empty() {
             skipped.push((step.id.clone(), "no indicator of the kinds it runs for".into()));
+            continue;
+        }
+        // Outside intel services are opt-in: one this deployment has not set
+        // up is left out (and not reported as a source that could not be asked).
+        if spec.external && connectors.availability(&spec.connector) == Some(crate::connectors::Availability::NotConfigured) {
+            skipped.push((step.id.clone(), format!("{} (an outside service) is not set up here", spec.connector)));
             continue;
         }
         if super::definition::uses_step_outputs(step) {

@@ -11,8 +11,9 @@ use super::definition::{OnError, Playbook};
 use super::plan::{Plan, PlannedCall};
 pub use crate::connectors::Executor;
 use crate::connectors::{ConnectorError, ConnectorLimits};
+use crate::intel::RequestGuard;
 use crate::model::{ErrorKind, RunStatus, StepStatus};
-use crate::store::{PlaybookRun, StepResult, Store, StoreError};
+use crate::store::{CachedAnswer, PlaybookRun, StepResult, Store, StoreError};
 use drawbridge_net::template as render;
 use std::collections::{BTreeMap, HashMap, HashSet};
 use std::sync::Arc;
@@ -32,6 +33,9 @@ pub struct Runner {
     limits: HashMap<String, Arc<Semaphore>>,
     rates: HashMap<String, Arc<RateLimit>>,
     default_limit: usize,
+    /// What the request being run may not send outside. Without one, no
+    /// call to an outside service is made at all.
+    guard: Option<Arc<RequestGuard>>,
 }
 
 /// At most one call per `interval` to a connector: each call takes the next
@@ -61,10 +65,22 @@ impl RateLimit {
 }
 
 const MAX_BACKOFF: Duration = Duration::from_secs(5);
+/// The longest a call waits on a service's "try again after" unless the
+/// connector's limits say otherwise.
+const DEFAULT_MAX_WAIT: Duration = Duration::from_secs(120);
+/// A call waits on "try again after" at most this many times.
+const MAX_WAITS: u32 = 5;
 
 impl Runner {
     pub fn new(store: Store, executor: Arc<dyn Executor>) -> Runner {
-        Runner { store, executor, limits: HashMap::new(), rates: HashMap::new(), default_limit: 4 }
+        Runner { store, executor, limits: HashMap::new(), rates: HashMap::new(), default_limit: 4, guard: None }
+    }
+
+    /// The privacy guard for the next runs (the request's own, from
+    /// [`crate::intel::Guard::request`]).
+    pub fn guard(&mut self, guard: RequestGuard) -> &mut Runner {
+        self.guard = Some(Arc::new(guard));
+        self
     }
 
     /// A runner with the deployment's limits (`[connectors.limits.<name>]`).
@@ -96,6 +112,19 @@ impl Runner {
     fn semaphore(&mut self, connector: &str) -> Arc<Semaphore> {
         let default = self.default_limit;
         self.limits.entry(connector.to_string()).or_insert_with(|| Arc::new(Semaphore::new(default))).clone()
+    }
+
+    /// The cached answer to this call, if one is younger than `ttl`.
+    async fn cached(&self, call: &PlannedCall, key: &str, ttl: Duration) -> Result<Option<StepResult>, StoreError> {
+        let age = chrono::Duration::from_std(ttl).unwrap_or_else(|_| chrono::Duration::days(365));
+        let fresh_after = (chrono::Utc::now() - age).to_rfc3339_opts(chrono::SecondsFormat::Millis, true);
+        Ok(self.store.cached_answer(&call.action, key, &fresh_after).await?.map(|hit| StepResult {
+            input: serde_json::to_value(&call.input).unwrap_or_default(),
+            output: hit.output,
+            error: None,
+            cached_at: Some(hit.fetched_at),
+            ..not_run(call, hit.status, None, String::new())
+        }))
     }
 
     pub async fn run(&mut self, request_id: i64, playbook: &Playbook, plan: &Plan) -> Result<PlaybookRun, RunError> {
@@ -139,17 +168,47 @@ impl Runner {
                 } else {
                     call.clone()
                 };
+                let terms = self.executor.terms(&call.action);
+                if terms.external {
+                    let refusal = match &self.guard {
+                        Some(g) => g.refuses(call.indicator.as_ref(), &call.input).map(|r| r.to_string()),
+                        None => Some("not sent to an outside service: this run has no privacy guard".to_string()),
+                    };
+                    if let Some(why) = refusal {
+                        let withheld = not_run(&call, StepStatus::Withheld, None, why);
+                        self.store.record_step(run_id, &withheld).await?;
+                        results.push(withheld);
+                        continue;
+                    }
+                }
+                let cache_key = terms.cache_ttl.map(|ttl| (serde_json::to_string(&call.input).unwrap_or_default(), ttl));
+                if let Some((key, ttl)) = &cache_key
+                    && let Some(hit) = self.cached(&call, key, *ttl).await?
+                {
+                    self.store.record_step(run_id, &hit).await?;
+                    results.push(hit);
+                    continue;
+                }
                 let semaphore = self.semaphore(&call.connector);
                 let rate = self.rates.get(&call.connector).cloned();
                 let executor = self.executor.clone();
                 let store = self.store.clone();
                 let timeout = Duration::from_secs(step.timeout_seconds.max(1));
                 let retries = step.retries;
+                let max_wait = terms.max_wait.unwrap_or(DEFAULT_MAX_WAIT);
                 tasks.spawn(async move {
                     let result = {
                         let _permit = semaphore.acquire_owned().await.ok();
-                        execute(executor.as_ref(), &call, rate.as_deref(), timeout, retries).await
+                        execute(executor.as_ref(), &call, rate.as_deref(), timeout, retries, max_wait).await
                     };
+                    if let Some((key, _)) = &cache_key
+                        && matches!(result.status, StepStatus::Ok | StepStatus::NoResult)
+                    {
+                        let answer = CachedAnswer { status: result.status, output: result.output.clone(), fetched_at: result.finished_at.clone() };
+                        if let Err(e) = store.cache_answer(&call.action, key, &answer).await {
+                            warn!(error = %e, "could not keep an answer in the call cache");
+                        }
+                    }
                     store.record_step(run_id, &result).await.map(|_| result)
                 });
             }
@@ -231,6 +290,7 @@ fn not_run(call: &PlannedCall, status: StepStatus, error_kind: Option<ErrorKind>
         attempts: 0,
         duration_ms: 0,
         finished_at: chrono::Utc::now().to_rfc3339_opts(chrono::SecondsFormat::Millis, true),
+        cached_at: None,
     }
 }
 
@@ -248,9 +308,15 @@ fn levels(p: &Playbook) -> Vec<HashSet<String>> {
     (0..=max).map(|l| level.iter().filter(|(_, v)| **v == l).map(|(k, _)| k.to_string()).collect()).collect()
 }
 
-async fn execute(executor: &dyn Executor, call: &PlannedCall, rate: Option<&RateLimit>, timeout: Duration, retries: u32) -> StepResult {
+/// Makes one call: each attempt within `timeout`; a transient error is
+/// retried `retries` times with exponential backoff, and a service's "try
+/// again after" (429 `Retry-After`, an exhausted quota) is waited out, up to
+/// `max_wait` each time, without counting as a retry: the run is delayed,
+/// not failed.
+async fn execute(executor: &dyn Executor, call: &PlannedCall, rate: Option<&RateLimit>, timeout: Duration, retries: u32, max_wait: Duration) -> StepResult {
     let started = Instant::now();
     let mut attempts = 0;
+    let mut waits = 0;
     let mut backoff = Duration::from_millis(200);
     let outcome = loop {
         attempts += 1;
@@ -262,7 +328,22 @@ async fn execute(executor: &dyn Executor, call: &PlannedCall, rate: Option<&Rate
             Err(_) => Err(ConnectorError::unavailable(format!("no answer within {} s", timeout.as_secs()), true)),
         };
         match result {
-            Err(e) if e.transient && attempts <= retries => {
+            Err(e) if e.retry_after.is_some_and(|w| w <= max_wait) && waits < MAX_WAITS => {
+                let wait = e.retry_after.unwrap_or_default();
+                warn!(step = %call.step, wait_ms = wait.as_millis() as u64, error = %e.message, "the service asks to wait; waiting");
+                waits += 1;
+                tokio::time::sleep(wait).await;
+            }
+            Err(mut e) if e.retry_after.is_some() => {
+                let wait = e.retry_after.unwrap_or_default().as_secs();
+                e.message = format!(
+                    "{} (asked to wait {wait} s; the most this run waits is {} s, [connectors.limits] max_wait_seconds)",
+                    e.message,
+                    max_wait.as_secs()
+                );
+                break Err(e);
+            }
+            Err(e) if e.transient && attempts - waits <= retries => {
                 warn!(step = %call.step, attempt = attempts, error = %e.message, "transient error; retrying");
                 tokio::time::sleep(backoff).await;
                 backoff = (backoff * 2).min(MAX_BACKOFF);
@@ -287,5 +368,6 @@ async fn execute(executor: &dyn Executor, call: &PlannedCall, rate: Option<&Rate
         attempts: attempts.into(),
         duration_ms: started.elapsed().as_millis() as i64,
         finished_at: chrono::Utc::now().to_rfc3339_opts(chrono::SecondsFormat::Millis, true),
+        cached_at: None,
     }
 }

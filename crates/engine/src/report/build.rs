@@ -3,7 +3,7 @@
 //! "not asked" kept distinct), the values flattened into labelled facts,
 //! the disclosure policy applied, and the analyst's overrides on top.
 
-use super::disclosure::{self, DisclosurePolicy, Override, Overrides};
+use super::disclosure::{self, DisclosurePolicy, Override, Overrides, Rule};
 use super::model::*;
 use super::vocabulary;
 use crate::model::{ErrorKind, StepStatus};
@@ -76,6 +76,11 @@ pub fn source_name(action: &str) -> String {
         "firewall" => "Firewall".into(),
         "asset" => "Asset inventory".into(),
         "snipeit" => "Snipe-IT".into(),
+        "virustotal" => "VirusTotal".into(),
+        "abuseipdb" => "AbuseIPDB".into(),
+        "greynoise" => "GreyNoise".into(),
+        "shodan" => "Shodan".into(),
+        "urlscan" => "urlscan.io".into(),
         other => other.replace('_', " "),
     }
 }
@@ -88,6 +93,8 @@ pub struct Inputs<'a> {
     pub policy: &'a DisclosurePolicy,
     /// What each output field is (its data class), as the connectors declare.
     pub connectors: &'a crate::connectors::Registry,
+    /// The rules that turn outside intel answers into a verdict.
+    pub verdict_rules: &'a [crate::intel::VerdictRule],
     pub overrides: &'a Overrides,
     /// The analyst's summary, replacing the generated one.
     pub summary: Option<&'a str>,
@@ -127,7 +134,7 @@ pub fn build(i: &Inputs<'_>) -> Report {
     for ind in &d.indicators {
         // Marked "do not disclose": nothing about it, not even "no records".
         if ind.withheld_by.is_some() {
-            indicators.push(IndicatorReport { kind: ind.kind.to_string(), value: ind.value.clone(), findings: Vec::new(), withheld: true });
+            indicators.push(IndicatorReport { kind: ind.kind.to_string(), value: ind.value.clone(), findings: Vec::new(), withheld: true, verdict: None });
             continue;
         }
         let item = format!("{}:{}", ind.kind, ind.value);
@@ -178,6 +185,13 @@ pub fn build(i: &Inputs<'_>) -> Report {
                     }
                     StepStatus::NoResult => finding.status = FindingStatus::NoResult,
                     StepStatus::Skipped => continue,
+                    // The value, or one the call would have carried, must
+                    // stay inside; which one is for the analyst only.
+                    StepStatus::Withheld => {
+                        finding.status = FindingStatus::NotSent;
+                        finding.queried_at = None;
+                        finding.note = Some("not sent to an outside source: an internal or undisclosed value".into());
+                    }
                     // A connector this deployment does not have was not asked.
                     StepStatus::Failed if r.error_kind == Some(ErrorKind::NotConfigured) => {
                         finding.status = FindingStatus::NotAsked;
@@ -194,7 +208,14 @@ pub fn build(i: &Inputs<'_>) -> Report {
             }
             findings.push(finding);
         }
-        indicators.push(IndicatorReport { kind: ind.kind.to_string(), value: ind.value.clone(), findings, withheld: false });
+        let verdict = crate::intel::decide(i.verdict_rules, results, &item, |action| i.connectors.action(action).is_some_and(|a| a.external)).and_then(|v| {
+            match i.policy.reputation {
+                Rule::Share => Some(v),
+                Rule::Mask => Some(crate::intel::Verdict { reasons: Vec::new(), ..v }),
+                Rule::Withhold => None,
+            }
+        });
+        indicators.push(IndicatorReport { kind: ind.kind.to_string(), value: ind.value.clone(), findings, withheld: false, verdict });
     }
     let current_sender = d.summary.sender.as_deref();
     let asked_before = results

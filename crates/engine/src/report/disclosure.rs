@@ -62,6 +62,10 @@ pub struct DisclosurePolicy {
     /// Event counts, first and last seen, ports, actions, rules.
     #[serde(default = "share")]
     pub activity: Rule,
+    /// What outside threat intelligence says: detections, scores, the
+    /// verdict and its reasons.
+    #[serde(default = "share")]
+    pub reputation: Rule,
     /// Internal host names and IP addresses the MSSP asked about.
     #[serde(default = "share")]
     pub asked_internal: Rule,
@@ -108,6 +112,7 @@ impl Default for DisclosurePolicy {
             group: withhold(),
             technical: share(),
             activity: share(),
+            reputation: share(),
             asked_internal: share(),
             unasked_internal: withhold(),
             tlp: Default::default(),
@@ -194,6 +199,7 @@ pub fn apply(policy: &DisclosurePolicy, fact: &mut Fact, asked: &HashSet<String>
         DataClass::Group => (policy.group, "policy: group name"),
         DataClass::Technical => (policy.technical, "policy: technical detail"),
         DataClass::Activity => (policy.activity, "policy: activity"),
+        DataClass::Reputation => (policy.reputation, "policy: threat intelligence"),
         DataClass::InternalHost | DataClass::InternalIp if asked.contains(&bare) => (policy.asked_internal, "policy: internal name or address"),
         DataClass::InternalHost | DataClass::InternalIp => (policy.unasked_internal, "not asked about by the MSSP"),
         DataClass::Unclassified => (Rule::Withhold, "no connector declares what this field is"),

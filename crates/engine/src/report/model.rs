@@ -66,6 +66,11 @@ pub struct IndicatorReport {
     /// Marked "do not disclose" by the analyst: no findings are given.
     #[serde(default, skip_serializing_if = "std::ops::Not::not")]
     pub withheld: bool,
+    /// What outside threat intel makes of it, by the configured rules
+    /// (absent when no outside source was asked, or the disclosure policy
+    /// withholds threat intelligence; without reasons when it masks it).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub verdict: Option<crate::intel::Verdict>,
 }
 
 /// What one source said about one indicator.
@@ -94,6 +99,9 @@ pub enum FindingStatus {
     Unavailable,
     /// The playbook did not ask this source (see `note`).
     NotAsked,
+    /// An outside source that was not sent the value: internal, or marked
+    /// "do not disclose" (the privacy guard).
+    NotSent,
 }
 
 /// One value, with what the disclosure policy and the analyst decided.

@@ -55,6 +55,12 @@ pub struct Phrases {
     pub no_indicator: &'static str,
     /// An indicator the analyst marked "do not disclose".
     pub not_disclosed: &'static str,
+    /// An outside source not asked: the value must stay inside.
+    pub not_sent_outside: &'static str,
+    /// The heading of an indicator's verdict.
+    pub verdict: &'static str,
+    /// The verdicts: malicious, suspicious, clean, unknown.
+    pub verdicts: [&'static str; 4],
 }
 
 pub fn phrases(lang: Language) -> Phrases {
@@ -93,6 +99,9 @@ pub fn phrases(lang: Language) -> Phrases {
             nothing_found: "no records found",
             no_indicator: "The request named no indicator we could look up.",
             not_disclosed: "not disclosed",
+            not_sent_outside: "not sent to outside sources (an internal value)",
+            verdict: "Verdict",
+            verdicts: ["malicious", "suspicious", "clean", "unknown"],
         },
         Language::De => Phrases {
             your_reference: "Ihre Referenz",
@@ -128,6 +137,9 @@ pub fn phrases(lang: Language) -> Phrases {
             nothing_found: "keine Einträge gefunden",
             no_indicator: "Die Anfrage nannte keinen Indikator, den wir nachschlagen konnten.",
             not_disclosed: "wird nicht offengelegt",
+            not_sent_outside: "nicht an externe Quellen gesendet (interner Wert)",
+            verdict: "Bewertung",
+            verdicts: ["bösartig", "verdächtig", "unauffällig", "unbekannt"],
         },
         Language::Fr => Phrases {
             your_reference: "Votre référence",
@@ -163,6 +175,9 @@ pub fn phrases(lang: Language) -> Phrases {
             nothing_found: "aucun enregistrement trouvé",
             no_indicator: "La demande ne citait aucun indicateur que nous pouvions rechercher.",
             not_disclosed: "non communiqué",
+            not_sent_outside: "non envoyé à des sources externes (valeur interne)",
+            verdict: "Verdict",
+            verdicts: ["malveillant", "suspect", "sain", "inconnu"],
         },
         Language::Es => Phrases {
             your_reference: "Su referencia",
@@ -198,6 +213,9 @@ pub fn phrases(lang: Language) -> Phrases {
             nothing_found: "no se encontraron registros",
             no_indicator: "La solicitud no mencionaba ningún indicador que pudiéramos consultar.",
             not_disclosed: "no se divulga",
+            not_sent_outside: "no enviado a fuentes externas (valor interno)",
+            verdict: "Veredicto",
+            verdicts: ["malicioso", "sospechoso", "limpio", "desconocido"],
         },
     }
 }
@@ -245,6 +263,7 @@ pub fn class_plural(lang: Language, class: DataClass) -> &'static str {
         Group => ["group names", "Gruppennamen", "noms de groupes", "nombres de grupos"],
         Technical => ["technical details", "technische Angaben", "détails techniques", "detalles técnicos"],
         Activity => ["activity", "Aktivität", "activité", "actividad"],
+        Reputation => ["threat intelligence", "Bedrohungsinformationen", "renseignement sur les menaces", "inteligencia de amenazas"],
         InternalHost => ["internal host names", "interne Hostnamen", "noms d'hôtes internes", "nombres de equipos internos"],
         InternalIp => ["internal addresses", "interne Adressen", "adresses internes", "direcciones internas"],
         Unclassified => ["undeclared fields", "nicht deklarierte Felder", "champs non déclarés", "campos no declarados"],

@@ -11,6 +11,7 @@ use super::language::Language;
 use super::model::*;
 use super::phrases::{self, Phrases, fill};
 use super::tlp::Tlp;
+use crate::intel::VerdictKind;
 use serde::Serialize;
 use std::collections::BTreeMap;
 
@@ -173,9 +174,20 @@ fn section(ind: &IndicatorReport, report: &Report, p: &Phrases, lang: Language) 
                 blocks.push(Block { source, status: None, rows, withheld, label_width });
             }
             FindingStatus::NoResult => blocks.push(Block { source, status: Some(p.no_records.into()), rows: Vec::new(), withheld: None, label_width: 0 }),
+            FindingStatus::NotSent => blocks.push(Block { source, status: Some(p.not_sent_outside.into()), rows: Vec::new(), withheld: None, label_width: 0 }),
             // Said once, in the "could not check" line.
             FindingStatus::Unavailable | FindingStatus::NotAsked => {}
         }
+    }
+    if let Some(v) = ind.verdict.as_ref().filter(|_| !ind.withheld) {
+        let word = p.verdicts[match v.verdict {
+            VerdictKind::Malicious => 0,
+            VerdictKind::Suspicious => 1,
+            VerdictKind::Clean => 2,
+            VerdictKind::Unknown => 3,
+        }];
+        let status = if v.reasons.is_empty() { word.to_string() } else { format!("{word} ({})", v.reasons.join("; ")) };
+        blocks.insert(0, Block { source: p.verdict.to_string(), status: Some(status), rows: Vec::new(), withheld: None, label_width: 0 });
     }
     if ind.withheld {
         blocks.push(Block { source: p.not_disclosed.to_string(), status: None, rows: Vec::new(), withheld: None, label_width: 0 });

@@ -79,7 +79,7 @@ impl Reviewer<'_> {
         if !changed {
             return self.view(request_id).await;
         }
-        self.rerun(request_id, actor).await?;
+        self.rerun(request_id, None, actor).await?;
         self.edit(request_id, actor, "redraft", serde_json::json!({ "because": "indicators changed" }), |_| {}).await
     }
 

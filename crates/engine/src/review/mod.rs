@@ -149,6 +149,7 @@ impl<'a> Reviewer<'a> {
             window: Some(report::TimeWindow { start: ctx.window.start.to_rfc3339(), end: ctx.window.end.to_rfc3339(), source: ctx.window.source.clone() }),
             policy: &policy,
             connectors: &self.deployment.connectors,
+            verdict_rules: &self.config().intel.verdict,
             overrides: row.map(|r| &r.overrides).unwrap_or(&empty),
             summary: row.and_then(|r| r.summary.as_deref()),
             // Part of what is approved, so it must not change on every view:
@@ -511,19 +512,26 @@ impl<'a> Reviewer<'a> {
         self.view(request_id).await
     }
 
-    /// Runs the request's playbook again from the start (a source that was
-    /// down, a connector set up since), audited, and refreshes the draft.
-    pub async fn rerun(&self, request_id: i64, actor: &str) -> Result<ReviewView, ReviewError> {
+    /// Runs the request's playbook again (a source that was down, a
+    /// connector set up since): the whole run, or with `step` that step and
+    /// the steps that need it, keeping the other results. Audited; the draft
+    /// is refreshed.
+    pub async fn rerun(&self, request_id: i64, step: Option<&str>, actor: &str) -> Result<ReviewView, ReviewError> {
         let actor = actor.trim();
         if actor.is_empty() {
             return Err(ReviewError::Refused("a re-run needs the name of the analyst who asks for it".into()));
         }
         let previous = self.store.latest_run(request_id).await?.map(|r| r.id);
         let mut runner = crate::playbook::Runner::configured(self.store.clone(), self.deployment.connectors.clone(), &self.config().connectors.limits);
-        let run = crate::enrich::run_request(self.store, self.deployment, &mut runner, request_id)
-            .await
-            .map_err(|e| ReviewError::Refused(format!("the playbook could not run: {e}")))?;
-        let detail = serde_json::json!({ "previous_run": previous, "run": run.id, "playbook": run.playbook, "status": run.status });
+        let run = match step {
+            None => crate::enrich::run_request(self.store, self.deployment, &mut runner, request_id).await,
+            Some(step) => crate::enrich::rerun_step(self.store, self.deployment, &mut runner, request_id, step).await,
+        }
+        .map_err(|e| ReviewError::Refused(format!("the playbook could not run: {e}")))?;
+        let mut detail = serde_json::json!({ "previous_run": previous, "run": run.id, "playbook": run.playbook, "status": run.status });
+        if let Some(step) = step {
+            detail["step"] = step.into();
+        }
         self.store.record_audit(&NewAudit::about(request_id, actor, "rerun_playbook", detail)).await?;
         self.refresh_draft(request_id).await?;
         self.view(request_id).await

@@ -1,0 +1,231 @@
+//! Threat intel through the shipped connector files against the vendors'
+//! simulators: verdicts and their reasons, the privacy guard (no request
+//! carrying an internal or "do not disclose" value reaches a service), 429
+//! with `Retry-After` delaying a run without failing it, quota headers, and
+//! the per-source cache.
+
+use drawbridge_engine::config::Config;
+use drawbridge_engine::connectors::ConnectorLimits;
+use drawbridge_engine::connectors::http::HttpDeployment;
+use drawbridge_engine::deployment::Deployment;
+use drawbridge_engine::indicators::Kind;
+use drawbridge_engine::ingest::{Ingestor, Origin};
+use drawbridge_engine::intel::VerdictKind;
+use drawbridge_engine::model::StepStatus;
+use drawbridge_engine::playbook::Runner;
+use drawbridge_engine::report::FindingStatus;
+use drawbridge_engine::review::{IndicatorEdit, Reviewer};
+use drawbridge_engine::sender::DnsSource;
+use drawbridge_engine::store::{PlaybookRun, Source, Store};
+use drawbridge_lab::intel::{BAD_IP, BAD_SHA256, Simulator};
+use std::time::Duration;
+
+const INTERNAL_IP: &str = "10.20.30.40";
+
+struct Lab {
+    _dir: tempfile::TempDir,
+    store: Store,
+    deployment: Deployment,
+    sim: Simulator,
+}
+
+/// A deployment whose intel connectors all point at one simulator.
+async fn lab(sim: Simulator, limits: &[(&str, ConnectorLimits)]) -> Lab {
+    let listener = std::net::TcpListener::bind("127.0.0.1:0").expect("bind");
+    let url = format!("http://{}", listener.local_addr().expect("addr"));
+    let served = sim.clone();
+    std::thread::spawn(move || drawbridge_lab::intel::serve(listener, served));
+    let dir = tempfile::tempdir().expect("tempdir");
+    let mut config = Config { database: Some(dir.path().join("db.sqlite")), ..Default::default() };
+    for (name, path) in [("virustotal", "/api/v3"), ("abuseipdb", "/api/v2"), ("greynoise", ""), ("shodan", ""), ("urlscan", "")] {
+        drawbridge_engine::secrets::inject(&format!("{name}-api-key"), "sim-key");
+        config.connectors.http.insert(name.into(), HttpDeployment { base_url: Some(format!("{url}/{name}{path}")), ..Default::default() });
+    }
+    for (name, l) in limits {
+        config.connectors.limits.insert(name.to_string(), l.clone());
+    }
+    let store = Store::open_sqlite(&dir.path().join("db.sqlite")).await.expect("store");
+    let deployment = Deployment::new(config).expect("deployment");
+    Lab { _dir: dir, store, deployment, sim }
+}
+
+impl Lab {
+    async fn request(&self, body: &str) -> i64 {
+        let ingestor = Ingestor::new(&self.deployment.config, self.store.clone(), DnsSource::Fixed(Default::default())).expect("ingestor");
+        let raw = format!(
+            "From: analyst@mssp.example.net\r\nTo: mssp-requests@corp.example\r\nSubject: Please check these IOCs\r\nMessage-ID: <ioc-{}@mssp.example.net>\r\n\
+             Authentication-Results: mx1.corp.example; dmarc=pass header.from=mssp.example.net\r\n\r\n{body}\r\n",
+            body.len()
+        );
+        ingestor.ingest(raw.as_bytes(), &Origin { source: Source::File, reference: "t".into(), cursor: None }).await.expect("ingest").request_id
+    }
+
+    async fn run(&self, id: i64) -> PlaybookRun {
+        let mut runner = Runner::configured(self.store.clone(), self.deployment.connectors.clone(), &self.deployment.config.connectors.limits);
+        drawbridge_engine::enrich::run_request(&self.store, &self.deployment, &mut runner, id).await.expect("run")
+    }
+}
+
+fn results<'a>(run: &'a PlaybookRun, step: &str, value: &str) -> Vec<&'a drawbridge_engine::store::StepResult> {
+    run.steps.iter().filter(|r| r.step == step && r.item.ends_with(&format!(":{value}"))).collect()
+}
+
+const EMAIL: &str = "Our sensor saw 185.220.101.4 talk to 10.20.30.40 (WKS-FIN-042, j.doe@corp.example) and drop \
+                     9f86d081884c7d659a2feaa0c55ad015a3bf4f1b2b0b822cd15d6c15b0f00a08. Is it known?";
+
+#[tokio::test]
+async fn a_known_bad_hash_and_address_are_malicious_with_their_reasons_and_internal_values_never_leave() {
+    let lab = lab(Simulator::new("sim-key", Duration::ZERO), &[]).await;
+    let id = lab.request(EMAIL).await;
+    let run = lab.run(id).await;
+
+    let file = results(&run, "intel_file", BAD_SHA256);
+    assert_eq!(file.iter().map(|r| r.status).collect::<Vec<_>>(), [StepStatus::Ok], "{:?}", run.steps);
+    for step in ["intel_ip", "intel_ip_abuse", "intel_ip_noise", "intel_ip_exposure"] {
+        let outside = results(&run, step, BAD_IP);
+        assert_eq!(outside.iter().map(|r| r.status).collect::<Vec<_>>(), [StepStatus::Ok], "{step}: {:?}", outside);
+        let inside = results(&run, step, INTERNAL_IP);
+        assert_eq!(inside.iter().map(|r| r.status).collect::<Vec<_>>(), [StepStatus::Withheld], "{step}: {:?}", inside);
+        assert!(inside[0].error.as_deref().is_some_and(|e| e.contains("RFC 1918")), "the reason is kept: {:?}", inside[0].error);
+    }
+    // Not one request carried an internal value.
+    let log = lab.sim.log();
+    assert!(!log.is_empty());
+    for line in &log {
+        let lower = line.to_lowercase();
+        for private in [INTERNAL_IP, "wks-fin-042", "corp.example", "j.doe"] {
+            assert!(!lower.contains(private), "{private} reached a simulator: {line}");
+        }
+    }
+
+    let view = Reviewer::new(&lab.store, &lab.deployment).view(id).await.expect("view");
+    let indicator =
+        |value: &str| view.report.indicators.iter().find(|i| i.value == value).unwrap_or_else(|| panic!("{value}: {:?}", view.report.indicators)).clone();
+    let hash = indicator(BAD_SHA256).verdict.expect("a verdict for the hash");
+    assert_eq!(hash.verdict, VerdictKind::Malicious);
+    assert_eq!(hash.reasons, ["virustotal.file: malicious 41 ≥ 5"]);
+    let ip = indicator(BAD_IP).verdict.expect("a verdict for the address");
+    assert_eq!(ip.verdict, VerdictKind::Malicious);
+    assert!(ip.reasons.iter().any(|r| r.starts_with("abuseipdb.check: abuse_confidence 100")), "{:?}", ip.reasons);
+    assert!(ip.reasons.iter().any(|r| r.starts_with("greynoise.ip: classification = malicious")), "{:?}", ip.reasons);
+    let inside = indicator(INTERNAL_IP);
+    assert!(inside.findings.iter().filter(|f| f.step.starts_with("intel_")).all(|f| f.status == FindingStatus::NotSent), "{:?}", inside.findings);
+    assert_eq!(inside.verdict.map(|v| v.verdict), Some(VerdictKind::Unknown), "no outside source was asked about it");
+    let text = &view.rendered.text;
+    assert!(text.contains("Verdict: malicious"), "the reply gives the verdict:\n{text}");
+    assert!(text.contains("not sent to outside sources"), "and says what was not sent:\n{text}");
+    assert!(!text.contains("RFC 1918"), "the detail stays with the analyst");
+}
+
+#[tokio::test]
+async fn a_value_marked_do_not_disclose_is_never_sent_again() {
+    let lab = lab(Simulator::new("sim-key", Duration::ZERO), &[]).await;
+    let id = lab.request(EMAIL).await;
+    lab.run(id).await;
+    let asked = |log: &[String]| log.iter().filter(|l| l.contains(BAD_IP)).count();
+    let before = asked(&lab.sim.log());
+    assert!(before >= 4, "every IP source was asked once: {before}");
+    let reviewer = Reviewer::new(&lab.store, &lab.deployment);
+    let edit = IndicatorEdit::Withhold { kind: Kind::Ipv4, value: BAD_IP.into(), withheld: true };
+    reviewer.change_indicator(id, &edit, "alice").await.expect("withhold");
+    reviewer.rerun(id, None, "alice").await.expect("rerun");
+    let run = lab.store.latest_run(id).await.expect("run").expect("a run");
+    assert!(results(&run, "intel_ip_abuse", BAD_IP).iter().all(|r| r.status == StepStatus::Withheld), "{:?}", run.steps);
+    assert!(
+        results(&run, "intel_ip_abuse", BAD_IP)[0].error.as_deref().is_some_and(|e| e.contains("do not disclose")),
+        "{:?}",
+        results(&run, "intel_ip_abuse", BAD_IP)
+    );
+    assert_eq!(asked(&lab.sim.log()), before, "no request carried it after it was marked");
+}
+
+#[tokio::test]
+async fn a_429_with_retry_after_delays_the_run_and_does_not_fail_it() {
+    let lab = lab(Simulator::new("sim-key", Duration::ZERO), &[]).await;
+    lab.sim.throttle("virustotal", 2);
+    let id = lab.request(&format!("Is {BAD_SHA256} known to you?")).await;
+    let run = lab.run(id).await;
+    let file = results(&run, "intel_file", BAD_SHA256);
+    assert_eq!(file.len(), 1);
+    assert_eq!(file[0].status, StepStatus::Ok, "answered after waiting: {:?}", file[0].error);
+    assert_eq!(file[0].attempts, 3, "two 429s, then the answer");
+    assert!(file[0].duration_ms >= 2000, "it waited Retry-After (1 s) twice: {} ms", file[0].duration_ms);
+    assert_eq!(run.status, drawbridge_engine::model::RunStatus::Completed);
+}
+
+#[tokio::test]
+async fn a_wait_longer_than_allowed_fails_the_call_as_unavailable_and_says_so() {
+    let limits = ConnectorLimits { max_wait_seconds: Some(0), ..Default::default() };
+    let lab = lab(Simulator::new("sim-key", Duration::ZERO), &[("virustotal", limits)]).await;
+    lab.sim.throttle("virustotal", 1);
+    let id = lab.request(&format!("Is {BAD_SHA256} known to you?")).await;
+    let run = lab.run(id).await;
+    let file = results(&run, "intel_file", BAD_SHA256);
+    assert_eq!(file[0].status, StepStatus::Failed);
+    let error = file[0].error.as_deref().unwrap_or("");
+    assert!(error.contains("QuotaExceededError") && error.contains("max_wait_seconds"), "{error}");
+    assert_eq!(run.status, drawbridge_engine::model::RunStatus::Completed, "one source down does not fail the run");
+}
+
+#[tokio::test]
+async fn an_exhausted_daily_quota_stops_further_calls_before_they_are_sent() {
+    // One call at a time, so the second starts after the first's quota headers.
+    let one_at_a_time = ConnectorLimits { concurrency: Some(1), ..Default::default() };
+    let lab = lab(Simulator::new("sim-key", Duration::ZERO).with_abuseipdb_daily_limit(1), &[("abuseipdb", one_at_a_time)]).await;
+    let id = lab.request("Please check 185.220.101.4 and 45.155.205.233.").await;
+    let run = lab.run(id).await;
+    let abuse: Vec<_> = run.steps.iter().filter(|r| r.step == "intel_ip_abuse").collect();
+    assert_eq!(abuse.len(), 2);
+    let ok = abuse.iter().filter(|r| r.status == StepStatus::Ok).count();
+    let refused: Vec<_> = abuse.iter().filter(|r| r.status == StepStatus::Failed).collect();
+    assert_eq!((ok, refused.len()), (1, 1), "{abuse:?}");
+    assert!(refused[0].error.as_deref().is_some_and(|e| e.contains("quota is used up until")), "{:?}", refused[0].error);
+    let sent = lab.sim.log().iter().filter(|l| l.contains("/abuseipdb/")).count();
+    assert_eq!(sent, 1, "the second call was never sent: the quota headers said none were left");
+}
+
+#[tokio::test]
+async fn a_second_run_within_the_lifetime_is_answered_from_the_cache() {
+    let lab = lab(Simulator::new("sim-key", Duration::ZERO), &[]).await;
+    let id = lab.request(EMAIL).await;
+    let first = lab.run(id).await;
+    let sent = lab.sim.log().len();
+    let reviewer = Reviewer::new(&lab.store, &lab.deployment);
+    reviewer.rerun(id, None, "alice").await.expect("rerun");
+    let second = lab.store.latest_run(id).await.expect("run").expect("a run");
+    assert!(second.id > first.id);
+    assert_eq!(lab.sim.log().len(), sent, "nothing asked again");
+    let file = results(&second, "intel_file", BAD_SHA256);
+    assert_eq!(file[0].status, StepStatus::Ok);
+    assert_eq!(file[0].cached_at.as_deref(), Some(results(&first, "intel_file", BAD_SHA256)[0].finished_at.as_str()), "when the source gave it");
+    assert_eq!(file[0].output, results(&first, "intel_file", BAD_SHA256)[0].output);
+    // A lifetime of 0 turns the cache off for that source.
+    let limits = ConnectorLimits { cache_ttl_seconds: Some(0), ..Default::default() };
+    let fresh = lab_with_cache_off(limits).await;
+    let id = fresh.request(EMAIL).await;
+    fresh.run(id).await;
+    let once = fresh.sim.log().iter().filter(|l| l.contains("/virustotal/")).count();
+    Reviewer::new(&fresh.store, &fresh.deployment).rerun(id, None, "alice").await.expect("rerun");
+    assert_eq!(fresh.sim.log().iter().filter(|l| l.contains("/virustotal/")).count(), once * 2, "asked again");
+}
+
+async fn lab_with_cache_off(limits: ConnectorLimits) -> Lab {
+    lab(Simulator::new("sim-key", Duration::ZERO), &[("virustotal", limits)]).await
+}
+
+#[tokio::test]
+async fn a_wrong_key_is_refused_and_an_unknown_value_is_no_result() {
+    let wrong = lab(Simulator::new("another-key", Duration::ZERO), &[]).await;
+    let id = wrong.request(&format!("Is {BAD_SHA256} known to you?")).await;
+    let run = wrong.run(id).await;
+    let file = results(&run, "intel_file", BAD_SHA256);
+    assert_eq!((file[0].status, file[0].error_kind), (StepStatus::Failed, Some(drawbridge_engine::model::ErrorKind::Refused)), "{:?}", file[0].error);
+    let lab = lab(Simulator::new("sim-key", Duration::ZERO), &[]).await;
+    let unknown = drawbridge_lab::intel::UNKNOWN_SHA256;
+    let id = lab.request(&format!("Is {unknown} known to you?")).await;
+    let run = lab.run(id).await;
+    assert_eq!(results(&run, "intel_file", unknown)[0].status, StepStatus::NoResult, "VirusTotal's 404 NotFoundError");
+    let view = Reviewer::new(&lab.store, &lab.deployment).view(id).await.expect("view");
+    let v = view.report.indicators.iter().find(|i| i.value == unknown).and_then(|i| i.verdict.clone()).expect("verdict");
+    assert_eq!(v.verdict, VerdictKind::Clean);
+}
