@@ -5,6 +5,7 @@
 //! preview, the call, and the connection test.
 
 pub mod error;
+pub mod events;
 pub mod fields;
 pub mod http;
 #[cfg(any(test, feature = "lab"))]
@@ -36,6 +37,8 @@ connectors! {
     asset_inventory,
     demo_directory,
     firewall_panos,
+    pcap_arkime,
     siem_elastic,
     siem_splunk,
+    tickets_jira,
 }

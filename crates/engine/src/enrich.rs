@@ -17,6 +17,7 @@ pub async fn run_request(store: &Store, deployment: &Deployment, runner: &mut Ru
     let prepared = prepare(store, deployment, request_id).await?;
     runner.guard(prepared.guard.clone());
     let run = runner.run(request_id, &prepared.playbook, &prepared.plan).await?;
+    crate::escalate::escalate(store, deployment, runner, request_id, run.id).await?;
     finish(store, deployment, request_id, run.id, &prepared.link).await
 }
 
@@ -45,6 +46,7 @@ pub async fn rerun_step(store: &Store, deployment: &Deployment, runner: &mut Run
         store.record_step(run_id, kept).await?;
     }
     let run = runner.run(request_id, pb, &prepared.plan).await?;
+    crate::escalate::escalate(store, deployment, runner, request_id, run.id).await?;
     finish(store, deployment, request_id, run.id, &prepared.link).await
 }
 

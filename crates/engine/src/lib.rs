@@ -27,6 +27,7 @@ pub mod config;
 pub mod demo;
 pub mod deployment;
 pub mod enrich;
+pub mod escalate;
 pub mod identity;
 pub mod indicators;
 pub mod ingest;

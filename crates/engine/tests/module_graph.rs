@@ -17,7 +17,7 @@ const LAYERS: &[&[&str]] = &[
     // Gathers the sections.
     &["config"],
     // Wiring over `Config`.
-    &["ingest", "deployment", "enrich", "review", "sources", "serve", "settings"],
+    &["ingest", "deployment", "escalate", "enrich", "review", "sources", "serve", "settings"],
 ];
 
 fn layer_of(module: &str) -> Option<usize> {

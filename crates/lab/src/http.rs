@@ -9,6 +9,8 @@ use std::sync::Arc;
 
 pub struct Request {
     pub method: String,
+    /// The request target as sent (path and query, not decoded).
+    pub target: String,
     /// The path without the query string, percent-decoded.
     pub path: String,
     /// Lower-case header names.
@@ -84,7 +86,7 @@ fn handle(mut stream: TcpStream, handler: &dyn Fn(&Request) -> Response) -> std:
     if headers.get("content-type").is_none_or(|t| t.starts_with("application/x-www-form-urlencoded")) {
         params.extend(form(&String::from_utf8_lossy(&body)));
     }
-    let request = Request { method, path: decode(path, false), headers, params, body };
+    let request = Request { method, target: target.to_string(), path: decode(path, false), headers, params, body };
     let response = handler(&request);
     let mut head =
         format!("HTTP/1.1 {}\r\nContent-Type: {}\r\nContent-Length: {}\r\nConnection: close\r\n", response.status, response.content_type, response.body.len());

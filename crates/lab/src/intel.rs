@@ -29,16 +29,17 @@ use std::net::TcpListener;
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
-/// A file hash every engine flags (the lab's "known bad" sample).
-pub const BAD_SHA256: &str = "9f86d081884c7d659a2feaa0c55ad015a3bf4f1b2b0b822cd15d6c15b0f00a08";
+/// A file hash every engine flags: the lab incident's sample, which the
+/// lab SIEM saw run on WKS-FIN-042.
+pub const BAD_SHA256: &str = crate::BAD_SHA256;
 /// A file hash nobody has seen.
 pub const UNKNOWN_SHA256: &str = "3a6eb0790f39ac87c94f3856b2dd2c5d110e6811602261a9a923d3bb23adc8b7";
 /// A Tor exit node with a bad name everywhere.
 pub const BAD_IP: &str = "185.220.101.4";
 /// A hosting address some have reported.
 pub const SUSPICIOUS_IP: &str = "45.155.205.233";
-/// A phishing domain.
-pub const BAD_DOMAIN: &str = "secure-login-micros0ft.com";
+/// The lab incident's phishing domain.
+pub const BAD_DOMAIN: &str = crate::BAD_DOMAIN;
 
 #[derive(Default)]
 struct State {

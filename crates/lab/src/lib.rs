@@ -2,8 +2,10 @@
 //! the same people and machines appear in Active Directory (and, later, the
 //! asset inventory and the SIEM).
 
+pub mod arkime;
 pub mod http;
 pub mod intel;
+pub mod jira;
 pub mod panos;
 pub mod require;
 pub mod snipeit;

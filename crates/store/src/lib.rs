@@ -294,6 +294,41 @@ pub struct PriorAsk {
 }
 
 /// The task a request was put in, and why.
+/// An investigation ticket opened for an indicator.
+#[derive(Debug, Clone, Serialize, PartialEq)]
+pub struct TicketRow {
+    pub id: i64,
+    /// The ticketing connector (`jira`, `zendesk`).
+    pub system: String,
+    /// The ticket's key there (`SEC-17`).
+    pub key: String,
+    pub url: Option<String>,
+    pub kind: Kind,
+    pub value: String,
+    pub opened_by_request: i64,
+    pub opened_at: String,
+}
+
+/// A ticket as linked to one request: opened by it, or commented on for it.
+#[derive(Debug, Clone, Serialize, PartialEq)]
+pub struct TicketLink {
+    pub ticket: TicketRow,
+    /// `opened` or `commented`.
+    pub action: String,
+    pub at: String,
+}
+
+/// A new ticket to record.
+#[derive(Debug, Clone)]
+pub struct NewTicket<'a> {
+    pub system: &'a str,
+    pub key: &'a str,
+    pub url: Option<&'a str>,
+    pub kind: Kind,
+    pub value: &'a str,
+    pub request_id: i64,
+}
+
 /// A source's answer kept in the call cache (answers only, never errors).
 #[derive(Debug, Clone, PartialEq)]
 pub struct CachedAnswer {
@@ -457,6 +492,38 @@ impl Store {
     /// Keeps a source's answer for later calls with the same inputs.
     pub async fn cache_answer(&self, action: &str, input: &str, answer: &CachedAnswer) -> Result<(), StoreError> {
         self.backend.cache_answer(action, input, answer).await
+    }
+
+    /// The ticket opened for this indicator since `since` (RFC 3339), if any:
+    /// the newest.
+    pub async fn ticket_for(&self, kind: Kind, value: &str, since: &str) -> Result<Option<TicketRow>, StoreError> {
+        self.backend.ticket_for(kind, value, since).await
+    }
+
+    /// Records a ticket opened for a request (and links it as `opened`).
+    pub async fn record_ticket(&self, ticket: &NewTicket<'_>) -> Result<TicketRow, StoreError> {
+        self.backend.record_ticket(ticket).await
+    }
+
+    /// Links an existing ticket to a request that commented on it.
+    pub async fn link_ticket(&self, ticket_id: i64, request_id: i64) -> Result<(), StoreError> {
+        self.backend.link_ticket(ticket_id, request_id).await
+    }
+
+    /// The tickets a request opened or commented on.
+    pub async fn tickets_of_request(&self, request_id: i64) -> Result<Vec<TicketLink>, StoreError> {
+        self.backend.tickets_of_request(request_id).await
+    }
+
+    /// Closes the request's task (its work moved to a ticket, say); `false`
+    /// when it has no task or the task was closed already.
+    pub async fn close_task_of(&self, request_id: i64, because: &str) -> Result<bool, StoreError> {
+        self.backend.close_task_of(request_id, because).await
+    }
+
+    /// When and why the request's task was closed, if it was.
+    pub async fn task_closed(&self, request_id: i64) -> Result<Option<(String, String)>, StoreError> {
+        self.backend.task_closed(request_id).await
     }
 
     pub async fn finish_run(&self, run_id: i64, status: RunStatus) -> Result<(), StoreError> {

@@ -620,6 +620,94 @@ impl Sqlite {
         Ok(())
     }
 
+    pub(super) async fn ticket_for(&self, kind: Kind, value: &str, since: &str) -> Result<Option<TicketRow>, StoreError> {
+        let row = sqlx::query(
+            "SELECT id, system, key, url, kind, value, opened_by_request, opened_at FROM tickets
+             WHERE kind = ? AND value = ? AND opened_at >= ? ORDER BY id DESC LIMIT 1",
+        )
+        .bind(kind.as_str())
+        .bind(value)
+        .bind(since)
+        .fetch_optional(&self.pool)
+        .await?;
+        row.map(|r| ticket_row(&r)).transpose()
+    }
+
+    pub(super) async fn record_ticket(&self, t: &NewTicket<'_>) -> Result<TicketRow, StoreError> {
+        let mut tx = write_transaction(&self.pool).await?;
+        let at = now();
+        let id: i64 =
+            sqlx::query("INSERT INTO tickets (system, key, url, kind, value, opened_by_request, opened_at) VALUES (?, ?, ?, ?, ?, ?, ?) RETURNING id")
+                .bind(t.system)
+                .bind(t.key)
+                .bind(t.url)
+                .bind(t.kind.as_str())
+                .bind(t.value)
+                .bind(t.request_id)
+                .bind(&at)
+                .fetch_one(&mut *tx)
+                .await?
+                .try_get(0)?;
+        sqlx::query("INSERT INTO ticket_links (ticket_id, request_id, action, at) VALUES (?, ?, 'opened', ?) ON CONFLICT DO NOTHING")
+            .bind(id)
+            .bind(t.request_id)
+            .bind(&at)
+            .execute(&mut *tx)
+            .await?;
+        tx.commit().await?;
+        Ok(TicketRow {
+            id,
+            system: t.system.into(),
+            key: t.key.into(),
+            url: t.url.map(str::to_string),
+            kind: t.kind,
+            value: t.value.into(),
+            opened_by_request: t.request_id,
+            opened_at: at,
+        })
+    }
+
+    pub(super) async fn link_ticket(&self, ticket_id: i64, request_id: i64) -> Result<(), StoreError> {
+        sqlx::query("INSERT INTO ticket_links (ticket_id, request_id, action, at) VALUES (?, ?, 'commented', ?) ON CONFLICT DO NOTHING")
+            .bind(ticket_id)
+            .bind(request_id)
+            .bind(now())
+            .execute(&self.pool)
+            .await?;
+        Ok(())
+    }
+
+    pub(super) async fn tickets_of_request(&self, request_id: i64) -> Result<Vec<TicketLink>, StoreError> {
+        let rows = sqlx::query(
+            "SELECT t.id, t.system, t.key, t.url, t.kind, t.value, t.opened_by_request, t.opened_at, l.action, l.at
+             FROM ticket_links l JOIN tickets t ON t.id = l.ticket_id WHERE l.request_id = ? ORDER BY t.id",
+        )
+        .bind(request_id)
+        .fetch_all(&self.pool)
+        .await?;
+        rows.iter().map(|r| Ok(TicketLink { ticket: ticket_row(r)?, action: r.try_get("action")?, at: r.try_get("at")? })).collect()
+    }
+
+    pub(super) async fn close_task_of(&self, request_id: i64, because: &str) -> Result<bool, StoreError> {
+        let done =
+            sqlx::query("UPDATE tasks SET closed_at = ?, closed_because = ? WHERE closed_at IS NULL AND id = (SELECT task_id FROM requests WHERE id = ?)")
+                .bind(now())
+                .bind(because)
+                .bind(request_id)
+                .execute(&self.pool)
+                .await?;
+        Ok(done.rows_affected() > 0)
+    }
+
+    pub(super) async fn task_closed(&self, request_id: i64) -> Result<Option<(String, String)>, StoreError> {
+        let row: Option<(Option<String>, Option<String>)> =
+            sqlx::query_as("SELECT t.closed_at, t.closed_because FROM tasks t JOIN requests r ON r.task_id = t.id WHERE r.id = ?")
+                .bind(request_id)
+                .fetch_optional(&self.pool)
+                .await?;
+        Ok(row.and_then(|(at, why)| Some((at?, why.unwrap_or_default()))))
+    }
+
     pub(super) async fn finish_run(&self, run_id: i64, status: RunStatus) -> Result<(), StoreError> {
         sqlx::query("UPDATE playbook_runs SET status = ?, finished_at = ? WHERE id = ?")
             .bind(status.as_str())
@@ -890,6 +978,20 @@ pub(crate) async fn upsert_indicator(tx: &mut sqlx::Transaction<'_, sqlx::Sqlite
     .fetch_one(&mut **tx)
     .await?;
     Ok(id)
+}
+
+fn ticket_row(r: &sqlx::sqlite::SqliteRow) -> Result<TicketRow, StoreError> {
+    let kind: String = r.try_get("kind")?;
+    Ok(TicketRow {
+        id: r.try_get("id")?,
+        system: r.try_get("system")?,
+        key: r.try_get("key")?,
+        url: r.try_get("url")?,
+        kind: Kind::parse(&kind).ok_or_else(|| StoreError::Unknown(drawbridge_model::status::UnknownStatus { kind: "Kind", text: kind.clone() }))?,
+        value: r.try_get("value")?,
+        opened_by_request: r.try_get("opened_by_request")?,
+        opened_at: r.try_get("opened_at")?,
+    })
 }
 
 #[cfg(test)]

@@ -75,6 +75,43 @@ impl Elastic {
         Ok(text)
     }
 
+    /// The newest `limit` events matching the indicator in the window;
+    /// `None` when none does.
+    pub async fn events(&self, kind: Kind, value: &str, start: DateTime<Utc>, end: DateTime<Utc>, limit: usize) -> Result<Option<crate::events::Events>, SiemError> {
+        let Some(body) = query::events(&self.cfg, kind, value, start, end, limit) else { return Ok(None) };
+        let text = self.search(&body).await?;
+        let v: serde_json::Value = serde_json::from_str(&text).map_err(|e| SiemError::Answer(e.to_string()))?;
+        let total = v["hits"]["total"]["value"].as_u64().or_else(|| v["hits"]["total"].as_u64()).ok_or_else(|| SiemError::Answer("no hits.total".into()))?;
+        if total == 0 {
+            return Ok(None);
+        }
+        let pick = |doc: &serde_json::Value, path: &str| -> Option<String> {
+            let found = path.split('.').try_fold(doc, |d, k| d.get(k)).or_else(|| doc.get(path))?;
+            found.as_str().map(str::to_string).or_else(|| (!found.is_null()).then(|| found.to_string()))
+        };
+        // `host.name.keyword` names the same value as `host.name` in `_source`.
+        let bare = |f: &str| f.strip_suffix(".keyword").unwrap_or(f).to_string();
+        let (time, host, user) = (bare(&self.cfg.time_field), bare(&self.cfg.host_field), bare(&self.cfg.user_field));
+        let events: Vec<crate::events::Event> = v["hits"]["hits"]
+            .as_array()
+            .map(|hits| {
+                hits.iter()
+                    .map(|h| {
+                        let doc = &h["_source"];
+                        crate::events::Event {
+                            time: pick(doc, &time).unwrap_or_default(),
+                            source: h["_index"].as_str().unwrap_or_default().to_string(),
+                            host: pick(doc, &host),
+                            user: pick(doc, &user),
+                            line: doc.to_string(),
+                        }
+                    })
+                    .collect()
+            })
+            .unwrap_or_default();
+        Ok(Some(crate::events::Events { total, truncated: total > events.len() as u64, events }))
+    }
+
     /// How often the indicator occurs in the window; `None` when never.
     pub async fn sighting(&self, kind: Kind, value: &str, start: DateTime<Utc>, end: DateTime<Utc>) -> Result<Option<Sighting>, SiemError> {
         let Some(body) = query::sighting(&self.cfg, kind, value, start, end) else { return Ok(None) };

@@ -26,6 +26,12 @@ impl crate::registry::Definition for Definition {
                 INPUTS,
             )
             .with_fallback("splunk.sighting"),
+            ActionSpec::new::<crate::events::Events>(
+                "siem.events",
+                Self::NAME,
+                "The newest log lines that mention an indicator in a time window (the evidence an investigation ticket carries), with the true total.",
+                crate::events::INPUTS,
+            ),
         ]
     }
 
@@ -45,18 +51,25 @@ struct Siem {
 }
 
 impl Connector for Siem {
-    fn preview(&self, _action: &str, input: &Input) -> Result<String, ConnectorError> {
+    fn preview(&self, action: &str, input: &Input) -> Result<String, ConnectorError> {
         let w = window::read(input)?;
-        match query::sighting(&self.config, w.kind, w.value, w.start, w.end) {
+        let body = match action {
+            "siem.events" => query::events(&self.config, w.kind, w.value, w.start, w.end, crate::events::limit(input)),
+            _ => query::sighting(&self.config, w.kind, w.value, w.start, w.end),
+        };
+        match body {
             Some(body) => Ok(format!("POST {}/{}/_search {}", self.config.url, self.config.index, body)),
             None => Err(ConnectorError::invalid(format!("no SIEM field is mapped for {}", w.kind))),
         }
     }
 
-    fn call<'a>(&'a self, _action: &'a str, input: &'a Input) -> BoxFuture<'a, Result<Option<Value>, ConnectorError>> {
+    fn call<'a>(&'a self, action: &'a str, input: &'a Input) -> BoxFuture<'a, Result<Option<Value>, ConnectorError>> {
         Box::pin(async move {
             let w = window::read(input)?;
-            self.client.sighting(w.kind, w.value, w.start, w.end).await.map_err(error).and_then(output)
+            match action {
+                "siem.events" => self.client.events(w.kind, w.value, w.start, w.end, crate::events::limit(input)).await.map_err(error).and_then(output),
+                _ => self.client.sighting(w.kind, w.value, w.start, w.end).await.map_err(error).and_then(output),
+            }
         })
     }
 

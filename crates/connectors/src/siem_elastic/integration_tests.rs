@@ -156,3 +156,21 @@ async fn a_redirect_is_an_error_and_the_credentials_do_not_follow_it() {
     assert!(matches!(err, SiemError::Status { status: 307, .. }), "{err}");
     assert_eq!(reached.load(Ordering::SeqCst), 0, "the request (and its API key) did not follow the redirect");
 }
+
+#[tokio::test]
+async fn events_are_the_log_lines_newest_first_bounded_with_the_true_total() {
+    if !lab() {
+        return;
+    }
+    let siem = Elastic::new(&config("http://127.0.0.1:9200")).expect("client");
+    let (start, end) = (t("2026-10-30T00:00:00Z"), t("2026-11-27T00:00:00Z"));
+    let e = siem.events(Kind::Sha256, drawbridge_lab::BAD_SHA256, start, end, 200).await.expect("search").expect("the bad hash ran");
+    assert_eq!((e.total, e.events.len(), e.truncated), (2, 2, false));
+    assert_eq!(e.events[0].time, "2026-11-20T04:02:00Z", "newest first");
+    assert_eq!(e.events[1].time, "2026-11-20T04:00:00Z");
+    assert_eq!((e.events[0].host.as_deref(), e.events[0].user.as_deref(), e.events[0].source.as_str()), (Some("WKS-FIN-042"), Some("j.doe"), "endpoint-lab"));
+    assert!(e.events[0].line.contains("file_quarantined") && e.events[0].line.contains(drawbridge_lab::BAD_SHA256), "{}", e.events[0].line);
+    let capped = siem.events(Kind::Ipv4, drawbridge_lab::BAD_IP, start, end, 1).await.expect("search").expect("found");
+    assert_eq!((capped.total, capped.events.len(), capped.truncated), (3, 1, true), "bounded, with the true total");
+    assert!(siem.events(Kind::Sha256, &"0".repeat(64), start, end, 10).await.expect("search").is_none(), "nothing is no result");
+}

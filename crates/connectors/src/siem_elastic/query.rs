@@ -69,6 +69,28 @@ fn search(cfg: &ElasticConfig, kind: Kind, value: &str, start: DateTime<Utc>, en
     }))
 }
 
+/// The newest `limit` events matching the indicator in the window, with the
+/// true total: the same term queries as a sighting, no aggregations.
+pub fn events(cfg: &ElasticConfig, kind: Kind, value: &str, start: DateTime<Utc>, end: DateTime<Utc>, limit: usize) -> Option<Value> {
+    let fields = cfg.fields.get(&kind)?;
+    if fields.is_empty() {
+        return None;
+    }
+    let values = stored_values(kind, value);
+    let should: Vec<Value> = fields.iter().flat_map(|f| values.iter().map(move |v| json!({ "term": { f: v } }))).collect();
+    let time = cfg.time_field.as_str();
+    Some(json!({
+        "size": limit,
+        "track_total_hits": true,
+        "sort": [ { time: { "order": "desc" } } ],
+        "query": { "bool": {
+            "filter": [ { "range": { time: { "gte": start.to_rfc3339(), "lt": end.to_rfc3339() } } } ],
+            "should": should,
+            "minimum_should_match": 1
+        } }
+    }))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -133,6 +155,16 @@ mod tests {
         let t = Utc::now();
         let core = sighting_core(&c, Kind::Ipv4, "203.0.113.7", t, t).expect("query");
         assert!(core["aggs"].get("actions").is_none() && core["aggs"].get("hosts").is_some());
+    }
+
+    #[test]
+    fn events_are_the_newest_first_with_the_same_terms() {
+        let t = Utc::now();
+        let q = events(&cfg(), Kind::Sha256, "ab\"cd", t, t, 200).expect("query");
+        assert_eq!(q["size"], 200);
+        assert_eq!(q["sort"][0]["@timestamp"]["order"], "desc");
+        assert!(q["query"]["bool"]["should"].as_array().expect("should").iter().all(|c| c["term"].as_object().is_some_and(|t| t.values().all(|v| v == "ab\"cd"))));
+        assert!(q.get("aggs").is_none());
     }
 
     #[test]

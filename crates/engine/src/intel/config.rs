@@ -16,12 +16,88 @@ pub struct IntelConfig {
     /// reason. Without rules, the shipped ones.
     #[serde(default = "default_rules")]
     pub verdict: Vec<VerdictRule>,
+    /// What a verdict sets off: the internal sightings, the packet capture
+    /// around them, and an investigation ticket.
+    #[serde(default)]
+    pub escalation: EscalationConfig,
 }
 
 impl Default for IntelConfig {
     fn default() -> Self {
-        IntelConfig { internal_networks: Vec::new(), verdict: default_rules() }
+        IntelConfig { internal_networks: Vec::new(), verdict: default_rules(), escalation: EscalationConfig::default() }
     }
+}
+
+/// `[intel.escalation]`: what follows a bad verdict, after the playbook run.
+#[derive(Debug, Clone, Serialize, Deserialize, JsonSchema, PartialEq)]
+#[serde(deny_unknown_fields)]
+pub struct EscalationConfig {
+    /// Verdicts whose internal sightings are searched in the SIEM
+    /// (`siem.events`), with the packet capture around each (`arkime.sessions`)
+    /// where Arkime is set up.
+    #[serde(default = "default_sightings_on")]
+    pub sightings_on: Vec<super::verdict::VerdictKind>,
+    /// How far back the SIEM is searched, in days before the request.
+    #[serde(default = "default_sightings_days")]
+    pub sightings_days: u32,
+    /// The most log lines kept per indicator.
+    #[serde(default = "default_max_log_lines")]
+    pub max_log_lines: usize,
+    /// The packet capture asked for around each sighting, in minutes either side.
+    #[serde(default = "default_pcap_margin")]
+    pub pcap_margin_minutes: u32,
+    /// At most this many sightings get a packet-capture search.
+    #[serde(default = "default_pcap_sightings")]
+    pub pcap_sightings: usize,
+    /// The ticketing connector investigations are opened in (`jira`);
+    /// none: no tickets.
+    #[serde(default)]
+    pub tickets: Option<String>,
+    /// Verdicts that open an "Investigation" ticket and close the
+    /// Enrichment task.
+    #[serde(default = "default_ticket_on")]
+    pub ticket_on: Vec<super::verdict::VerdictKind>,
+    /// Within this many days the same indicator adds a comment to its
+    /// ticket instead of opening another.
+    #[serde(default = "default_dedup_days")]
+    pub dedup_days: u32,
+}
+
+impl Default for EscalationConfig {
+    fn default() -> Self {
+        EscalationConfig {
+            sightings_on: default_sightings_on(),
+            sightings_days: default_sightings_days(),
+            max_log_lines: default_max_log_lines(),
+            pcap_margin_minutes: default_pcap_margin(),
+            pcap_sightings: default_pcap_sightings(),
+            tickets: None,
+            ticket_on: default_ticket_on(),
+            dedup_days: default_dedup_days(),
+        }
+    }
+}
+
+fn default_sightings_on() -> Vec<super::verdict::VerdictKind> {
+    vec![super::verdict::VerdictKind::Malicious, super::verdict::VerdictKind::Suspicious]
+}
+fn default_ticket_on() -> Vec<super::verdict::VerdictKind> {
+    vec![super::verdict::VerdictKind::Malicious]
+}
+fn default_sightings_days() -> u32 {
+    28
+}
+fn default_max_log_lines() -> usize {
+    200
+}
+fn default_pcap_margin() -> u32 {
+    10
+}
+fn default_pcap_sightings() -> usize {
+    10
+}
+fn default_dedup_days() -> u32 {
+    30
 }
 
 /// "`source` says `field` ≥ `at_least`" (or `= equals`) makes the

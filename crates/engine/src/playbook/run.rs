@@ -114,6 +114,49 @@ impl Runner {
         self.limits.entry(connector.to_string()).or_insert_with(|| Arc::new(Semaphore::new(default))).clone()
     }
 
+    /// One call outside a playbook's levels (the follow-up of a verdict):
+    /// the privacy guard, the cache, the connector's limits, retries and
+    /// waits, recorded in the run like any other.
+    pub async fn call(&mut self, run_id: i64, call: &PlannedCall, timeout: Duration, retries: u32) -> Result<StepResult, RunError> {
+        let (cache_key, max_wait) = match self.settle(run_id, call).await? {
+            Settled::Done(result) => return Ok(result),
+            Settled::Call { cache_key, max_wait } => (cache_key, max_wait),
+        };
+        let semaphore = self.semaphore(&call.connector);
+        let rate = self.rates.get(&call.connector).cloned();
+        let result = {
+            let _permit = semaphore.acquire_owned().await.ok();
+            execute(self.executor.as_ref(), call, rate.as_deref(), timeout, retries, max_wait).await
+        };
+        Ok(keep(&self.store, run_id, call, cache_key.as_deref(), result).await?)
+    }
+
+    /// What happens to a call before it is made: refused by the privacy
+    /// guard (recorded as withheld), answered from the cache (recorded), or
+    /// to be made, with its cache key and longest wait.
+    async fn settle(&self, run_id: i64, call: &PlannedCall) -> Result<Settled, RunError> {
+        let terms = self.executor.terms(&call.action);
+        if terms.external {
+            let refusal = match &self.guard {
+                Some(g) => g.refuses(call.indicator.as_ref(), &call.input).map(|r| r.to_string()),
+                None => Some("not sent to an outside service: this run has no privacy guard".to_string()),
+            };
+            if let Some(why) = refusal {
+                let withheld = not_run(call, StepStatus::Withheld, None, why);
+                self.store.record_step(run_id, &withheld).await?;
+                return Ok(Settled::Done(withheld));
+            }
+        }
+        let cache_key = terms.cache_ttl.map(|_| serde_json::to_string(&call.input).unwrap_or_default());
+        if let (Some(key), Some(ttl)) = (&cache_key, terms.cache_ttl)
+            && let Some(hit) = self.cached(call, key, ttl).await?
+        {
+            self.store.record_step(run_id, &hit).await?;
+            return Ok(Settled::Done(hit));
+        }
+        Ok(Settled::Call { cache_key, max_wait: terms.max_wait.unwrap_or(DEFAULT_MAX_WAIT) })
+    }
+
     /// The cached answer to this call, if one is younger than `ttl`.
     async fn cached(&self, call: &PlannedCall, key: &str, ttl: Duration) -> Result<Option<StepResult>, StoreError> {
         let age = chrono::Duration::from_std(ttl).unwrap_or_else(|_| chrono::Duration::days(365));
@@ -168,48 +211,25 @@ impl Runner {
                 } else {
                     call.clone()
                 };
-                let terms = self.executor.terms(&call.action);
-                if terms.external {
-                    let refusal = match &self.guard {
-                        Some(g) => g.refuses(call.indicator.as_ref(), &call.input).map(|r| r.to_string()),
-                        None => Some("not sent to an outside service: this run has no privacy guard".to_string()),
-                    };
-                    if let Some(why) = refusal {
-                        let withheld = not_run(&call, StepStatus::Withheld, None, why);
-                        self.store.record_step(run_id, &withheld).await?;
-                        results.push(withheld);
+                let (cache_key, max_wait) = match self.settle(run_id, &call).await? {
+                    Settled::Done(result) => {
+                        results.push(result);
                         continue;
                     }
-                }
-                let cache_key = terms.cache_ttl.map(|ttl| (serde_json::to_string(&call.input).unwrap_or_default(), ttl));
-                if let Some((key, ttl)) = &cache_key
-                    && let Some(hit) = self.cached(&call, key, *ttl).await?
-                {
-                    self.store.record_step(run_id, &hit).await?;
-                    results.push(hit);
-                    continue;
-                }
+                    Settled::Call { cache_key, max_wait } => (cache_key, max_wait),
+                };
                 let semaphore = self.semaphore(&call.connector);
                 let rate = self.rates.get(&call.connector).cloned();
                 let executor = self.executor.clone();
                 let store = self.store.clone();
                 let timeout = Duration::from_secs(step.timeout_seconds.max(1));
                 let retries = step.retries;
-                let max_wait = terms.max_wait.unwrap_or(DEFAULT_MAX_WAIT);
                 tasks.spawn(async move {
                     let result = {
                         let _permit = semaphore.acquire_owned().await.ok();
                         execute(executor.as_ref(), &call, rate.as_deref(), timeout, retries, max_wait).await
                     };
-                    if let Some((key, _)) = &cache_key
-                        && matches!(result.status, StepStatus::Ok | StepStatus::NoResult)
-                    {
-                        let answer = CachedAnswer { status: result.status, output: result.output.clone(), fetched_at: result.finished_at.clone() };
-                        if let Err(e) = store.cache_answer(&call.action, key, &answer).await {
-                            warn!(error = %e, "could not keep an answer in the call cache");
-                        }
-                    }
-                    store.record_step(run_id, &result).await.map(|_| result)
+                    keep(&store, run_id, &call, cache_key.as_deref(), result).await
                 });
             }
             while let Some(joined) = tasks.join_next().await {
@@ -229,6 +249,26 @@ impl Runner {
         self.store.finish_run(run_id, if failed_hard { RunStatus::Failed } else { RunStatus::Completed }).await?;
         Ok(self.store.run(run_id).await?)
     }
+}
+
+/// A call before it is made (see `Runner::settle`).
+enum Settled {
+    Done(StepResult),
+    Call { cache_key: Option<String>, max_wait: Duration },
+}
+
+/// Records a call's result, and keeps an answer in the cache when the
+/// source has a cache lifetime.
+async fn keep(store: &Store, run_id: i64, call: &PlannedCall, cache_key: Option<&str>, result: StepResult) -> Result<StepResult, StoreError> {
+    if let Some(key) = cache_key
+        && matches!(result.status, StepStatus::Ok | StepStatus::NoResult)
+    {
+        let answer = CachedAnswer { status: result.status, output: result.output.clone(), fetched_at: result.finished_at.clone() };
+        if let Err(e) = store.cache_answer(&call.action, key, &answer).await {
+            warn!(error = %e, "could not keep an answer in the call cache");
+        }
+    }
+    store.record_step(run_id, &result).await.map(|_| result)
 }
 
 /// What `steps.<id>` is in a template: that step's result for the same
