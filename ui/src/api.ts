@@ -92,6 +92,12 @@ export interface Finding {
   facts: Fact[];
 }
 
+export interface TicketLink {
+  ticket: { id: number; system: string; key: string; url: string | null; kind: string; value: string; opened_by_request: number; opened_at: string };
+  action: "opened" | "commented";
+  at: string;
+}
+
 /** What outside threat intel makes of an indicator, by the configured rules. */
 export interface Verdict {
   verdict: "malicious" | "suspicious" | "clean" | "unknown";
@@ -124,6 +130,10 @@ export interface ReviewScreen {
   run_status: string | null;
   /** What failed sources said: for the analyst, never in the reply. */
   source_errors: { step: string; item: string; action: string; kind: ErrorKind | null; error: string }[];
+  /** Investigation tickets this request opened or commented on. */
+  tickets: TicketLink[];
+  /** The Enrichment task's closing, once its work went to a ticket. */
+  task_closed: { at: string; because: string } | null;
 }
 
 /** How an engine error crosses into the window (`drawbridge_model::Failure`). */
@@ -372,13 +382,15 @@ export interface StepRecord {
   item: string;
   action: string;
   input: unknown;
-  status: "ok" | "no_result" | "failed" | "skipped";
+  status: "ok" | "no_result" | "failed" | "skipped" | "withheld";
   output: unknown;
   error: string | null;
   error_kind: ErrorKind | null;
   attempts: number;
   duration_ms: number;
   finished_at: string;
+  /** Answered from the call cache: when the source gave the answer. */
+  cached_at?: string;
 }
 
 export interface PlaybookRun {

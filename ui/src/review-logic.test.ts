@@ -18,6 +18,8 @@ function review(over: Partial<ReviewScreen> = {}): ReviewScreen {
     analyst: "alice",
     run_status: "completed",
     source_errors: [],
+    tickets: [],
+    task_closed: null,
     ...over,
   };
 }

@@ -204,6 +204,21 @@ enum Command {
     },
     /// Run (or resume) the playbook of a stored request.
     Run { request_id: i64 },
+    /// Submit indicators for enrichment without an e-mail and enrich them now:
+    /// intel verdicts, internal sightings, the investigation ticket. Prints the summary.
+    Enrich {
+        #[arg(required = true)]
+        values: Vec<String>,
+        /// Who or what submits them (default: the OS account).
+        #[arg(long)]
+        by: Option<String>,
+        /// Why, in a few words.
+        #[arg(long)]
+        note: Option<String>,
+        /// The submitter's own reference (an alert id).
+        #[arg(long)]
+        reference: Option<String>,
+    },
     /// Check, plan and describe playbooks.
     #[command(subcommand)]
     Playbook(PlaybookCommand),
@@ -259,6 +274,9 @@ async fn run(cli: Cli) -> Result<()> {
         Command::Model { classifier, cmd } => triage::model(&ctx, &classifier, cmd),
         Command::Report(cmd) => report::run(&ctx, cmd).await,
         Command::Run { request_id } => playbook::run_request(&ctx, request_id).await,
+        Command::Enrich { values, by, note, reference } => {
+            enrich::run(&ctx, enrich::Request { values, by: by.as_deref(), note: note.as_deref(), reference: reference.as_deref() }).await
+        }
         Command::Playbook(cmd) => playbook::run(&ctx, cmd).await,
         Command::Connectors(cmd) => connectors::run(&ctx, cmd).await,
         Command::Review(cmd) => review::run(&ctx, cmd).await,

@@ -69,3 +69,36 @@ fn the_demo_answers_from_every_source_and_writes_the_reply_to_a_folder() {
     assert!(path.starts_with(&std::fs::canonicalize(dir.path()).expect("dir").display().to_string()), "{path}");
     assert!(eml.contains("In-Reply-To:") && eml.contains(&format!("DB-{id}")) && eml.contains("TLP:AMBER"), "{eml}");
 }
+
+/// `drawbridge enrich`: indicators without an e-mail, enriched at once
+/// against the demo's intel simulators; the summary gives each verdict and
+/// its reasons, and an internal address is not sent outside.
+#[test]
+fn enrich_submits_values_without_an_email_and_prints_their_verdicts() {
+    let root = drawbridge_testkit::repo_root();
+    let dir = tempfile::tempdir().expect("tempdir");
+    let shipped = std::fs::read_to_string(root.join("demo/drawbridge.toml")).expect("demo config");
+    let config = dir.path().join("drawbridge.toml");
+    let text = shipped.replace("\".drawbridge/", &format!("\"{}/", dir.path().display())).replace("\"demo/", &format!("\"{}/demo/", root.display()));
+    std::fs::write(&config, format!("playbooks_dir = \"{}/playbooks\"\n{text}", root.display())).expect("config");
+    let bad = drawbridge_lab::BAD_SHA256;
+    let summary = drawbridge(&config, &["enrich", bad, "185.220.101.4", "10.20.1.42", "--by", "EDR", "--note", "beaconing"]);
+    assert_eq!(summary["run"]["status"], "completed", "{summary:#}");
+    let indicator =
+        |v: &str| summary["indicators"].as_array().expect("indicators").iter().find(|i| i["value"] == v).cloned().unwrap_or_else(|| panic!("{v}: {summary:#}"));
+    assert_eq!(indicator(bad)["verdict"]["verdict"], "malicious");
+    assert!(indicator(bad)["verdict"]["reasons"].as_array().is_some_and(|r| r.iter().any(|x| x.as_str().is_some_and(|x| x.starts_with("virustotal.file")))));
+    assert_eq!(indicator("185.220.101.4")["verdict"]["verdict"], "malicious");
+    let inside = indicator("10.20.1.42");
+    let outside: Vec<&serde_json::Value> = inside["findings"]
+        .as_array()
+        .expect("findings")
+        .iter()
+        .filter(|f| ["VirusTotal", "AbuseIPDB", "GreyNoise", "Shodan"].contains(&f["source"].as_str().unwrap_or("")))
+        .collect();
+    assert!(!outside.is_empty() && outside.iter().all(|f| f["status"] == "not_sent"), "{outside:#?}");
+    // A submission that names nothing is refused with the reason, and kept.
+    let out = Command::new(env!("CARGO_BIN_EXE_drawbridge")).arg("--config").arg(&config).args(["enrich", "hello there"]).output().expect("runs");
+    assert!(!out.status.success());
+    assert!(String::from_utf8_lossy(&out.stderr).contains("names no indicator"), "{}", String::from_utf8_lossy(&out.stderr));
+}

@@ -41,4 +41,5 @@ connectors! {
     siem_elastic,
     siem_splunk,
     tickets_jira,
+    tickets_zendesk,
 }

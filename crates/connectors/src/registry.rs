@@ -53,6 +53,9 @@ pub struct ActionSpec {
     /// own lifetime; the deployment's limits may override it).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub cache_ttl_seconds: Option<u64>,
+    /// Where its connector is not set up, plans leave its steps out (an
+    /// optional source such as threat intel) instead of "not connected".
+    pub opt_in: bool,
 }
 
 impl ActionSpec {
@@ -72,6 +75,7 @@ impl ActionSpec {
             fallback: None,
             external: false,
             cache_ttl_seconds: None,
+            opt_in: false,
         }
     }
 
@@ -79,6 +83,7 @@ impl ActionSpec {
     /// may be kept `cache_ttl_seconds`.
     pub fn outside(mut self, cache_ttl_seconds: Option<u64>) -> ActionSpec {
         self.external = true;
+        self.opt_in = true;
         self.cache_ttl_seconds = cache_ttl_seconds;
         self
     }
@@ -307,10 +312,11 @@ impl Registry {
                     let inputs: Vec<(&str, &str)> = a.inputs.iter().map(|i| (i.as_str(), "")).collect();
                     let spec =
                         ActionSpec::new::<Value>(&format!("{}.{name}", def.name), &def.name, &a.description, &inputs).with_output_schema(a.output_schema());
-                    match def.network {
+                    let spec = match def.network {
                         crate::http::definition::Network::External => spec.outside(def.cache_ttl_seconds),
                         crate::http::definition::Network::Internal => ActionSpec { cache_ttl_seconds: def.cache_ttl_seconds, ..spec },
-                    }
+                    };
+                    ActionSpec { opt_in: def.opt_in.unwrap_or(spec.opt_in), ..spec }
                 })
                 .collect();
             for a in &specs {

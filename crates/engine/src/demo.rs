@@ -77,7 +77,7 @@ fn started(seed: u64) -> Result<Started, String> {
 
 /// The intel connectors the demo sets up, with the path of their API under
 /// the simulator's vendor prefix.
-const INTEL: [(&str, &str); 5] = [("virustotal", "/api/v3"), ("abuseipdb", "/api/v2"), ("greynoise", ""), ("shodan", ""), ("urlscan", "")];
+const INTEL: [(&str, &str); 6] = [("virustotal", "/api/v3"), ("abuseipdb", "/api/v2"), ("greynoise", ""), ("shodan", ""), ("urlscan", ""), ("misp", "")];
 
 /// Points `connectors` at the demo simulators (started on first use) where
 /// `demo.simulators` is on and the config names no server of its own.

@@ -259,6 +259,72 @@ impl Ingestor {
     }
 }
 
+impl Ingestor {
+    /// Stores a submission of indicators without an e-mail (the JSON of
+    /// [`crate::intake::submission::Submission`]) as an `enrichment`
+    /// request. There is no sender to check: whoever can run `drawbridge
+    /// enrich` or write to the drop folder is trusted, and the verdict says
+    /// so. A submission that cannot be read, or names no indicator, is
+    /// quarantined with its bytes kept.
+    pub async fn submit(&self, raw: &[u8], origin: &Origin) -> Result<IngestOutcome, StoreError> {
+        use crate::intake::submission::Submission;
+        let sha = crate::model::digest::of_bytes(raw);
+        let rules = self.rules();
+        let now = chrono::Utc::now().to_rfc3339_opts(chrono::SecondsFormat::Millis, true);
+        let (parsed, verdict, mut quarantine_reason, mut indicators) = match Submission::parse(raw) {
+            Err(e) => (None, unchecked("the submission was not read"), Some(format!("unreadable submission: {e}")), Vec::new()),
+            Ok(submission) => {
+                let verdict = SenderVerdict {
+                    allowed: true,
+                    reasons: vec![format!("submitted for enrichment by {} ({}): no e-mail sender to check", submission.by(), origin.source.as_str())],
+                    dmarc: None,
+                };
+                let mut collector = crate::indicators::Collector::default();
+                for value in &submission.values {
+                    rules.extractor.extract_into(value, "submission", &mut collector);
+                }
+                (Some(submission.message(&now)), verdict, None, collector.finish())
+            }
+        };
+        if quarantine_reason.is_none() && indicators.is_empty() {
+            quarantine_reason = Some("the submission names no indicator Drawbridge recognises".into());
+        }
+        if quarantine_reason.is_some() {
+            indicators.clear();
+        }
+        let classifications = if quarantine_reason.is_none() {
+            vec![Classification {
+                classifier: crate::classify::REQUEST_TYPE.into(),
+                label: "enrichment".into(),
+                confidence: 1.0,
+                method: crate::classify::Method::Submitted,
+                model: "none".into(),
+                reason: Some("submitted for enrichment".into()),
+            }]
+        } else {
+            Vec::new()
+        };
+        let request = NewRequest {
+            raw,
+            raw_sha256: sha,
+            source: origin.source,
+            source_ref: origin.reference.clone(),
+            parsed: parsed.as_ref(),
+            verdict: &verdict,
+            quarantine_reason: quarantine_reason.clone(),
+            indicators: &indicators,
+            classifications: &classifications,
+        };
+        let outcome = self.store.insert_request(&request, origin.cursor.as_ref()).await?;
+        match (&quarantine_reason, outcome.duplicate) {
+            (_, true) => info!(request_id = outcome.request_id, "submission already stored"),
+            (Some(reason), false) => warn!(request_id = outcome.request_id, %reason, "submission quarantined"),
+            (None, false) => info!(request_id = outcome.request_id, indicators = indicators.len(), "submission stored"),
+        }
+        Ok(outcome)
+    }
+}
+
 fn unchecked(why: &str) -> SenderVerdict {
     SenderVerdict { allowed: false, reasons: vec![format!("sender not checked: {why}")], dmarc: None }
 }

@@ -71,7 +71,7 @@ fn results<'a>(run: &'a PlaybookRun, step: &str, value: &str) -> Vec<&'a drawbri
 }
 
 const EMAIL: &str = "Our sensor saw 185.220.101.4 talk to 10.20.30.40 (WKS-FIN-042, j.doe@corp.example) and drop \
-                     9f86d081884c7d659a2feaa0c55ad015a3bf4f1b2b0b822cd15d6c15b0f00a08. Is it known?";
+                     2d711642b726b04401627ca9fbac32f5c8530fb1903cc4db02258717921a4881. Is it known?";
 
 #[tokio::test]
 async fn a_known_bad_hash_and_address_are_malicious_with_their_reasons_and_internal_values_never_leave() {
@@ -228,4 +228,30 @@ async fn a_wrong_key_is_refused_and_an_unknown_value_is_no_result() {
     let view = Reviewer::new(&lab.store, &lab.deployment).view(id).await.expect("view");
     let v = view.report.indicators.iter().find(|i| i.value == unknown).and_then(|i| i.verdict.clone()).expect("verdict");
     assert_eq!(v.verdict, VerdictKind::Clean);
+}
+
+#[tokio::test]
+async fn a_customers_misp_is_asked_and_its_detection_flag_makes_a_verdict() {
+    let lab = lab(Simulator::new("sim-key", Duration::ZERO), &[]).await;
+    // The lab above deploys the outside services only; add the MISP.
+    let mut config = lab.deployment.config.clone();
+    let virustotal = config.connectors.http.get("virustotal").and_then(|d| d.base_url.clone()).expect("deployed");
+    let base = virustotal.trim_end_matches("/virustotal/api/v3").to_string();
+    drawbridge_engine::secrets::inject("misp-api-key", "sim-key");
+    config.connectors.http.insert("misp".into(), HttpDeployment { base_url: Some(format!("{base}/misp")), ..Default::default() });
+    config.connectors.http.remove("virustotal");
+    let deployment = Deployment::new(config).expect("deployment");
+    let lab = Lab { deployment, ..lab };
+    let id = lab.request(&format!("Is {BAD_SHA256} known? And 45.155.205.233?")).await;
+    let run = lab.run(id).await;
+    let misp = results(&run, "intel_misp", BAD_SHA256);
+    assert_eq!(misp[0].status, StepStatus::Ok, "{:?}", misp[0].error);
+    assert_eq!(misp[0].output.as_ref().map(|o| o["records"][0]["event"].clone()), Some(serde_json::json!("Invoice-themed dropper campaign")));
+    assert!(lab.sim.log().iter().any(|l| l.starts_with("POST /misp/attributes/restSearch") && l.contains(BAD_SHA256)), "{:?}", lab.sim.log());
+    let view = Reviewer::new(&lab.store, &lab.deployment).view(id).await.expect("view");
+    let verdict = |v: &str| view.report.indicators.iter().find(|i| i.value == v).and_then(|i| i.verdict.clone()).expect("verdict");
+    assert_eq!(verdict(BAD_SHA256).verdict, VerdictKind::Malicious);
+    assert!(verdict(BAD_SHA256).reasons.contains(&"misp.attributes: to_ids = true".to_string()));
+    assert_eq!(verdict("45.155.205.233").verdict, VerdictKind::Suspicious, "listed, not flagged for detection (and AbuseIPDB's 38)");
+    assert!(run.steps.iter().all(|r| !r.action.starts_with("virustotal.")), "a source this deployment does not have is left out");
 }

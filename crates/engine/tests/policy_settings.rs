@@ -37,7 +37,7 @@ async fn policies_are_shown_saved_checked_audited_and_taken_at_once() {
 
     let sections = policies::sections(&file, &config);
     let keys: Vec<&str> = sections.iter().map(|s| s.key).collect();
-    assert_eq!(keys, ["senders", "disclosure", "triage", "review", "tasks", "assignment"]);
+    assert_eq!(keys, ["senders", "disclosure", "triage", "review", "tasks", "assignment", "intel"]);
     let senders = &sections[0];
     assert!(senders.in_file && !sections[3].in_file);
     assert_eq!(senders.value["require_dmarc"], true, "defaults are filled in");
@@ -66,9 +66,23 @@ async fn policies_are_shown_saved_checked_audited_and_taken_at_once() {
     assert!(std::fs::read_to_string(&path).expect("read").matches("[[disclosure]]").count() == 2);
     assert!(policies::save(&file, &store, "disclosure", &json!({ "domains": [] }), "admin").await.is_err(), "a list, not one table");
 
+    // Threat intel: the verdict rules as the app edits them, checked on save.
+    let intel = &sections[6];
+    assert!(intel.value["verdict"].as_array().is_some_and(|r| !r.is_empty()), "the shipped rules are shown");
+    assert!(intel.schema["properties"]["escalation"].is_object());
+    let mut value = intel.value.clone();
+    value["verdict"] = json!([{ "verdict": "malicious", "source": "virustotal", "field": "malicious", "at_least": 3 }]);
+    value["internal_networks"] = json!(["81.2.69.0/24"]);
+    let saved = policies::save(&file, &store, "intel", &value, "admin").await.expect("intel");
+    assert_eq!(saved.intel.verdict.len(), 1);
+    assert_eq!(saved.intel.verdict[0].at_least, Some(3.0));
+    assert_eq!(saved.intel.internal_networks, ["81.2.69.0/24"]);
+    value["verdict"] = json!([{ "verdict": "malicious", "source": "virustotal", "field": "malicious", "at_least": 3, "equals": "x" }]);
+    assert!(policies::save(&file, &store, "intel", &value, "admin").await.is_err(), "a rule with both at_least and equals is refused");
+
     let log = store.audit_log(None).await.expect("audit");
     let saves: Vec<&str> = log.iter().filter(|e| e.action == "policy_saved").map(|e| e.actor.as_str()).collect();
-    assert_eq!(saves, ["admin", "admin"], "each save audited, refusals not");
+    assert_eq!(saves, ["admin", "admin", "admin"], "each save audited, refusals not");
 
     // Keyword rules: checked, written beside the configuration file, named
     // by [triage] keywords, and used by the reconfigured intake at once.

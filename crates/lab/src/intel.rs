@@ -17,6 +17,9 @@
 //!   `{"error":"No information available for that IP."}`, 401 for a bad key.
 //! - `/urlscan/api/v1/search/?q=`: urlscan.io search (Elasticsearch query
 //!   string), header `API-Key`.
+//! - `/misp/attributes/restSearch`: MISP's attribute search (POST, JSON
+//!   body with `value`), header `Authorization: <key>`; 403 with MISP's
+//!   "Authentication failed" body for a bad key.
 //!
 //! Every request is logged (method, path, parameters, body) so a test can
 //! prove what never reached a service; answers can be slowed and 429s
@@ -113,6 +116,7 @@ impl Simulator {
             "greynoise" => self.greynoise(req, rest, throttled),
             "shodan" => self.shodan(req, rest, throttled),
             "urlscan" => self.urlscan(req, rest, throttled),
+            "misp" => self.misp(req, rest),
             _ => Response::json("404 Not Found", r#"{"error":"no such service"}"#),
         }
     }
@@ -301,6 +305,36 @@ impl Simulator {
         };
         let total = results.as_array().map_or(0, Vec::len);
         Response::json("200 OK", json!({ "results": results, "total": total, "took": 12, "has_more": false }).to_string())
+    }
+}
+
+impl Simulator {
+    fn misp(&self, req: &Request, rest: &str) -> Response {
+        if req.header("authorization") != Some(self.key.as_str()) {
+            return Response::json(
+                "403 Forbidden",
+                json!({ "name": "Authentication failed. Please make sure you pass the API key of an API enabled user along in the Authorization header.", "message": "Authentication failed. Please make sure you pass the API key of an API enabled user along in the Authorization header.", "url": "/attributes/restSearch" }).to_string(),
+            );
+        }
+        if req.method != "POST" || rest != "/attributes/restSearch" {
+            return Response::json("404 Not Found", r#"{"name":"Not Found","message":"Not Found","url":"/"}"#);
+        }
+        let body: Value = serde_json::from_slice(&req.body).unwrap_or(Value::Null);
+        let value = body["value"].as_str().unwrap_or("");
+        let attributes = match value {
+            v if v.eq_ignore_ascii_case(BAD_SHA256) => json!([{
+                "id": "1201", "event_id": "77", "object_id": "0", "category": "Payload delivery", "type": "sha256", "to_ids": true,
+                "value": v, "timestamp": "1763900000", "comment": "dropper seen at two members",
+                "Event": { "id": "77", "info": "Invoice-themed dropper campaign", "org_id": "1", "orgc_id": "4", "uuid": "5e0f2a8c-0000-4000-8000-000000000077" }
+            }]),
+            SUSPICIOUS_IP => json!([{
+                "id": "1300", "event_id": "81", "object_id": "0", "category": "Network activity", "type": "ip-dst", "to_ids": false,
+                "value": SUSPICIOUS_IP, "timestamp": "1763000000", "comment": "",
+                "Event": { "id": "81", "info": "Scanning infrastructure (low confidence)", "org_id": "1", "orgc_id": "4", "uuid": "5e0f2a8c-0000-4000-8000-000000000081" }
+            }]),
+            _ => json!([]),
+        };
+        Response::json("200 OK", json!({ "response": { "Attribute": attributes } }).to_string())
     }
 }
 

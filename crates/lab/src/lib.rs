@@ -10,6 +10,7 @@ pub mod panos;
 pub mod require;
 pub mod snipeit;
 pub mod splunk;
+pub mod zendesk;
 
 use drawbridge_triage_corpus::Rng;
 

@@ -8,6 +8,8 @@ pub enum Method {
     Model,
     Keywords,
     Default,
+    /// Set by whoever submitted the request (indicators submitted for enrichment).
+    Submitted,
 }
 
 impl Method {
@@ -16,6 +18,7 @@ impl Method {
             Method::Model => "model",
             Method::Keywords => "keywords",
             Method::Default => "default",
+            Method::Submitted => "submitted",
         }
     }
 }

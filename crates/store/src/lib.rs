@@ -50,6 +50,8 @@ pub enum Source {
     Imap,
     DropFolder,
     File,
+    /// Indicators submitted without an e-mail (`drawbridge enrich`, a JSON file).
+    Submission,
 }
 
 impl Source {
@@ -58,6 +60,7 @@ impl Source {
             Source::Imap => "imap",
             Source::DropFolder => "drop_folder",
             Source::File => "file",
+            Source::Submission => "submission",
         }
     }
 }

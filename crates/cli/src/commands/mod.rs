@@ -2,6 +2,7 @@
 
 pub mod audit;
 pub mod connectors;
+pub mod enrich;
 pub mod mail;
 pub mod outbox;
 pub mod playbook;

@@ -31,6 +31,11 @@ pub struct HttpConnector {
     /// cache_ttl_seconds` overrides it.
     #[serde(default)]
     pub cache_ttl_seconds: Option<u64>,
+    /// A source only some deployments have: where it is not set up, playbook
+    /// steps calling it are left out rather than reported as "not
+    /// connected". Default: yes for external services, no for internal ones.
+    #[serde(default)]
+    pub opt_in: Option<bool>,
     /// Base URL, e.g. `https://snipeit.corp.example`. The deployment's
     /// `[connectors.http.<name>] base_url` overrides it.
     pub base_url: String,

@@ -99,7 +99,7 @@ impl Dataset {
             let (n, ok) = match c.method {
                 super::Method::Model => (&mut r.by_model, &mut r.model_right),
                 super::Method::Keywords => (&mut r.by_keywords, &mut r.keywords_right),
-                super::Method::Default => (&mut r.by_default, &mut r.default_right),
+                super::Method::Default | super::Method::Submitted => (&mut r.by_default, &mut r.default_right),
             };
             *n += 1;
             *ok += right as usize;

@@ -1,10 +1,12 @@
 //! Intake: how messages arrive and how their bytes become a
-//! [`mime::ParsedMessage`]. `mime` parses; `imap` speaks the protocol. The
+//! [`mime::ParsedMessage`]. `mime` parses; `imap` speaks the protocol;
+//! `submission` reads indicators submitted without an e-mail. The
 //! watchers that turn arrivals into requests are in `crate::sources`.
 //! Intake never decides whether a sender is trusted; see [`crate::sender`].
 
 pub mod imap;
 pub mod mime;
+pub mod submission;
 
 pub use drawbridge_net::tls;
 

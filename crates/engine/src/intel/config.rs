@@ -143,7 +143,7 @@ pub fn default_rules() -> Vec<VerdictRule> {
         at_least(Malicious, "abuseipdb", "abuse_confidence", 90.0),
         equals(Malicious, "greynoise", "classification", "malicious"),
         equals(Malicious, "urlscan", "verdict_malicious", "true"),
-        at_least(Malicious, "misp", "to_ids", 1.0),
+        equals(Malicious, "misp", "to_ids", "true"),
         at_least(Suspicious, "virustotal", "malicious", 1.0),
         at_least(Suspicious, "virustotal", "suspicious", 3.0),
         at_least(Suspicious, "abuseipdb", "abuse_confidence", 25.0),

@@ -40,10 +40,12 @@ pub struct Verdict {
 }
 
 /// What the rules make of the intel answers for one indicator (`item`,
-/// `kind:value`). `external(action)`: whether an action is an outside intel
-/// source. `None` when no outside source was asked about it.
+/// `kind:value`). The intel sources are the outside services
+/// (`external(action)`) and every source a rule names (a customer's own
+/// MISP). `None` when no intel source was asked about it.
 pub fn decide(rules: &[VerdictRule], results: &[StepResult], item: &str, external: impl Fn(&str) -> bool) -> Option<Verdict> {
-    let asked: Vec<&StepResult> = results.iter().filter(|r| r.item == item && external(&r.action)).collect();
+    let intel = |action: &str| external(action) || rules.iter().any(|rule| matches_source(&rule.source, action));
+    let asked: Vec<&StepResult> = results.iter().filter(|r| r.item == item && intel(&r.action)).collect();
     if asked.is_empty() {
         return None;
     }
@@ -84,13 +86,12 @@ fn matches_source(source: &str, action: &str) -> bool {
     action == source || action.split_once('.').is_some_and(|(connector, _)| connector == source)
 }
 
-/// The values at a dotted path: in each record when the answer has `records`.
+/// The values at a dotted path: in each record when the answer has
+/// `records` and they have the field, else in the answer itself (`total`).
 fn values_at(output: &serde_json::Value, field: &str) -> Vec<serde_json::Value> {
     let at = |v: &serde_json::Value| field.split('.').try_fold(v, |v, key| v.get(key)).filter(|v| !v.is_null()).cloned();
-    match output.get("records").and_then(|r| r.as_array()) {
-        Some(records) => records.iter().filter_map(at).collect(),
-        None => at(output).into_iter().collect(),
-    }
+    let in_records: Vec<serde_json::Value> = output.get("records").and_then(|r| r.as_array()).map(|rs| rs.iter().filter_map(at).collect()).unwrap_or_default();
+    if in_records.is_empty() { at(output).into_iter().collect() } else { in_records }
 }
 
 fn fires(rule: &VerdictRule, value: &serde_json::Value) -> Option<String> {
@@ -168,7 +169,18 @@ mod tests {
         let none = result("virustotal.file", ITEM, StepStatus::NoResult, None);
         assert_eq!(decide(&rules, &[none], ITEM, outside).expect("asked").verdict, VerdictKind::Clean, "the source answered: it knows nothing bad");
         let siem = result("siem.sighting", ITEM, StepStatus::Ok, Some(json!({ "malicious": 99 })));
-        assert_eq!(decide(&rules, &[siem], ITEM, outside), None, "an internal source gives no verdict");
+        assert_eq!(decide(&rules, &[siem], ITEM, outside), None, "an internal source no rule names gives no verdict");
+        let inside = |a: &str| !a.starts_with("misp.") && outside(a) && !a.starts_with("siem.");
+        let misp = result("misp.attributes", ITEM, StepStatus::Ok, Some(json!({ "records": [{ "to_ids": true, "event": "Campaign X" }], "total": 1 })));
+        let v = decide(&rules, &[misp], ITEM, inside).expect("a rule names misp");
+        assert_eq!((v.verdict, v.reasons.clone()), (VerdictKind::Malicious, vec!["misp.attributes: to_ids = true".to_string()]));
+        let listed = result("misp.attributes", ITEM, StepStatus::Ok, Some(json!({ "records": [{ "to_ids": false }], "total": 2 })));
+        let v = decide(&rules, &[listed], ITEM, inside).expect("asked");
+        assert_eq!(
+            (v.verdict, v.reasons.clone()),
+            (VerdictKind::Suspicious, vec!["misp.attributes: total 2 ≥ 1".to_string()]),
+            "a field the records lack is read from the answer"
+        );
         let other = result("virustotal.file", "sha256:bb", StepStatus::Ok, Some(json!({ "malicious": 99 })));
         assert_eq!(decide(&rules, &[other], ITEM, outside), None, "another indicator's answer");
     }

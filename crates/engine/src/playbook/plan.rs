@@ -90,10 +90,11 @@ pub fn plan_with(playbook: &Playbook, request: &RequestContext, connectors: &Reg
             skipped.push((step.id.clone(), "no indicator of the kinds it runs for".into()));
             continue;
         }
-        // Outside intel services are opt-in: one this deployment has not set
-        // up is left out (and not reported as a source that could not be asked).
-        if spec.external && connectors.availability(&spec.connector) == Some(crate::connectors::Availability::NotConfigured) {
-            skipped.push((step.id.clone(), format!("{} (an outside service) is not set up here", spec.connector)));
+        // Optional sources (outside intel services, a MISP) are opt-in: one
+        // this deployment has not set up is left out, not reported as a
+        // source that could not be asked.
+        if spec.opt_in && connectors.availability(&spec.connector) == Some(crate::connectors::Availability::NotConfigured) {
+            skipped.push((step.id.clone(), format!("{} (an optional source) is not set up here", spec.connector)));
             continue;
         }
         if super::definition::uses_step_outputs(step) {

@@ -81,6 +81,7 @@ pub fn source_name(action: &str) -> String {
         "greynoise" => "GreyNoise".into(),
         "shodan" => "Shodan".into(),
         "urlscan" => "urlscan.io".into(),
+        "misp" => "MISP".into(),
         other => other.replace('_', " "),
     }
 }

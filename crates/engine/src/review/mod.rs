@@ -76,6 +76,17 @@ pub struct ReviewView {
     /// What each failed source said, for the analyst only: the report
     /// itself carries a neutral reason, never this text.
     pub source_errors: Vec<SourceError>,
+    /// The investigation tickets this request opened or commented on.
+    pub tickets: Vec<crate::store::TicketLink>,
+    /// When and why the request's Enrichment task was closed, if it was.
+    pub task_closed: Option<TaskClosed>,
+}
+
+/// A closed task, as the review screen shows it.
+#[derive(Debug, Clone, Serialize)]
+pub struct TaskClosed {
+    pub at: String,
+    pub because: String,
 }
 
 /// One failed call of the run, as the analyst sees it.
@@ -212,6 +223,8 @@ impl<'a> Reviewer<'a> {
             reject_reason,
             recipients: self.recipients(&snap.detail).unwrap_or_default(),
             outbox: self.store.outbox(Some(request_id)).await?,
+            tickets: self.store.tickets_of_request(request_id).await?,
+            task_closed: self.store.task_closed(request_id).await?.map(|(at, because)| TaskClosed { at, because }),
             report,
             rendered,
         })

@@ -1,6 +1,7 @@
 //! The policies as the admin edits them in the app's Policies screen: who
 //! may send requests, what each MSSP may be told, when the model decides,
-//! four eyes, the task link window, assignment, and the keyword rules. Each
+//! four eyes, the task link window, assignment, threat intel (the
+//! customer's networks, the verdict rules, escalation), and the keyword rules. Each
 //! is a section of the configuration file, shown with its JSON Schema (the
 //! section's own type: the schema and the loader never disagree) and its
 //! value as the running program has it, defaults filled in. A save replaces
@@ -46,6 +47,11 @@ const SECTIONS: &[(&str, &str, &str)] = &[
     ("review", "Review", "Request types whose replies need two different approvers (four eyes)."),
     ("tasks", "Tasks", "How long an indicator links a new request to an earlier request's task, which then runs again with fresh data."),
     ("assignment", "Assignment", "Analysts, queues and teams, and the rules that hand requests to them (the first that matches assigns)."),
+    (
+        "intel",
+        "Threat intel",
+        "The customer's own networks (never sent to outside services, like private ranges), the rules that make an indicator malicious or suspicious from the intel sources' answers, and what a bad verdict sets off: the SIEM's sightings, the packet capture around them, and an investigation ticket.",
+    ),
 ];
 
 fn schema_of(key: &str) -> Value {
@@ -55,6 +61,7 @@ fn schema_of(key: &str) -> Value {
         "triage" => schemars::schema_for!(crate::classify::TriageConfig),
         "review" => schemars::schema_for!(crate::config::ReviewConfig),
         "tasks" => schemars::schema_for!(crate::config::TasksConfig),
+        "intel" => schemars::schema_for!(crate::intel::IntelConfig),
         _ => schemars::schema_for!(crate::assign::AssignmentConfig),
     };
     serde_json::to_value(schema).unwrap_or(Value::Null)
@@ -67,6 +74,7 @@ fn value_of(key: &str, config: &Config) -> Value {
         "triage" => serde_json::to_value(&config.triage),
         "review" => serde_json::to_value(&config.review),
         "tasks" => serde_json::to_value(&config.tasks),
+        "intel" => serde_json::to_value(&config.intel),
         _ => serde_json::to_value(&config.assignment),
     };
     value.unwrap_or(Value::Null)
@@ -101,6 +109,13 @@ pub async fn save(file: &ConfigFile, store: &Store, key: &str, value: &Value, ac
     let Some((key, ..)) = SECTIONS.iter().find(|(k, ..)| *k == key) else {
         return Err(SettingsError::Invalid(format!("{key:?} is not a policy section ({})", SECTIONS.iter().map(|s| s.0).collect::<Vec<_>>().join(", "))));
     };
+    if *key == "intel" {
+        let intel: crate::intel::IntelConfig = serde_json::from_value(value.clone()).map_err(|e| SettingsError::Invalid(format!("[intel]: {e}")))?;
+        let problems = intel.check();
+        if !problems.is_empty() {
+            return Err(SettingsError::Invalid(problems.join("; ")));
+        }
+    }
     let config = if *key == "disclosure" {
         let items = value.as_array().ok_or_else(|| SettingsError::Invalid("the disclosure policies must be a list".into()))?;
         file.set_tables(key, items)?

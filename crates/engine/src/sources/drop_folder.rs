@@ -1,5 +1,7 @@
-//! The drop folder: `.eml` files placed in a folder are ingested, then moved to
-//! `processed/` or `quarantine/` beside them. A file is only moved after its
+//! The drop folder: `.eml` files placed in a folder are ingested, and
+//! `.json` files are indicators submitted for enrichment
+//! (`intake::submission`); either is then moved to `processed/` or
+//! `quarantine/` beside them. A file is only moved after its
 //! request is committed, so a crash at worst ingests it again (a no-op: the
 //! store de-duplicates by content).
 
@@ -16,7 +18,7 @@ pub struct SweepReport {
     pub failed: usize,
 }
 
-/// Ingests every `.eml` file currently in `folder`, oldest name first.
+/// Ingests every `.eml` and `.json` file currently in `folder`, oldest name first.
 pub async fn sweep(ingestor: &Ingestor, folder: &Path) -> std::io::Result<SweepReport> {
     let processed_dir = folder.join("processed");
     let quarantine_dir = folder.join("quarantine");
@@ -25,7 +27,7 @@ pub async fn sweep(ingestor: &Ingestor, folder: &Path) -> std::io::Result<SweepR
     let mut files: Vec<PathBuf> = std::fs::read_dir(folder)?
         .filter_map(|e| e.ok())
         .map(|e| e.path())
-        .filter(|p| p.is_file() && p.extension().is_some_and(|x| x.eq_ignore_ascii_case("eml")))
+        .filter(|p| p.is_file() && p.extension().is_some_and(|x| x.eq_ignore_ascii_case("eml") || x.eq_ignore_ascii_case("json")))
         .collect();
     files.sort();
     let mut report = SweepReport::default();
@@ -39,8 +41,10 @@ pub async fn sweep(ingestor: &Ingestor, folder: &Path) -> std::io::Result<SweepR
                 continue;
             }
         };
-        let origin = Origin { source: Source::DropFolder, reference: name.clone(), cursor: None };
-        match ingestor.ingest(&raw, &origin).await {
+        let submitted = path.extension().is_some_and(|x| x.eq_ignore_ascii_case("json"));
+        let origin = Origin { source: if submitted { Source::Submission } else { Source::DropFolder }, reference: name.clone(), cursor: None };
+        let stored = if submitted { ingestor.submit(&raw, &origin).await } else { ingestor.ingest(&raw, &origin).await };
+        match stored {
             Ok(outcome) => {
                 let target = if outcome.quarantined { &quarantine_dir } else { &processed_dir };
                 if let Err(e) = std::fs::rename(&path, unique_target(target, &name)) {
