@@ -255,3 +255,33 @@ async fn a_customers_misp_is_asked_and_its_detection_flag_makes_a_verdict() {
     assert_eq!(verdict("45.155.205.233").verdict, VerdictKind::Suspicious, "listed, not flagged for detection (and AbuseIPDB's 38)");
     assert!(run.steps.iter().all(|r| !r.action.starts_with("virustotal.")), "a source this deployment does not have is left out");
 }
+
+#[tokio::test]
+async fn each_services_not_found_is_no_result_and_its_429_is_waited_out() {
+    let lab = lab(Simulator::new("sim-key", Duration::ZERO), &[]).await;
+    for vendor in ["greynoise", "shodan", "urlscan", "abuseipdb"] {
+        lab.sim.throttle(vendor, 1);
+    }
+    // An address and a domain none of the services knows.
+    let id = lab.request("Anything on 81.169.145.10 or quiet-bakery-shop.de?").await;
+    let run = lab.run(id).await;
+    for (step, value) in [
+        ("intel_ip_noise", "81.169.145.10"),
+        ("intel_ip_exposure", "81.169.145.10"),
+        ("intel_domain_scans", "quiet-bakery-shop.de"),
+        ("intel_domain", "quiet-bakery-shop.de"),
+    ] {
+        let r = results(&run, step, value);
+        assert_eq!(r.len(), 1, "{step}");
+        assert_eq!(r[0].status, StepStatus::NoResult, "{step}: the service's not-found answer ({:?})", r[0].error);
+    }
+    for step in ["intel_ip_noise", "intel_ip_exposure", "intel_domain_scans", "intel_ip_abuse"] {
+        let r = run.steps.iter().find(|r| r.step == step).expect(step);
+        assert_eq!(r.attempts, 2, "{step}: one 429, waited out, then the answer");
+    }
+    let abuse = results(&run, "intel_ip_abuse", "81.169.145.10");
+    assert_eq!(abuse[0].output.as_ref().map(|o| o["records"][0]["abuse_confidence"].clone()), Some(serde_json::json!(0)));
+    let view = Reviewer::new(&lab.store, &lab.deployment).view(id).await.expect("view");
+    let v = view.report.indicators.iter().find(|i| i.value == "81.169.145.10").and_then(|i| i.verdict.clone()).expect("verdict");
+    assert_eq!(v.verdict, VerdictKind::Clean, "{:?}", v.reasons);
+}
