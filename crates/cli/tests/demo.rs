@@ -12,15 +12,21 @@ fn drawbridge(config: &Path, args: &[&str]) -> serde_json::Value {
     serde_json::from_slice(&out.stdout).unwrap_or(serde_json::Value::Null)
 }
 
+/// The shipped demo config, with its data in a fresh folder `dir`.
+fn demo_config(dir: &Path) -> std::path::PathBuf {
+    let root = drawbridge_testkit::repo_root();
+    let shipped = std::fs::read_to_string(root.join("demo/drawbridge.toml")).expect("demo config");
+    let config = dir.join("drawbridge.toml");
+    let text = shipped.replace("\".drawbridge/", &format!("\"{}/", dir.display())).replace("\"demo/", &format!("\"{}/demo/", root.display()));
+    std::fs::write(&config, format!("playbooks_dir = \"{}/playbooks\"\n{text}", root.display())).expect("config");
+    config
+}
+
 #[test]
 fn the_demo_answers_from_every_source_and_writes_the_reply_to_a_folder() {
     let root = drawbridge_testkit::repo_root();
     let dir = tempfile::tempdir().expect("tempdir");
-    // The shipped demo config, with its data in a fresh folder.
-    let shipped = std::fs::read_to_string(root.join("demo/drawbridge.toml")).expect("demo config");
-    let config = dir.path().join("drawbridge.toml");
-    let text = shipped.replace("\".drawbridge/", &format!("\"{}/", dir.path().display())).replace("\"demo/", &format!("\"{}/demo/", root.display()));
-    std::fs::write(&config, format!("playbooks_dir = \"{}/playbooks\"\n{text}", root.display())).expect("config");
+    let config = demo_config(dir.path());
     let mut inbox: Vec<_> = std::fs::read_dir(root.join("demo/inbox")).expect("demo inbox").filter_map(|e| e.ok().map(|e| e.path())).collect();
     inbox.sort();
     for eml in &inbox {
@@ -75,12 +81,8 @@ fn the_demo_answers_from_every_source_and_writes_the_reply_to_a_folder() {
 /// its reasons, and an internal address is not sent outside.
 #[test]
 fn enrich_submits_values_without_an_email_and_prints_their_verdicts() {
-    let root = drawbridge_testkit::repo_root();
     let dir = tempfile::tempdir().expect("tempdir");
-    let shipped = std::fs::read_to_string(root.join("demo/drawbridge.toml")).expect("demo config");
-    let config = dir.path().join("drawbridge.toml");
-    let text = shipped.replace("\".drawbridge/", &format!("\"{}/", dir.path().display())).replace("\"demo/", &format!("\"{}/demo/", root.display()));
-    std::fs::write(&config, format!("playbooks_dir = \"{}/playbooks\"\n{text}", root.display())).expect("config");
+    let config = demo_config(dir.path());
     let bad = drawbridge_lab::BAD_SHA256;
     let summary = drawbridge(&config, &["enrich", bad, "185.220.101.4", "10.20.1.42", "--by", "EDR", "--note", "beaconing"]);
     assert_eq!(summary["run"]["status"], "completed", "{summary:#}");

@@ -13,6 +13,7 @@ pub mod lab;
 pub mod limits;
 pub mod registry;
 pub mod sighting;
+pub mod tickets;
 pub mod window;
 
 pub use error::ConnectorError;

@@ -235,16 +235,7 @@ impl Ingestor {
             indicators: &indicators,
             classifications: &classifications,
         };
-        let outcome = self.store.insert_request(&request, origin.cursor.as_ref()).await?;
-        if !outcome.duplicate {
-            // The request is safely stored: a failed assignment leaves it
-            // unassigned (visible in the queue), never lost.
-            match rules.assigner.assign_request(&self.store, outcome.request_id).await {
-                Ok(Some(a)) => info!(request_id = outcome.request_id, assignee = %a.assignee, rule = a.rule.as_deref().unwrap_or(""), "assigned"),
-                Ok(None) => {}
-                Err(e) => warn!(request_id = outcome.request_id, error = %e, "assignment failed; the request stays unassigned"),
-            }
-        }
+        let outcome = self.commit(&request, origin, &rules).await?;
         match (&quarantine_reason, outcome.duplicate) {
             (_, true) => info!(request_id = outcome.request_id, "already stored; not ingested twice"),
             (Some(reason), false) => warn!(request_id = outcome.request_id, %reason, "request quarantined"),
@@ -315,11 +306,28 @@ impl Ingestor {
             indicators: &indicators,
             classifications: &classifications,
         };
-        let outcome = self.store.insert_request(&request, origin.cursor.as_ref()).await?;
+        let outcome = self.commit(&request, origin, &rules).await?;
         match (&quarantine_reason, outcome.duplicate) {
             (_, true) => info!(request_id = outcome.request_id, "submission already stored"),
             (Some(reason), false) => warn!(request_id = outcome.request_id, %reason, "submission quarantined"),
             (None, false) => info!(request_id = outcome.request_id, indicators = indicators.len(), "submission stored"),
+        }
+        Ok(outcome)
+    }
+}
+
+impl Ingestor {
+    /// Stores a request and, when it is new, hands it to the assignment
+    /// rules: a failed assignment leaves it unassigned (visible in the
+    /// queue), never lost.
+    async fn commit(&self, request: &NewRequest<'_>, origin: &Origin, rules: &Rules) -> Result<IngestOutcome, StoreError> {
+        let outcome = self.store.insert_request(request, origin.cursor.as_ref()).await?;
+        if !outcome.duplicate {
+            match rules.assigner.assign_request(&self.store, outcome.request_id).await {
+                Ok(Some(a)) => info!(request_id = outcome.request_id, assignee = %a.assignee, rule = a.rule.as_deref().unwrap_or(""), "assigned"),
+                Ok(None) => {}
+                Err(e) => warn!(request_id = outcome.request_id, error = %e, "assignment failed; the request stays unassigned"),
+            }
         }
         Ok(outcome)
     }

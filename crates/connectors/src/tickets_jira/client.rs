@@ -2,7 +2,7 @@
 
 use super::config::JiraConfig;
 use drawbridge_net::{secrets, tls};
-use serde::Serialize;
+pub use crate::tickets::{Ticket, TicketNote};
 use serde_json::{Value, json};
 use std::time::Duration;
 
@@ -28,26 +28,6 @@ impl JiraError {
             _ => false,
         }
     }
-}
-
-/// A ticket as the team's system names it.
-#[derive(Debug, Clone, Serialize, schemars::JsonSchema)]
-pub struct Ticket {
-    #[schemars(extend("x-class" = "technical", "x-label" = "Ticket"))]
-    pub key: String,
-    #[schemars(extend("x-class" = "technical", "x-label" = "Ticket id"))]
-    pub id: String,
-    #[schemars(extend("x-class" = "technical", "x-label" = "Link"))]
-    pub url: String,
-}
-
-/// A comment or attachment added to a ticket.
-#[derive(Debug, Clone, Serialize, schemars::JsonSchema)]
-pub struct TicketNote {
-    #[schemars(extend("x-class" = "technical", "x-label" = "Ticket"))]
-    pub key: String,
-    #[schemars(extend("x-class" = "technical", "x-label" = "Added"))]
-    pub id: String,
 }
 
 #[derive(Clone)]

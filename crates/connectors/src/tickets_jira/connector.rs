@@ -4,6 +4,7 @@
 
 use super::{Jira, JiraConfig, JiraError, Ticket, TicketNote};
 use crate::error::ConnectorError;
+use crate::tickets::{input, list};
 use crate::registry::{ActionSpec, Connector, Input, output};
 use drawbridge_model::ErrorKind;
 use futures::future::BoxFuture;
@@ -54,18 +55,10 @@ impl crate::registry::Definition for Definition {
     }
 }
 
-fn input<'a>(input: &'a Input, name: &str) -> Result<&'a str, ConnectorError> {
-    input.get(name).map(String::as_str).ok_or_else(|| ConnectorError::invalid(format!("the input {name} is missing")))
-}
-
-fn labels(input: &Input) -> Vec<String> {
-    input.get("labels").map(|l| l.split(',').map(|s| s.trim().to_string()).filter(|s| !s.is_empty()).collect()).unwrap_or_default()
-}
-
 impl Connector for Jira {
     fn preview(&self, action: &str, i: &Input) -> Result<String, ConnectorError> {
         match action {
-            "jira.create_ticket" => Ok(format!("POST /rest/api/3/issue {}", self.issue_body(input(i, "summary")?, input(i, "description")?, &labels(i)))),
+            "jira.create_ticket" => Ok(format!("POST /rest/api/3/issue {}", self.issue_body(input(i, "summary")?, input(i, "description")?, &list(i, "labels")))),
             "jira.comment" => Ok(format!("POST /rest/api/3/issue/{}/comment", input(i, "key")?)),
             "jira.attach" => Ok(format!("POST /rest/api/3/issue/{}/attachments (multipart, file {})", input(i, "key")?, input(i, "filename")?)),
             other => Err(ConnectorError::new(ErrorKind::NotFound, format!("{other} is not a Jira action"))),
@@ -75,7 +68,7 @@ impl Connector for Jira {
     fn call<'a>(&'a self, action: &'a str, i: &'a Input) -> BoxFuture<'a, Result<Option<Value>, ConnectorError>> {
         Box::pin(async move {
             match action {
-                "jira.create_ticket" => output(Some(self.create(input(i, "summary")?, input(i, "description")?, &labels(i)).await.map_err(error)?)),
+                "jira.create_ticket" => output(Some(self.create(input(i, "summary")?, input(i, "description")?, &list(i, "labels")).await.map_err(error)?)),
                 "jira.comment" => output(Some(self.comment(input(i, "key")?, input(i, "text")?).await.map_err(error)?)),
                 "jira.attach" => output(Some(self.attach(input(i, "key")?, input(i, "filename")?, input(i, "content")?).await.map_err(error)?)),
                 other => Err(ConnectorError::new(ErrorKind::NotFound, format!("{other} is not a Jira action"))),

@@ -3,8 +3,9 @@
 //! either. The team's own system: an internal connector.
 
 use crate::error::ConnectorError;
+use crate::tickets::{input, list};
 use crate::registry::{ActionSpec, Connector, Input, output};
-use crate::tickets_jira::{Ticket, TicketNote};
+use crate::tickets::{Ticket, TicketNote};
 use drawbridge_model::ErrorKind;
 use drawbridge_net::{secrets, tls};
 use futures::future::BoxFuture;
@@ -201,18 +202,10 @@ impl crate::registry::Definition for Definition {
     }
 }
 
-fn input<'a>(input: &'a Input, name: &str) -> Result<&'a str, ConnectorError> {
-    input.get(name).map(String::as_str).ok_or_else(|| ConnectorError::invalid(format!("the input {name} is missing")))
-}
-
-fn tags(input: &Input) -> Vec<String> {
-    input.get("labels").map(|l| l.split(',').map(|s| s.trim().to_string()).filter(|s| !s.is_empty()).collect()).unwrap_or_default()
-}
-
 impl Connector for Zendesk {
     fn preview(&self, action: &str, i: &Input) -> Result<String, ConnectorError> {
         match action {
-            "zendesk.create_ticket" => Ok(format!("POST /api/v2/tickets.json {}", self.ticket_body(input(i, "summary")?, input(i, "description")?, &tags(i)))),
+            "zendesk.create_ticket" => Ok(format!("POST /api/v2/tickets.json {}", self.ticket_body(input(i, "summary")?, input(i, "description")?, &list(i, "labels")))),
             "zendesk.comment" => Ok(format!("PUT /api/v2/tickets/{}.json (private comment)", input(i, "key")?)),
             "zendesk.attach" => Ok(format!("POST /api/v2/uploads.json?filename={}, then PUT /api/v2/tickets/{}.json", input(i, "filename")?, input(i, "key")?)),
             other => Err(ConnectorError::new(ErrorKind::NotFound, format!("{other} is not a Zendesk action"))),
@@ -222,7 +215,7 @@ impl Connector for Zendesk {
     fn call<'a>(&'a self, action: &'a str, i: &'a Input) -> BoxFuture<'a, Result<Option<Value>, ConnectorError>> {
         Box::pin(async move {
             match action {
-                "zendesk.create_ticket" => output(Some(self.create(input(i, "summary")?, input(i, "description")?, &tags(i)).await.map_err(error)?)),
+                "zendesk.create_ticket" => output(Some(self.create(input(i, "summary")?, input(i, "description")?, &list(i, "labels")).await.map_err(error)?)),
                 "zendesk.comment" => output(Some(self.comment(input(i, "key")?, input(i, "text")?, &[]).await.map_err(error)?)),
                 "zendesk.attach" => output(Some(self.attach(input(i, "key")?, input(i, "filename")?, input(i, "content")?).await.map_err(error)?)),
                 other => Err(ConnectorError::new(ErrorKind::NotFound, format!("{other} is not a Zendesk action"))),
