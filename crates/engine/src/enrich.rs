@@ -82,20 +82,7 @@ async fn prepare(store: &Store, deployment: &Deployment, request_id: i64) -> Res
         return Err(RunRequestError::Quarantined(request_id, detail.summary.quarantine_reason.unwrap_or_default()));
     }
     let link = store.assign_task(request_id, config.tasks.link_window_days).await?;
-    let marked: Vec<(crate::indicators::Indicator, bool)> = detail
-        .indicators
-        .iter()
-        .map(|i| {
-            let indicator = crate::indicators::Indicator {
-                kind: i.kind,
-                value: i.value.clone(),
-                defanged: i.defanged,
-                occurrences: i.occurrences as u32,
-                source: i.source.clone(),
-            };
-            (indicator, i.withheld_by.is_some())
-        })
-        .collect();
+    let marked: Vec<(crate::indicators::Indicator, bool)> = detail.indicators.iter().map(|i| (i.indicator(), i.withheld_by.is_some())).collect();
     let guard = deployment.privacy.request(&marked);
     let mut ctx = context_of(&detail);
     // A period longer than allowed ends where asked and is shortened at its start.

@@ -45,13 +45,7 @@ pub async fn escalate(store: &Store, deployment: &Deployment, runner: &mut Runne
     for stored in detail.indicators.iter().filter(|i| i.withheld_by.is_none()) {
         let item = format!("{}:{}", stored.kind, stored.value);
         let Some(verdict) = crate::intel::decide(&cfg.verdict, &results, &item, external) else { continue };
-        let indicator = Indicator {
-            kind: stored.kind,
-            value: stored.value.clone(),
-            defanged: stored.defanged,
-            occurrences: stored.occurrences as u32,
-            source: stored.source.clone(),
-        };
+        let indicator = stored.indicator();
         record(store, run_id, VERDICT_STEP, &item, "intel.verdict", serde_json::json!({ "verdict": verdict.verdict, "reasons": verdict.reasons })).await?;
         let mut sightings = None;
         let mut pcap = Vec::new();

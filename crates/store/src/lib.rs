@@ -197,6 +197,13 @@ pub struct StoredIndicator {
     pub withheld_by: Option<String>,
 }
 
+impl StoredIndicator {
+    /// The indicator itself, as extraction and playbooks know it.
+    pub fn indicator(&self) -> Indicator {
+        Indicator { kind: self.kind, value: self.value.clone(), defanged: self.defanged, occurrences: self.occurrences as u32, source: self.source.clone() }
+    }
+}
+
 /// An analyst's change to a request's indicators.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum IndicatorChange {

@@ -48,11 +48,7 @@ pub enum RunRequestError {
 pub fn context_of(detail: &crate::store::RequestDetail) -> RequestContext {
     let text = detail.parsed.as_ref().and_then(|p| p["text"].as_str()).unwrap_or("");
     let sent = detail.parsed.as_ref().and_then(|p| p["date"].as_str());
-    let indicators = detail
-        .indicators
-        .iter()
-        .map(|i| Indicator { kind: i.kind, value: i.value.clone(), defanged: i.defanged, occurrences: i.occurrences as u32, source: i.source.clone() })
-        .collect();
+    let indicators = detail.indicators.iter().map(|i| i.indicator()).collect();
     RequestContext::new(
         Some(detail.summary.id),
         detail.summary.subject.as_deref().unwrap_or(""),
