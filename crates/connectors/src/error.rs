@@ -39,6 +39,19 @@ impl ConnectorError {
         self
     }
 
+    /// A service's HTTP error status, by what it means: 401/403 refused,
+    /// 400/422 invalid input, 404 not found, a wait the service asked for
+    /// (`Retry-After`), else unavailable (transient for 429 and 5xx).
+    pub fn from_status(status: u16, message: String, retry_after: Option<std::time::Duration>) -> ConnectorError {
+        match (status, retry_after) {
+            (401 | 403, _) => ConnectorError::refused(message),
+            (400 | 422, _) => ConnectorError::invalid(message),
+            (404, _) => ConnectorError::new(ErrorKind::NotFound, message),
+            (_, Some(wait)) => ConnectorError::unavailable(message, true).after(wait),
+            _ => ConnectorError::unavailable(message, status == 429 || status >= 500),
+        }
+    }
+
     pub fn refused(message: impl Into<String>) -> ConnectorError {
         ConnectorError::new(ErrorKind::Refused, message)
     }

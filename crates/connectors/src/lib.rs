@@ -38,6 +38,7 @@ connectors! {
     asset_inventory,
     demo_directory,
     firewall_panos,
+    intel_rdap,
     pcap_arkime,
     siem_elastic,
     siem_splunk,

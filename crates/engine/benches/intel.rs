@@ -1,7 +1,7 @@
 //! Threat intel against the vendor simulators answering in 300 ms (issue
 //! 15): one request with 5 external indicators (a file hash, two IPs, a
 //! domain, a URL) through the enrichment playbook's intel steps (VirusTotal,
-//! AbuseIPDB, GreyNoise, Shodan, urlscan.io: 13 calls). `cold` asks every
+//! AbuseIPDB, GreyNoise, Shodan, urlscan.io, RDAP: 16 calls). `cold` asks every
 //! source (a fresh cache each time); `cached` runs a request whose answers
 //! are all in the cache. Targets: cold ≤ 1 s, cached ≤ 50 ms.
 
@@ -29,6 +29,10 @@ fn intel(c: &mut Criterion) {
         drawbridge_engine::secrets::inject(&format!("{name}-api-key"), "bench-key");
         config.connectors.http.insert(name.into(), HttpDeployment { base_url: Some(format!("{url}/{name}{path}")), ..Default::default() });
     }
+    // RDAP too: the registries are found through bootstrap files naming the simulator.
+    let bootstrap = std::env::temp_dir().join(format!("drawbridge-bench-rdap-{}", std::process::id()));
+    drawbridge_lab::intel::write_rdap_bootstrap(&bootstrap, &url).expect("bootstrap files");
+    config.connectors.set("rdap", &serde_json::json!({ "bootstrap_dir": bootstrap, "allow_http": true }));
     let deployment = Deployment::new(config).expect("deployment");
     let mut n = 0u64;
     let mut run_one = |store: &Store| -> Duration {
@@ -44,7 +48,7 @@ fn intel(c: &mut Criterion) {
         let started = Instant::now();
         let run = rt.block_on(drawbridge_engine::enrich::run_request(store, &deployment, &mut runner, id)).expect("run");
         let spent = started.elapsed();
-        assert!(run.steps.iter().filter(|s| s.step.starts_with("intel_") && s.action.contains('.')).count() >= 13, "{:?}", run.steps);
+        assert!(run.steps.iter().filter(|s| s.step.starts_with("intel_") && s.action.contains('.')).count() >= 16, "{:?}", run.steps);
         spent
     };
     let mut group = c.benchmark_group("intel");

@@ -12,7 +12,7 @@ use crate::connectors::ConnectorsConfig;
 use crate::indicators::IndicatorsConfig;
 use crate::intake::IntakeConfig;
 use crate::outbound::OutboundConfig;
-use crate::paths::{data_dir, default_config_path, local_models_dir, shipped_playbooks_dir};
+use crate::paths::{data_dir, default_config_path, local_models_dir, rdap_bootstrap_dir, shipped_playbooks_dir};
 use crate::report::ReportConfig;
 use crate::report::disclosure::DisclosurePolicy;
 use crate::sender::SendersConfig;
@@ -128,6 +128,11 @@ impl Config {
         self.triage.promoted_models = Some(local_models_dir());
         for (name, c) in self.classifiers.0.iter_mut() {
             c.promoted_models = Some(local_models_dir().join(name));
+        }
+        // Updated RDAP bootstrap files live in the data dir unless the
+        // deployment names another folder.
+        if let Some(serde_json::Value::Object(rdap)) = self.connectors.sections.get_mut("rdap") {
+            rdap.entry("bootstrap_dir").or_insert_with(|| serde_json::Value::String(rdap_bootstrap_dir().display().to_string()));
         }
         self
     }

@@ -122,6 +122,13 @@ pub fn apply(demo: &DemoConfig, connectors: &mut ConnectorsConfig) -> Result<(),
             allow_tls12: false,
         });
     }
+    if !connectors.sections.contains_key("rdap") {
+        // The registries' bootstrap files name the simulator instead of the
+        // real registries, kept beside the demo's other temporary files.
+        let dir = std::env::temp_dir().join(format!("drawbridge-demo-rdap-{}", std::process::id()));
+        drawbridge_lab::intel::write_rdap_bootstrap(&dir, &servers.intel).map_err(|e| format!("demo RDAP bootstrap in {}: {e}", dir.display()))?;
+        connectors.set("rdap", &serde_json::json!({ "bootstrap_dir": dir, "allow_http": true }));
+    }
     if !connectors.sections.contains_key("active_directory") && !connectors.sections.contains_key("demo_directory") {
         connectors.set("demo_directory", &serde_json::json!({ "seed": seed }));
     }

@@ -30,6 +30,12 @@ pub fn local_models_dir() -> PathBuf {
     data_dir().join("models")
 }
 
+/// Where `drawbridge connectors rdap-bootstrap update` keeps IANA's RDAP
+/// bootstrap files, which replace the shipped ones.
+pub fn rdap_bootstrap_dir() -> PathBuf {
+    data_dir().join("rdap-bootstrap")
+}
+
 /// The shipped `playbooks/`: beside the working directory when run from a
 /// checkout, else where this crate was built from.
 pub fn shipped_playbooks_dir() -> PathBuf {

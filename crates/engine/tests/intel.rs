@@ -37,6 +37,10 @@ async fn lab(sim: Simulator, limits: &[(&str, ConnectorLimits)]) -> Lab {
     std::thread::spawn(move || drawbridge_lab::intel::serve(listener, served));
     let dir = tempfile::tempdir().expect("tempdir");
     let mut config = Config { database: Some(dir.path().join("db.sqlite")), ..Default::default() };
+    // RDAP: the registries are found through bootstrap files naming the simulator.
+    let bootstrap = dir.path().join("rdap-bootstrap");
+    drawbridge_lab::intel::write_rdap_bootstrap(&bootstrap, &url).expect("bootstrap files");
+    config.connectors.set("rdap", &serde_json::json!({ "bootstrap_dir": bootstrap, "allow_http": true }));
     for (name, path) in [("virustotal", "/api/v3"), ("abuseipdb", "/api/v2"), ("greynoise", ""), ("shodan", ""), ("urlscan", "")] {
         drawbridge_engine::secrets::inject(&format!("{name}-api-key"), "sim-key");
         config.connectors.http.insert(name.into(), HttpDeployment { base_url: Some(format!("{url}/{name}{path}")), ..Default::default() });
@@ -81,7 +85,7 @@ async fn a_known_bad_hash_and_address_are_malicious_with_their_reasons_and_inter
 
     let file = results(&run, "intel_file", BAD_SHA256);
     assert_eq!(file.iter().map(|r| r.status).collect::<Vec<_>>(), [StepStatus::Ok], "{:?}", run.steps);
-    for step in ["intel_ip", "intel_ip_abuse", "intel_ip_noise", "intel_ip_exposure"] {
+    for step in ["intel_ip", "intel_ip_abuse", "intel_ip_noise", "intel_ip_exposure", "intel_ip_registration"] {
         let outside = results(&run, step, BAD_IP);
         assert_eq!(outside.iter().map(|r| r.status).collect::<Vec<_>>(), [StepStatus::Ok], "{step}: {:?}", outside);
         let inside = results(&run, step, INTERNAL_IP);
@@ -115,6 +119,28 @@ async fn a_known_bad_hash_and_address_are_malicious_with_their_reasons_and_inter
     assert!(text.contains("Verdict: malicious"), "the reply gives the verdict:\n{text}");
     assert!(text.contains("not sent to outside sources"), "and says what was not sent:\n{text}");
     assert!(!text.contains("RFC 1918"), "the detail stays with the analyst");
+}
+
+#[tokio::test]
+async fn registration_data_comes_from_the_registry_the_bootstrap_names_and_a_young_domain_counts() {
+    let lab = lab(Simulator::new("sim-key", Duration::ZERO), &[]).await;
+    let domain = drawbridge_lab::intel::BAD_DOMAIN;
+    let id = lab.request(&format!("Users reached the domain {} from 185[.]220[.]101[.]4, who is behind them?", domain.replace('.', "[.]"))).await;
+    let run = lab.run(id).await;
+    let registration = results(&run, "intel_domain_registration", domain);
+    assert_eq!(registration.iter().map(|r| r.status).collect::<Vec<_>>(), [StepStatus::Ok], "{:?}", run.steps);
+    let out = registration[0].output.as_ref().expect("an answer");
+    assert_eq!(out["registrar"], "Cheap Names Registrar LLC");
+    assert_eq!(out["registered_days_ago"], drawbridge_lab::intel::BAD_DOMAIN_AGE_DAYS);
+    let network = results(&run, "intel_ip_registration", BAD_IP);
+    let out = network[0].output.as_ref().expect("an answer");
+    assert_eq!((out["network"].as_str(), out["country"].as_str()), (Some("TOR-EXIT-LAB"), Some("DE")), "found at RIPE after ARIN's referral");
+    assert!(out["registry"].as_str().is_some_and(|r| r.ends_with("/rdap/ripe/")), "{out}");
+
+    let view = Reviewer::new(&lab.store, &lab.deployment).view(id).await.expect("view");
+    let verdict = view.report.indicators.iter().find(|i| i.value == domain).and_then(|i| i.verdict.clone()).expect("a verdict for the domain");
+    assert_eq!(verdict.verdict, VerdictKind::Malicious, "urlscan.io saw it phish: {:?}", verdict.reasons);
+    assert!(view.rendered.text.contains("Cheap Names Registrar LLC"), "the registrar is in the reply:\n{}", view.rendered.text);
 }
 
 #[tokio::test]

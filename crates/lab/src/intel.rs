@@ -21,6 +21,16 @@
 //!   body with `value`), header `Authorization: <key>`; 403 with MISP's
 //!   "Authentication failed" body for a bad key.
 //!
+//! - `/rdap/…`: RDAP registries (RFC 9082/9083, no key):
+//!   `/rdap/bootstrap/{dns,ipv4,ipv6}.json` are IANA-style bootstrap files
+//!   (RFC 9224) naming this server's registries for `.com`, `.test`,
+//!   `185.0.0.0/8`, `45.0.0.0/8` and `2001:db8::/32`; `/rdap/verisign/domain/{name}`,
+//!   `/rdap/arin/ip/{addr}` (which refers 185/8 addresses on to
+//!   `/rdap/ripe/` with a 301, as registries do for blocks they do not
+//!   hold) and `/rdap/ripe/ip/{addr}`; errors as `{"errorCode","title",
+//!   "description"}`, 404 for what is not registered, 429 with `Retry-After`.
+//!   `/rdap/old-bootstrap/` serves files published before the shipped ones.
+//!
 //! Every request is logged (method, path, parameters, body) so a test can
 //! prove what never reached a service; answers can be slowed and 429s
 //! injected.
@@ -117,6 +127,7 @@ impl Simulator {
             "shodan" => self.shodan(req, rest, throttled),
             "urlscan" => self.urlscan(req, rest, throttled),
             "misp" => self.misp(req, rest),
+            "rdap" => rdap(req, rest, throttled),
             _ => Response::json("404 Not Found", r#"{"error":"no such service"}"#),
         }
     }
@@ -338,6 +349,124 @@ impl Simulator {
     }
 }
 
+/// The bootstrap file `file` (`dns.json`, `ipv4.json`, `ipv6.json`) naming
+/// the simulated registries under `base` (`http://host:port/rdap`).
+pub fn rdap_bootstrap(base: &str, publication: &str, file: &str) -> Option<Value> {
+    let services = match file {
+        "dns.json" => json!([[["com", "test"], [format!("{base}/verisign/")]]]),
+        "ipv4.json" => json!([[["185.0.0.0/8", "45.0.0.0/8"], [format!("{base}/arin/")]], [["203.0.113.0/24"], ["http://203.0.113.1/rdap/"]]]),
+        "ipv6.json" => json!([[["2001:db8::/32"], [format!("{base}/ripe/")]]]),
+        _ => return None,
+    };
+    Some(json!({ "description": "RDAP bootstrap file (lab)", "publication": publication, "services": services, "version": "1.0" }))
+}
+
+/// The registration date of the lab's phishing domain: days before now.
+pub const BAD_DOMAIN_AGE_DAYS: i64 = 9;
+
+fn rdap(req: &Request, rest: &str, throttled: bool) -> Response {
+    let error = |status: &'static str, code: u16, title: &str| {
+        Response::new(status, "application/rdap+json", json!({ "errorCode": code, "title": title, "description": [title] }).to_string())
+    };
+    if throttled {
+        let mut r = error("429 Too Many Requests", 429, "Too many requests");
+        r.headers.push(("Retry-After", "1".into()));
+        return r;
+    }
+    let host = req.header("host").unwrap_or("127.0.0.1");
+    let base = format!("http://{host}/rdap");
+    let (registry, path) = rest.trim_start_matches('/').split_once('/').unwrap_or((rest.trim_start_matches('/'), ""));
+    let published = match registry {
+        "bootstrap" => "2026-11-30T00:00:00Z",
+        "old-bootstrap" => "2025-01-01T00:00:00Z",
+        _ => "",
+    };
+    if !published.is_empty() {
+        return match rdap_bootstrap(&base, published, path) {
+            Some(file) => Response::json("200 OK", file.to_string()),
+            None => error("404 Not Found", 404, "Not Found"),
+        };
+    }
+    let notices = json!([{ "title": "Terms of Use", "description": ["Lab registry data."] }]);
+    let vcard = |name: &str, email: Option<&str>| {
+        let mut props = vec![json!(["version", {}, "text", "4.0"]), json!(["fn", {}, "text", name])];
+        if let Some(e) = email {
+            props.push(json!(["email", {}, "text", e]));
+        }
+        json!(["vcard", props])
+    };
+    let now = chrono::Utc::now();
+    let day = |days_ago: i64| (now - chrono::Duration::days(days_ago)).format("%Y-%m-%dT%H:%M:%SZ").to_string();
+    match (registry, path.split_once('/')) {
+        ("verisign", Some(("domain", name))) => match name.to_ascii_lowercase().as_str() {
+            BAD_DOMAIN => Response::new(
+                "200 OK",
+                "application/rdap+json",
+                json!({
+                    "objectClassName": "domain", "handle": "2941751234_DOMAIN_COM-VRSN", "ldhName": BAD_DOMAIN.to_ascii_uppercase(),
+                    "status": ["client transfer prohibited"],
+                    "events": [
+                        { "eventAction": "registration", "eventDate": day(BAD_DOMAIN_AGE_DAYS) },
+                        { "eventAction": "expiration", "eventDate": day(BAD_DOMAIN_AGE_DAYS - 365) },
+                        { "eventAction": "last changed", "eventDate": day(BAD_DOMAIN_AGE_DAYS - 1) }
+                    ],
+                    "entities": [{
+                        "objectClassName": "entity", "handle": "1606", "roles": ["registrar"],
+                        "publicIds": [{ "type": "IANA Registrar ID", "identifier": "1606" }],
+                        "vcardArray": vcard("Cheap Names Registrar LLC", None),
+                        "entities": [{ "objectClassName": "entity", "roles": ["abuse"], "vcardArray": vcard("", Some("abuse@cheapnames.example")) }]
+                    }],
+                    "nameservers": [{ "objectClassName": "nameserver", "ldhName": "NS1.BULLETPROOF-DNS.EXAMPLE" }, { "objectClassName": "nameserver", "ldhName": "NS2.BULLETPROOF-DNS.EXAMPLE" }],
+                    "secureDNS": { "delegationSigned": false },
+                    "rdapConformance": ["rdap_level_0", "icann_rdap_technical_implementation_guide_1"], "notices": notices
+                })
+                .to_string(),
+            ),
+            "example.com" => Response::new(
+                "200 OK",
+                "application/rdap+json",
+                json!({
+                    "objectClassName": "domain", "handle": "2336799_DOMAIN_COM-VRSN", "ldhName": "EXAMPLE.COM", "status": ["client delete prohibited"],
+                    "events": [{ "eventAction": "registration", "eventDate": "1995-08-14T04:00:00Z" }, { "eventAction": "expiration", "eventDate": "2027-08-13T04:00:00Z" }],
+                    "entities": [{ "objectClassName": "entity", "roles": ["registrar"], "publicIds": [{ "type": "IANA Registrar ID", "identifier": "376" }], "vcardArray": vcard("RESERVED-Internet Assigned Numbers Authority", None) }],
+                    "nameservers": [{ "objectClassName": "nameserver", "ldhName": "A.IANA-SERVERS.NET" }], "secureDNS": { "delegationSigned": true },
+                    "rdapConformance": ["rdap_level_0"], "notices": notices
+                })
+                .to_string(),
+            ),
+            _ => error("404 Not Found", 404, "Not Found"),
+        },
+        ("arin", Some(("ip", addr))) if addr.starts_with("185.") => {
+            let mut r = Response::new("301 Moved Permanently", "application/rdap+json", "");
+            r.headers.push(("Location", format!("{base}/ripe/ip/{addr}")));
+            r
+        }
+        ("arin" | "ripe", Some(("ip", addr))) => {
+            let (name, handle, start, end, holder, country) = match addr {
+                BAD_IP => ("TOR-EXIT-LAB", "185.220.101.0 - 185.220.101.255", "185.220.101.0", "185.220.101.255", "Relay Operators e.V.", "DE"),
+                SUSPICIOUS_IP => ("HOSTING-LAB-NET", "NET-45-155-205-0-1", "45.155.205.0", "45.155.205.255", "Example Hosting Ltd", "NL"),
+                _ => return error("404 Not Found", 404, "Not Found"),
+            };
+            Response::new(
+                "200 OK",
+                "application/rdap+json",
+                json!({
+                    "objectClassName": "ip network", "handle": handle, "startAddress": start, "endAddress": end, "ipVersion": "v4",
+                    "name": name, "type": "ASSIGNED PA", "country": country, "status": ["active"],
+                    "events": [{ "eventAction": "registration", "eventDate": "2019-04-02T10:00:00Z" }, { "eventAction": "last changed", "eventDate": "2026-03-01T09:00:00Z" }],
+                    "entities": [
+                        { "objectClassName": "entity", "handle": "ORG-LAB1", "roles": ["registrant"], "vcardArray": vcard(holder, None) },
+                        { "objectClassName": "entity", "handle": "ABUSE-LAB1", "roles": ["abuse"], "vcardArray": vcard("Abuse desk", Some("abuse@hosting.example")) }
+                    ],
+                    "rdapConformance": ["rdap_level_0", "cidr0"], "notices": notices
+                })
+                .to_string(),
+            )
+        }
+        _ => error("404 Not Found", 404, "Not Found"),
+    }
+}
+
 /// VirusTotal's URL identifier back to the URL (base64url without padding).
 pub fn url_from_id(id: &str) -> Option<String> {
     const ALPHABET: &[u8] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
@@ -360,4 +489,16 @@ pub fn url_from_id(id: &str) -> Option<String> {
 /// Serves the simulators until the listener fails.
 pub fn serve(listener: TcpListener, simulator: Simulator) {
     crate::http::serve(listener, move |req| simulator.handle(req));
+}
+
+/// Writes bootstrap files naming this simulator's registries (served at
+/// `url`, `http://host:port`) into `dir`: what the demo and tests point the
+/// RDAP connector's `bootstrap_dir` at.
+pub fn write_rdap_bootstrap(dir: &std::path::Path, url: &str) -> std::io::Result<()> {
+    std::fs::create_dir_all(dir)?;
+    for file in ["dns.json", "ipv4.json", "ipv6.json"] {
+        let text = rdap_bootstrap(&format!("{url}/rdap"), "2026-11-30T00:00:00Z", file).map(|v| v.to_string()).unwrap_or_default();
+        std::fs::write(dir.join(file), text)?;
+    }
+    Ok(())
 }

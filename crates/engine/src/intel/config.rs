@@ -100,8 +100,8 @@ fn default_dedup_days() -> u32 {
     30
 }
 
-/// "`source` says `field` ≥ `at_least`" (or `= equals`) makes the
-/// indicator `verdict`.
+/// "`source` says `field` ≥ `at_least`" (or `≤ at_most`, or `= equals`)
+/// makes the indicator `verdict`.
 #[derive(Debug, Clone, Serialize, Deserialize, JsonSchema, PartialEq)]
 #[serde(deny_unknown_fields)]
 pub struct VerdictRule {
@@ -114,6 +114,10 @@ pub struct VerdictRule {
     /// Fires when the field is a number at least this.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub at_least: Option<f64>,
+    /// Fires when the field is a number at most this (a domain registered
+    /// days ago).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub at_most: Option<f64>,
     /// Fires when the field equals this (text compared ignoring case).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub equals: Option<serde_json::Value>,
@@ -128,15 +132,11 @@ pub enum RuleVerdict {
 
 /// The shipped rules, over the shipped intel connectors' fields.
 pub fn default_rules() -> Vec<VerdictRule> {
-    let at_least =
-        |verdict, source: &str, field: &str, n: f64| VerdictRule { verdict, source: source.into(), field: field.into(), at_least: Some(n), equals: None };
-    let equals = |verdict, source: &str, field: &str, v: &str| VerdictRule {
-        verdict,
-        source: source.into(),
-        field: field.into(),
-        at_least: None,
-        equals: Some(v.into()),
-    };
+    let rule =
+        |verdict, source: &str, field: &str| VerdictRule { verdict, source: source.into(), field: field.into(), at_least: None, at_most: None, equals: None };
+    let at_least = |verdict, source: &str, field: &str, n: f64| VerdictRule { at_least: Some(n), ..rule(verdict, source, field) };
+    let at_most = |verdict, source: &str, field: &str, n: f64| VerdictRule { at_most: Some(n), ..rule(verdict, source, field) };
+    let equals = |verdict, source: &str, field: &str, v: &str| VerdictRule { equals: Some(v.into()), ..rule(verdict, source, field) };
     use RuleVerdict::{Malicious, Suspicious};
     vec![
         at_least(Malicious, "virustotal", "malicious", 5.0),
@@ -148,6 +148,8 @@ pub fn default_rules() -> Vec<VerdictRule> {
         at_least(Suspicious, "virustotal", "suspicious", 3.0),
         at_least(Suspicious, "abuseipdb", "abuse_confidence", 25.0),
         at_least(Suspicious, "misp", "total", 1.0),
+        // A domain registered in the last 30 days: phishing infrastructure is young.
+        at_most(Suspicious, "rdap", "registered_days_ago", 30.0),
     ]
 }
 
@@ -161,8 +163,8 @@ impl IntelConfig {
             }
         }
         for (i, r) in self.verdict.iter().enumerate() {
-            if r.at_least.is_some() == r.equals.is_some() {
-                problems.push(format!("[[intel.verdict]] rule {}: give exactly one of at_least and equals", i + 1));
+            if [r.at_least.is_some(), r.at_most.is_some(), r.equals.is_some()].iter().filter(|&&b| b).count() != 1 {
+                problems.push(format!("[[intel.verdict]] rule {}: give exactly one of at_least, at_most and equals", i + 1));
             }
             if r.source.trim().is_empty() || r.field.trim().is_empty() {
                 problems.push(format!("[[intel.verdict]] rule {}: source and field are needed", i + 1));

@@ -95,9 +95,14 @@ fn values_at(output: &serde_json::Value, field: &str) -> Vec<serde_json::Value> 
 }
 
 fn fires(rule: &VerdictRule, value: &serde_json::Value) -> Option<String> {
+    let n = || value.as_f64().or_else(|| value.as_str().and_then(|s| s.trim().parse().ok()));
     if let Some(min) = rule.at_least {
-        let n = value.as_f64().or_else(|| value.as_str().and_then(|s| s.trim().parse().ok()))?;
+        let n = n()?;
         return (n >= min).then(|| format!("{} {} ≥ {}", rule.field, number(n), number(min)));
+    }
+    if let Some(max) = rule.at_most {
+        let n = n()?;
+        return (n <= max).then(|| format!("{} {} ≤ {}", rule.field, number(n), number(max)));
     }
     let want = rule.equals.as_ref()?;
     let same = match (want, value) {
@@ -156,6 +161,18 @@ mod tests {
         assert_eq!((v.verdict, v.reasons.len()), (VerdictKind::Malicious, 1), "{:?}", v.reasons);
         let gn = result("greynoise.ip", ITEM, StepStatus::Ok, Some(json!({ "records": [{ "classification": "MALICIOUS" }] })));
         assert_eq!(decide(&rules, &[gn], ITEM, outside).expect("asked").verdict, VerdictKind::Malicious, "text compared ignoring case");
+    }
+
+    #[test]
+    fn a_domain_registered_in_the_last_month_is_suspicious() {
+        let rules = default_rules();
+        let rdap = |days: i64| result("rdap.domain", ITEM, StepStatus::Ok, Some(json!({ "domain": "x.com", "registered_days_ago": days })));
+        let v = decide(&rules, &[rdap(9)], ITEM, outside).expect("asked");
+        assert_eq!((v.verdict, v.reasons.clone()), (VerdictKind::Suspicious, vec!["rdap.domain: registered_days_ago 9 ≤ 30".to_string()]));
+        assert_eq!(decide(&rules, &[rdap(30)], ITEM, outside).expect("asked").verdict, VerdictKind::Suspicious, "at most: inclusive");
+        assert_eq!(decide(&rules, &[rdap(31)], ITEM, outside).expect("asked").verdict, VerdictKind::Clean);
+        let unknown_age = result("rdap.domain", ITEM, StepStatus::Ok, Some(json!({ "domain": "x.com", "registered_days_ago": null })));
+        assert_eq!(decide(&rules, &[unknown_age], ITEM, outside).expect("asked").verdict, VerdictKind::Clean, "no date, no rule");
     }
 
     #[test]
