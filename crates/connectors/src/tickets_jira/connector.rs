@@ -85,14 +85,11 @@ impl Connector for Jira {
 }
 
 fn error(e: JiraError) -> ConnectorError {
-    let transient = e.is_transient();
     let message = e.to_string();
     match e {
-        JiraError::Status { status: 401 | 403, .. } => ConnectorError::refused(message),
-        JiraError::Status { status: 400, .. } => ConnectorError::invalid(message),
-        JiraError::Status { status: 404, .. } => ConnectorError::new(ErrorKind::NotFound, message),
-        JiraError::Status { retry_after: Some(wait), .. } => ConnectorError::unavailable(message, true).after(wait),
-        JiraError::Unreachable(..) | JiraError::Status { .. } | JiraError::Answer(_) => ConnectorError::unavailable(message, transient),
+        JiraError::Status { status, retry_after, .. } => ConnectorError::from_status(status, message, retry_after),
+        JiraError::Unreachable(..) => ConnectorError::unavailable(message, true),
+        JiraError::Answer(_) => ConnectorError::unavailable(message, false),
         JiraError::Config(_) | JiraError::Secret(_) => ConnectorError::new(ErrorKind::NotConfigured, message),
     }
 }

@@ -234,11 +234,7 @@ impl Connector for Zendesk {
 fn error(e: ZendeskError) -> ConnectorError {
     let message = e.to_string();
     match e {
-        ZendeskError::Status { status: 401 | 403, .. } => ConnectorError::refused(message),
-        ZendeskError::Status { status: 400 | 422, .. } => ConnectorError::invalid(message),
-        ZendeskError::Status { status: 404, .. } => ConnectorError::new(ErrorKind::NotFound, message),
-        ZendeskError::Status { retry_after: Some(wait), .. } => ConnectorError::unavailable(message, true).after(wait),
-        ZendeskError::Status { status, .. } => ConnectorError::unavailable(message, status == 429 || status >= 500),
+        ZendeskError::Status { status, retry_after, .. } => ConnectorError::from_status(status, message, retry_after),
         ZendeskError::Unreachable(..) => ConnectorError::unavailable(message, true),
         ZendeskError::Answer(_) => ConnectorError::unavailable(message, false),
         ZendeskError::Config(_) | ZendeskError::Secret(_) => ConnectorError::new(ErrorKind::NotConfigured, message),
