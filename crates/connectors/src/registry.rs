@@ -422,6 +422,12 @@ impl Registry {
         self.entries.get(connector).map(availability)
     }
 
+    /// Whether `name` can be carried out here: its own connector, or the one
+    /// it falls back to, is set up and working.
+    pub fn ready(&self, name: &str) -> bool {
+        self.resolve(name).is_ok_and(|(_, entry)| availability(entry) == Availability::Ready)
+    }
+
     /// The action that will really be carried out for `name`, and its connector:
     /// itself, or its fallback when its own connector is not set up.
     fn resolve<'a>(&'a self, name: &'a str) -> Result<(&'a ActionSpec, &'a Entry), ConnectorError> {

@@ -40,7 +40,7 @@ pub async fn escalate(store: &Store, deployment: &Deployment, runner: &mut Runne
     let detail = store.request(request_id).await?;
     let results = store.run(run_id).await?.steps;
     let external = |action: &str| registry.action(action).is_some_and(|a| a.external);
-    let ready = |action: &str| registry.action(action).is_some_and(|a| registry.availability(&a.connector) == Some(crate::connectors::Availability::Ready));
+    let ready = |action: &str| registry.ready(action);
     let anchor = anchor(&detail);
     for stored in detail.indicators.iter().filter(|i| i.withheld_by.is_none()) {
         let item = format!("{}:{}", stored.kind, stored.value);
@@ -272,8 +272,7 @@ async fn record(store: &Store, run_id: i64, step: &str, item: &str, action: &str
 
 /// When the request was sent (else received): the sightings end there.
 fn anchor(detail: &RequestDetail) -> chrono::DateTime<chrono::Utc> {
-    let parse = |t: Option<&str>| t.and_then(|t| chrono::DateTime::parse_from_rfc3339(t).ok()).map(|t| t.with_timezone(&chrono::Utc));
-    parse(detail.parsed.as_ref().and_then(|p| p["date"].as_str())).or_else(|| parse(Some(&detail.summary.received_at))).unwrap_or_else(chrono::Utc::now)
+    crate::playbook::window::anchor(detail.parsed.as_ref().and_then(|p| p["date"].as_str()), Some(&detail.summary.received_at))
 }
 
 fn rfc3339(t: chrono::DateTime<chrono::Utc>) -> String {

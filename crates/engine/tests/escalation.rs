@@ -168,3 +168,40 @@ async fn a_known_bad_hash_seen_inside_opens_one_ticket_with_its_logs_and_closes_
     Reviewer::new(&lab.store, &lab.deployment).rerun(second, None, "alice").await.expect("rerun");
     assert_eq!(lab.jira.issues()[0].comments.len(), 1, "a re-run does not comment twice");
 }
+
+#[tokio::test]
+async fn where_only_splunk_is_set_up_the_sightings_and_their_log_lines_come_from_splunk() {
+    let intel = drawbridge_lab::intel::Simulator::new("sim-key", Duration::ZERO);
+    let intel_url = serve(intel, drawbridge_lab::intel::serve);
+    let events = drawbridge_lab::company(7).siem_events(7, 5_000);
+    let splunk_url = serve(drawbridge_lab::splunk::Simulator::from_bulk(&events, "splunk-sim-token"), drawbridge_lab::splunk::serve);
+    let dir = tempfile::tempdir().expect("tempdir");
+    let mut config = Config { database: Some(dir.path().join("db.sqlite")), ..Default::default() };
+    for (name, path) in [("virustotal", "/api/v3"), ("abuseipdb", "/api/v2")] {
+        drawbridge_engine::secrets::inject(&format!("{name}-api-key"), "sim-key");
+        config.connectors.http.insert(name.into(), HttpDeployment { base_url: Some(format!("{intel_url}/{name}{path}")), ..Default::default() });
+    }
+    drawbridge_engine::secrets::inject("splunk-esc-token", "splunk-sim-token");
+    let mut splunk = drawbridge_engine::connectors::siem_splunk::SplunkConfig::cim(&splunk_url, "*");
+    splunk.token_secret = Some("splunk-esc-token".into());
+    config.connectors.set("splunk", &splunk);
+    let store = Store::open_sqlite(&dir.path().join("db.sqlite")).await.expect("store");
+    let deployment = Deployment::new(config).expect("deployment");
+    let lab = Lab {
+        _dir: dir,
+        store,
+        deployment,
+        intel: drawbridge_lab::intel::Simulator::new("unused", Duration::ZERO),
+        jira: drawbridge_lab::jira::Simulator::new("x", "y", "SEC"),
+    };
+    let id = lab.request(9, &format!("We saw {BAD_SHA256} at another customer. Anything on your side?")).await;
+    let run = lab.run(id).await;
+    let sightings: Vec<_> = run.steps.iter().filter(|r| r.step == "intel_sightings").collect();
+    assert_eq!(sightings.len(), 1, "{:?}", run.steps.iter().map(|r| (&r.step, r.status)).collect::<Vec<_>>());
+    assert_eq!(sightings[0].status, StepStatus::Ok, "{:?}", sightings[0].error);
+    let out = sightings[0].output.as_ref().expect("Splunk saw it");
+    assert_eq!(out["total"], 2);
+    let lines: Vec<&str> = out["events"].as_array().expect("events").iter().filter_map(|e| e["line"].as_str()).collect();
+    assert!(lines[0].contains("file_quarantined") && lines[1].contains("process_started"), "newest first: {lines:?}");
+    assert_eq!(out["events"][0]["host"], "WKS-FIN-042");
+}

@@ -59,6 +59,7 @@ impl Simulator {
             put("file_name", &v["file"]["name"]);
             put("process_name", &v["process"]["name"]);
             e.insert("sourcetype".into(), json!(format!("lab:{index}")));
+            e.insert("_raw".into(), json!(line));
             events.push(e);
         }
         Simulator { token: token.to_string(), events }
@@ -94,6 +95,9 @@ impl Simulator {
             let t = e["_time"].as_f64().unwrap_or(0.0);
             t >= earliest && t < latest && query.filter.matches(e)
         });
+        if let Some(events) = &query.events {
+            return events_answer(matching.collect(), events);
+        }
         // stats count, min(_time), max(_time) by the fields.
         let mut groups: BTreeMap<Vec<String>, (u64, f64, f64)> = BTreeMap::new();
         for e in matching {
@@ -166,6 +170,59 @@ struct Query {
     filter: Filter,
     fillnull: Vec<String>,
     by: Vec<String>,
+    /// An events search instead of `stats`.
+    events: Option<EventsQuery>,
+}
+
+/// `| eventstats count AS total | head n | fields …`.
+struct EventsQuery {
+    total: String,
+    head: usize,
+    fields: Vec<String>,
+}
+
+/// Events newest first, the first `head`, with the selected fields and the
+/// count of all matching events; `_time` as Splunk's JSON output writes it.
+fn events_answer(mut matching: Vec<&Map<String, Value>>, q: &EventsQuery) -> Response {
+    matching.sort_by(|a, b| b["_time"].as_f64().unwrap_or(0.0).total_cmp(&a["_time"].as_f64().unwrap_or(0.0)));
+    let total = matching.len();
+    let rows: Vec<Value> = matching
+        .iter()
+        .take(q.head)
+        .map(|e| {
+            let mut r = Map::new();
+            for f in &q.fields {
+                if f == "_time" {
+                    let t = e["_time"].as_i64().unwrap_or(0);
+                    r.insert(f.clone(), json!(iso(t)));
+                } else if f == &q.total {
+                    r.insert(f.clone(), json!(total.to_string()));
+                } else if let Some(v) = e.get(f) {
+                    r.insert(f.clone(), v.clone());
+                }
+            }
+            Value::Object(r)
+        })
+        .collect();
+    let mut body = String::new();
+    let n = rows.len();
+    for (i, r) in rows.into_iter().enumerate() {
+        let mut line = json!({ "preview": false, "offset": i, "result": r });
+        if i + 1 == n {
+            line["lastrow"] = json!(true);
+        }
+        body.push_str(&line.to_string());
+        body.push('\n');
+    }
+    if n == 0 {
+        body.push_str("{\"preview\":false,\"lastrow\":true}\n");
+    }
+    Response::new("200 OK", "application/json", body)
+}
+
+/// Epoch seconds as `2026-11-20T04:02:00.000+00:00`.
+fn iso(t: i64) -> String {
+    chrono::DateTime::from_timestamp(t, 0).map(|d| d.format("%Y-%m-%dT%H:%M:%S%.3f+00:00").to_string()).unwrap_or_default()
 }
 
 enum Filter {
@@ -318,13 +375,28 @@ fn parse(spl: &str) -> Result<Query, String> {
     let mut fillnull = Vec::new();
     let mut by = Vec::new();
     let mut saw_stats = false;
+    let mut events: Option<EventsQuery> = None;
+    let words = |seg: &[Token]| -> Vec<String> { seg[1..].iter().filter_map(|t| if let Token::Word(w) = t { Some(w.clone()) } else { None }).collect() };
     for seg in segments {
         match seg.first() {
+            Some(Token::Word(w)) if w == "eventstats" => match words(seg).as_slice() {
+                [count, as_, name] if count == "count" && as_ == "AS" => {
+                    events = Some(EventsQuery { total: name.clone(), head: usize::MAX, fields: Vec::new() })
+                }
+                _ => return Err("The simulator only answers `eventstats count AS <name>`".into()),
+            },
+            Some(Token::Word(w)) if w == "head" => {
+                let n = words(seg).first().and_then(|n| n.parse().ok()).ok_or("Error in 'head' command: The argument must be a positive number.")?;
+                events.as_mut().ok_or("The simulator answers `head` only after `eventstats`")?.head = n;
+            }
+            Some(Token::Word(w)) if w == "fields" => {
+                events.as_mut().ok_or("The simulator answers `fields` only after `eventstats`")?.fields = words(seg);
+            }
             Some(Token::Word(w)) if w == "fillnull" => {
                 fillnull.extend(seg[1..].iter().filter_map(|t| if let Token::Word(w) = t { Some(w.clone()) } else { None }));
             }
             Some(Token::Word(w)) if w == "stats" => {
-                let words: Vec<String> = seg[1..].iter().filter_map(|t| if let Token::Word(w) = t { Some(w.clone()) } else { None }).collect();
+                let words = words(seg);
                 let expected = ["count", "min(_time)", "AS", "first_seen", "max(_time)", "AS", "last_seen", "by"];
                 if words.len() < expected.len() || words[..expected.len()] != expected {
                     return Err(format!("The simulator only answers `stats {}`", expected.join(" ")));
@@ -336,10 +408,16 @@ fn parse(spl: &str) -> Result<Query, String> {
             _ => return Err("Error in search pipeline.".into()),
         }
     }
-    if !saw_stats || by.is_empty() {
-        return Err("The simulator only answers searches ending in `| stats … by …`".into());
+    if events.is_some() {
+        if saw_stats {
+            return Err("The simulator answers either `stats` or an events search, not both".into());
+        }
+        return Ok(Query { filter, fillnull, by, events });
     }
-    Ok(Query { filter, fillnull, by })
+    if !saw_stats || by.is_empty() {
+        return Err("The simulator only answers searches ending in `| stats … by …` or events searches".into());
+    }
+    Ok(Query { filter, fillnull, by, events })
 }
 
 fn parse_and(t: &[Token], pos: &mut usize) -> Result<Filter, String> {

@@ -31,7 +31,8 @@ impl crate::registry::Definition for Definition {
                 Self::NAME,
                 "The newest log lines that mention an indicator in a time window (the evidence an investigation ticket carries), with the true total.",
                 crate::events::INPUTS,
-            ),
+            )
+            .with_fallback("splunk.events"),
         ]
     }
 

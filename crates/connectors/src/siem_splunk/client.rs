@@ -4,6 +4,7 @@
 
 use super::config::SplunkConfig;
 use super::query::{self, SplError};
+use crate::events::{Event, Events};
 use crate::sighting::{Sighting, SourceSighting, iso_epoch, merged_names, ranked};
 use drawbridge_model::Kind;
 use drawbridge_net::tls;
@@ -64,12 +65,11 @@ impl Splunk {
         Ok(Splunk { http, cfg: cfg.clone() })
     }
 
-    /// How often the indicator occurs in the window; `None` when never.
-    pub async fn sighting(&self, kind: Kind, value: &str, start: DateTime<Utc>, end: DateTime<Utc>) -> Result<Option<Sighting>, SplunkError> {
-        let Some(spl) = query::sighting(&self.cfg, kind, value)? else { return Ok(None) };
-        let (earliest, latest) = (start.timestamp().to_string(), end.timestamp().to_string());
+    /// Runs `spl` over the window through the export endpoint: the NDJSON
+    /// text, or Splunk's error.
+    async fn export(&self, spl: &str, earliest: &str, latest: &str) -> Result<String, SplunkError> {
         let url = format!("{}/services/search/jobs/export", self.cfg.url.trim_end_matches('/'));
-        let mut req = self.http.post(&url).form(&[("search", spl.as_str()), ("earliest_time", &earliest), ("latest_time", &latest), ("output_mode", "json")]);
+        let mut req = self.http.post(&url).form(&[("search", spl), ("earliest_time", earliest), ("latest_time", latest), ("output_mode", "json")]);
         if let Some(secret) = &self.cfg.token_secret {
             req = req.bearer_auth(secrets::resolve(secret)?);
         } else if let (Some(user), Some(secret)) = (&self.cfg.username, &self.cfg.password_secret) {
@@ -86,11 +86,13 @@ impl Splunk {
                 .unwrap_or_else(|| text.chars().take(300).collect());
             return Err(SplunkError::Status { status: status.as_u16(), message });
         }
-        let by = query::group_fields(&self.cfg);
-        let (mut hits, mut first, mut last) = (0u64, f64::MAX, f64::MIN);
-        // Per group field: value → count; per source: (hits, first, last).
-        let mut tallies: Vec<HashMap<String, u64>> = vec![HashMap::new(); by.len()];
-        let mut sources: HashMap<String, (u64, f64, f64)> = HashMap::new();
+        Ok(text)
+    }
+
+    /// The final result rows of an export answer (previews skipped), or the
+    /// search's ERROR/FATAL messages.
+    fn rows(text: &str) -> Result<Vec<serde_json::Value>, SplunkError> {
+        let mut out = Vec::new();
         for line in text.lines().map(str::trim).filter(|l| !l.is_empty()) {
             let v: serde_json::Value = serde_json::from_str(line).map_err(|e| SplunkError::Answer(format!("{e} in {:?}", line.chars().take(80).collect::<String>())))?;
             let errors = messages(&v, &["ERROR", "FATAL"]);
@@ -100,28 +102,41 @@ impl Splunk {
             if v["preview"].as_bool() == Some(true) {
                 continue;
             }
-            let rows = v.get("result").map(|r| vec![r.clone()]).or_else(|| v["results"].as_array().cloned()).unwrap_or_default();
-            for r in rows {
-                let count = r["count"].as_str().and_then(|c| c.parse::<u64>().ok()).or_else(|| r["count"].as_u64()).unwrap_or(0);
-                hits += count;
-                let (f, l) = (epoch(&r["first_seen"]), epoch(&r["last_seen"]));
-                if let Some(f) = f {
-                    first = first.min(f);
+            out.extend(v.get("result").map(|r| vec![r.clone()]).or_else(|| v["results"].as_array().cloned()).unwrap_or_default());
+        }
+        Ok(out)
+    }
+
+    /// How often the indicator occurs in the window; `None` when never.
+    pub async fn sighting(&self, kind: Kind, value: &str, start: DateTime<Utc>, end: DateTime<Utc>) -> Result<Option<Sighting>, SplunkError> {
+        let Some(spl) = query::sighting(&self.cfg, kind, value)? else { return Ok(None) };
+        let (earliest, latest) = (start.timestamp().to_string(), end.timestamp().to_string());
+        let text = self.export(&spl, &earliest, &latest).await?;
+        let by = query::group_fields(&self.cfg);
+        let (mut hits, mut first, mut last) = (0u64, f64::MAX, f64::MIN);
+        // Per group field: value → count; per source: (hits, first, last).
+        let mut tallies: Vec<HashMap<String, u64>> = vec![HashMap::new(); by.len()];
+        let mut sources: HashMap<String, (u64, f64, f64)> = HashMap::new();
+        for r in Self::rows(&text)? {
+            let count = r["count"].as_str().and_then(|c| c.parse::<u64>().ok()).or_else(|| r["count"].as_u64()).unwrap_or(0);
+            hits += count;
+            let (f, l) = (epoch(&r["first_seen"]), epoch(&r["last_seen"]));
+            if let Some(f) = f {
+                first = first.min(f);
+            }
+            if let Some(l) = l {
+                last = last.max(l);
+            }
+            for (field, tally) in by.iter().zip(tallies.iter_mut()) {
+                if let Some(value) = r[*field].as_str().filter(|n| !n.is_empty()) {
+                    *tally.entry(value.to_string()).or_default() += count;
                 }
-                if let Some(l) = l {
-                    last = last.max(l);
-                }
-                for (field, tally) in by.iter().zip(tallies.iter_mut()) {
-                    if let Some(value) = r[*field].as_str().filter(|n| !n.is_empty()) {
-                        *tally.entry(value.to_string()).or_default() += count;
-                    }
-                }
-                if let Some(source) = r[by[0]].as_str().filter(|s| !s.is_empty()) {
-                    let s = sources.entry(source.to_string()).or_insert((0, f64::MAX, f64::MIN));
-                    s.0 += count;
-                    s.1 = s.1.min(f.unwrap_or(f64::MAX));
-                    s.2 = s.2.max(l.unwrap_or(f64::MIN));
-                }
+            }
+            if let Some(source) = r[by[0]].as_str().filter(|s| !s.is_empty()) {
+                let s = sources.entry(source.to_string()).or_insert((0, f64::MAX, f64::MIN));
+                s.0 += count;
+                s.1 = s.1.min(f.unwrap_or(f64::MAX));
+                s.2 = s.2.max(l.unwrap_or(f64::MIN));
             }
         }
         if hits == 0 {
@@ -160,6 +175,37 @@ impl Splunk {
             window: (start.to_rfc3339(), end.to_rfc3339()),
             query: serde_json::json!({ "search": spl, "earliest_time": earliest, "latest_time": latest }),
         }))
+    }
+
+    /// The newest `limit` events matching the indicator in the window,
+    /// with the true total; `None` when there are none.
+    pub async fn events(&self, kind: Kind, value: &str, start: DateTime<Utc>, end: DateTime<Utc>, limit: usize) -> Result<Option<Events>, SplunkError> {
+        let Some(spl) = query::events(&self.cfg, kind, value, limit)? else { return Ok(None) };
+        let text = self.export(&spl, &start.timestamp().to_string(), &end.timestamp().to_string()).await?;
+        let rows = Self::rows(&text)?;
+        let text_of = |r: &serde_json::Value, f: &str| r[f].as_str().filter(|s| !s.is_empty()).map(str::to_string);
+        let total = rows.first().and_then(|r| epoch(&r[query::TOTAL_FIELD])).map_or(rows.len() as u64, |n| n as u64);
+        let events: Vec<Event> = rows
+            .iter()
+            .take(limit)
+            .map(|r| Event {
+                // `_time` is ISO 8601 with the server's offset (or epoch seconds).
+                time: r["_time"]
+                    .as_str()
+                    .and_then(|t| DateTime::parse_from_rfc3339(t).ok())
+                    .map(|t| t.with_timezone(&Utc).to_rfc3339_opts(chrono::SecondsFormat::Secs, true))
+                    .or_else(|| epoch(&r["_time"]).and_then(iso_epoch))
+                    .unwrap_or_default(),
+                source: text_of(r, "index").or_else(|| text_of(r, "sourcetype")).unwrap_or_default(),
+                host: text_of(r, &self.cfg.host_field),
+                user: text_of(r, &self.cfg.user_field),
+                line: text_of(r, "_raw").unwrap_or_default(),
+            })
+            .collect();
+        if events.is_empty() {
+            return Ok(None);
+        }
+        Ok(Some(Events { total, truncated: total > events.len() as u64, events }))
     }
 }
 

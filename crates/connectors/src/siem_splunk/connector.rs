@@ -1,5 +1,6 @@
-//! Splunk in the registry: `splunk.sighting`, and `siem.sighting` where
-//! Splunk is the only SIEM set up.
+//! Splunk in the registry: `splunk.sighting` and `splunk.events`, which
+//! carry out `siem.sighting` and `siem.events` where Splunk is the only
+//! SIEM set up.
 
 use super::{Splunk, SplunkConfig, SplunkError, query};
 use crate::error::ConnectorError;
@@ -19,7 +20,10 @@ impl crate::registry::Definition for Definition {
     type Config = SplunkConfig;
 
     fn actions() -> Vec<ActionSpec> {
-        vec![ActionSpec::new::<Sighting>("splunk.sighting", Self::NAME, "As siem.sighting, asked of Splunk (REST export) explicitly.", INPUTS)]
+        vec![
+            ActionSpec::new::<Sighting>("splunk.sighting", Self::NAME, "As siem.sighting, asked of Splunk (REST export) explicitly.", INPUTS),
+            ActionSpec::new::<crate::events::Events>("splunk.events", Self::NAME, "As siem.events, asked of Splunk (REST export) explicitly.", crate::events::INPUTS),
+        ]
     }
 
     fn example() -> SplunkConfig {
@@ -38,9 +42,13 @@ struct SplunkConnector {
 }
 
 impl Connector for SplunkConnector {
-    fn preview(&self, _action: &str, input: &Input) -> Result<String, ConnectorError> {
+    fn preview(&self, action: &str, input: &Input) -> Result<String, ConnectorError> {
         let w = window::read(input)?;
-        match query::sighting(&self.config, w.kind, w.value) {
+        let spl = match action {
+            "splunk.events" => query::events(&self.config, w.kind, w.value, crate::events::limit(input)),
+            _ => query::sighting(&self.config, w.kind, w.value),
+        };
+        match spl {
             Ok(Some(spl)) => Ok(format!(
                 "POST {}/services/search/jobs/export search={spl} earliest_time={} latest_time={}",
                 self.config.url,
@@ -52,10 +60,13 @@ impl Connector for SplunkConnector {
         }
     }
 
-    fn call<'a>(&'a self, _action: &'a str, input: &'a Input) -> BoxFuture<'a, Result<Option<Value>, ConnectorError>> {
+    fn call<'a>(&'a self, action: &'a str, input: &'a Input) -> BoxFuture<'a, Result<Option<Value>, ConnectorError>> {
         Box::pin(async move {
             let w = window::read(input)?;
-            self.client.sighting(w.kind, w.value, w.start, w.end).await.map_err(error).and_then(output)
+            match action {
+                "splunk.events" => self.client.events(w.kind, w.value, w.start, w.end, crate::events::limit(input)).await.map_err(error).and_then(output),
+                _ => self.client.sighting(w.kind, w.value, w.start, w.end).await.map_err(error).and_then(output),
+            }
         })
     }
 

@@ -57,6 +57,22 @@ async fn the_bad_ip_is_found_with_first_and_last_seen_and_its_host() {
 }
 
 #[tokio::test]
+async fn events_are_the_log_lines_newest_first_bounded_with_the_true_total() {
+    let s = splunk(&simulator(), "splunk-good");
+    let e = s.events(Kind::Sha256, drawbridge_lab::BAD_SHA256, t(NOV.0), t(NOV.1), 200).await.expect("search").expect("the bad hash ran");
+    assert_eq!((e.total, e.events.len(), e.truncated), (2, 2, false));
+    assert_eq!(e.events[0].time, "2026-11-20T04:02:00Z", "newest first, ISO with offset read as UTC");
+    assert_eq!(e.events[1].time, "2026-11-20T04:00:00Z");
+    assert_eq!((e.events[0].host.as_deref(), e.events[0].user.as_deref(), e.events[0].source.as_str()), (Some("WKS-FIN-042"), Some("j.doe"), "endpoint"));
+    assert!(e.events[0].line.contains("file_quarantined") && e.events[0].line.contains(drawbridge_lab::BAD_SHA256), "the raw event: {}", e.events[0].line);
+    let capped = s.events(Kind::Ipv4, drawbridge_lab::BAD_IP, t(NOV.0), t(NOV.1), 1).await.expect("search").expect("found");
+    assert_eq!((capped.total, capped.events.len(), capped.truncated), (3, 1, true), "bounded, with the true total");
+    assert!(s.events(Kind::Sha256, &"0".repeat(64), t(NOV.0), t(NOV.1), 10).await.expect("search").is_none(), "nothing is no result");
+    let err = s.events(Kind::Domain, "evil*.example", t(NOV.0), t(NOV.1), 10).await.expect_err("refused");
+    assert!(matches!(err, SplunkError::Query(SplError::Wildcard(_))), "{err}");
+}
+
+#[tokio::test]
 async fn the_window_bounds_the_search_and_absent_values_are_no_result() {
     let s = splunk(&simulator(), "splunk-good");
     assert!(s.sighting(Kind::Ipv4, drawbridge_lab::BAD_IP, t("2026-10-30T00:00:00Z"), t("2026-11-19T00:00:00Z")).await.expect("search").is_none());

@@ -56,10 +56,9 @@ pub fn group_fields(cfg: &SplunkConfig) -> Vec<&str> {
     by
 }
 
-/// The SPL of a sighting search; `Ok(None)` when no field is mapped for the
-/// kind. One search for everything a sighting reports: `stats` by every
-/// breakdown field (missing ones filled with `""`), summed per field by the client.
-pub fn sighting(cfg: &SplunkConfig, kind: Kind, value: &str) -> Result<Option<String>, SplError> {
+/// `index=… (field="v" OR …)`: the search part every SPL here starts
+/// with; `Ok(None)` when no field is mapped for the kind.
+fn matching(cfg: &SplunkConfig, kind: Kind, value: &str) -> Result<Option<String>, SplError> {
     let Some(fields) = cfg.fields.get(&kind).filter(|f| !f.is_empty()) else { return Ok(None) };
     // Splunk matches case-insensitively: one value per spelling is enough.
     let mut values = crate::sighting::stored_values(kind, value);
@@ -71,15 +70,34 @@ pub fn sighting(cfg: &SplunkConfig, kind: Kind, value: &str) -> Result<Option<St
         let f = name(f, false)?;
         terms.extend(quoted.iter().map(|v| format!("{f}={v}")));
     }
+    // The index is checked to be a plain name; written bare so that a
+    // pattern like `sec*` works.
+    Ok(Some(format!("search index={} ({})", name(&cfg.index, true)?, terms.join(" OR "))))
+}
+
+/// The SPL of a sighting search; `Ok(None)` when no field is mapped for the
+/// kind. One search for everything a sighting reports: `stats` by every
+/// breakdown field (missing ones filled with `""`), summed per field by the client.
+pub fn sighting(cfg: &SplunkConfig, kind: Kind, value: &str) -> Result<Option<String>, SplError> {
+    let Some(search) = matching(cfg, kind, value)? else { return Ok(None) };
     let by = group_fields(cfg).into_iter().map(|f| name(f, false)).collect::<Result<Vec<_>, _>>()?;
     Ok(Some(format!(
-        "search index={} ({}) | fillnull value=\"\" {} | stats count, min(_time) AS first_seen, max(_time) AS last_seen by {}",
-        // Checked to be a plain name; written bare so that a pattern like `sec*` works.
-        name(&cfg.index, true)?,
-        terms.join(" OR "),
+        "{search} | fillnull value=\"\" {} | stats count, min(_time) AS first_seen, max(_time) AS last_seen by {}",
         by.join(" "),
         by.join(", "),
     )))
+}
+
+/// The field `eventstats` writes the number of matching events into.
+pub const TOTAL_FIELD: &str = "drawbridge_total";
+
+/// The SPL of an events search: the newest `limit` matching events (an
+/// event search returns newest first), each with the count of all matching
+/// events, and only the fields a log line needs.
+pub fn events(cfg: &SplunkConfig, kind: Kind, value: &str, limit: usize) -> Result<Option<String>, SplError> {
+    let Some(search) = matching(cfg, kind, value)? else { return Ok(None) };
+    let (host, user) = (name(&cfg.host_field, false)?, name(&cfg.user_field, false)?);
+    Ok(Some(format!("{search} | eventstats count AS {TOTAL_FIELD} | head {} | fields _time index sourcetype {host} {user} _raw {TOTAL_FIELD}", limit.max(1))))
 }
 
 #[cfg(test)]
@@ -103,7 +121,14 @@ mod tests {
             spl,
             r#"search index=sec* (src_ip="203.0.113.7" OR dest_ip="203.0.113.7" OR src="203.0.113.7" OR dest="203.0.113.7") | fillnull value="" sourcetype host user dest_port action eventtype file_name process_name | stats count, min(_time) AS first_seen, max(_time) AS last_seen by sourcetype, host, user, dest_port, action, eventtype, file_name, process_name"#
         );
+        let spl = events(&cfg, Kind::Ipv4, "203.0.113.7", 200).expect("spl").expect("mapped");
+        assert_eq!(
+            spl,
+            r#"search index=sec* (src_ip="203.0.113.7" OR dest_ip="203.0.113.7" OR src="203.0.113.7" OR dest="203.0.113.7") | eventstats count AS drawbridge_total | head 200 | fields _time index sourcetype host user _raw drawbridge_total"#
+        );
+        assert!(matches!(events(&cfg, Kind::Ipv4, "evil*", 200), Err(SplError::Wildcard(_))));
         cfg.host_field = "host | delete".into();
         assert!(matches!(sighting(&cfg, Kind::Ipv4, "203.0.113.7"), Err(SplError::Name(_))));
+        assert!(matches!(events(&cfg, Kind::Ipv4, "203.0.113.7", 200), Err(SplError::Name(_))));
     }
 }
