@@ -83,8 +83,7 @@ impl RequestContext {
         request_type: &str,
         indicators: Vec<Indicator>,
     ) -> RequestContext {
-        let time = |t: Option<&str>| t.and_then(|d| chrono::DateTime::parse_from_rfc3339(d).ok()).map(|d| d.with_timezone(&chrono::Utc));
-        let anchor = time(sent).or_else(|| time(received)).unwrap_or_else(chrono::Utc::now);
+        let anchor = window::anchor(sent, received);
         RequestContext {
             window: window::window(&format!("{subject}\n{text}"), anchor),
             id,

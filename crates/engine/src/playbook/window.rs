@@ -148,6 +148,13 @@ fn month_window(month: u32, year: i32) -> Option<(DateTime<Utc>, DateTime<Utc>)>
     Some((midnight(start), midnight(end)))
 }
 
+/// When a request's time words count from: when it was sent (its `Date`),
+/// else when it was received, else now.
+pub fn anchor(sent: Option<&str>, received: Option<&str>) -> DateTime<Utc> {
+    let time = |t: Option<&str>| t.and_then(|d| DateTime::parse_from_rfc3339(d).ok()).map(|d| d.with_timezone(&Utc));
+    time(sent).or_else(|| time(received)).unwrap_or_else(Utc::now)
+}
+
 /// The window named in `text`, or the default ending at `request_date`.
 pub fn window(text: &str, request_date: DateTime<Utc>) -> Window {
     let today = request_date.date_naive();
