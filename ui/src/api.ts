@@ -125,6 +125,8 @@ export interface ReviewScreen {
   approvals_required: number;
   reject_reason: string | null;
   recipients: string[];
+  /** Why no reply goes out (indicators submitted without an e-mail); approving records the review only. */
+  no_reply: string | null;
   outbox: { id: number; state: string; attempts: number; last_error: string | null; smtp_response: string | null; sent_at: string | null }[];
   analyst: string;
   run_status: string | null;

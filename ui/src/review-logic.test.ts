@@ -14,6 +14,7 @@ function review(over: Partial<ReviewScreen> = {}): ReviewScreen {
     approvals_required: 1,
     reject_reason: null,
     recipients: [],
+    no_reply: null,
     outbox: [],
     analyst: "alice",
     run_status: "completed",

@@ -80,6 +80,9 @@ pub struct ReviewView {
     pub tickets: Vec<crate::store::TicketLink>,
     /// When and why the request's Enrichment task was closed, if it was.
     pub task_closed: Option<TaskClosed>,
+    /// Why no reply goes out, when none does (indicators submitted without
+    /// an e-mail): approving then records the review and sends nothing.
+    pub no_reply: Option<String>,
 }
 
 /// A closed task, as the review screen shows it.
@@ -222,6 +225,7 @@ impl<'a> Reviewer<'a> {
             approvals_required: self.approvals_required(snap.detail.summary.request_type.as_deref()),
             reject_reason,
             recipients: self.recipients(&snap.detail).unwrap_or_default(),
+            no_reply: no_reply(&snap.detail),
             outbox: self.store.outbox(Some(request_id)).await?,
             tickets: self.store.tickets_of_request(request_id).await?,
             task_closed: self.store.task_closed(request_id).await?.map(|(at, because)| TaskClosed { at, because }),
@@ -420,7 +424,8 @@ impl<'a> Reviewer<'a> {
         let before = row.digest.clone();
         row.digest = view.rendered.digest.clone();
         let detail = self.store.request(request_id).await?;
-        let recipients = self.recipients(&detail)?;
+        let no_reply = no_reply(&detail);
+        let recipients = if no_reply.is_some() { Vec::new() } else { self.recipients(&detail)? };
         let mut approvals: Vec<Approval> = row.approvals.iter().filter(|a| a.digest == view.rendered.digest).cloned().collect();
         if approvals.iter().any(|a| crate::identity::same_person(&a.actor, actor)) {
             return Err(ReviewError::Refused(format!("{actor} has already approved this report; a different person must give the second approval")));
@@ -435,7 +440,7 @@ impl<'a> Reviewer<'a> {
         let mut enqueue = None;
         if complete {
             row.state = ReviewState::Approved;
-            if let Some(out) = &self.config().outbound {
+            if let Some(out) = self.config().outbound.as_ref().filter(|_| no_reply.is_none()) {
                 let body = Body::Report { rendered: &view.rendered, reference: &view.report.reference };
                 enqueue = Some(outbox_message(out, &detail, &recipients, "report", view.rendered.digest.clone(), body)?);
                 row.state = ReviewState::Queued;
@@ -453,6 +458,7 @@ impl<'a> Reviewer<'a> {
                 "required": view.approvals_required,
                 "state": row.state.as_str(),
                 "message_sha256": enqueue.as_ref().map(NewOutbox::message_sha256),
+                "no_reply": no_reply,
             }),
         };
         self.store.save_report(&row, Some(&before), &audit, enqueue.as_ref(), false).await?;
@@ -587,6 +593,14 @@ impl<'a> Reviewer<'a> {
         self.store.save_report(&row, Some(&before), &audit, enqueue.as_ref(), true).await?;
         self.view(request_id).await
     }
+}
+
+/// Why a request gets no reply: it was submitted (`drawbridge enrich`, a
+/// JSON file in the drop folder), not e-mailed, so there is no one to
+/// answer; its outcome is the summary and any investigation ticket.
+fn no_reply(detail: &RequestDetail) -> Option<String> {
+    (detail.summary.source == crate::store::Source::Submission.as_str())
+        .then(|| "submitted without an e-mail: there is no one to reply to; the outcome is this summary and any investigation ticket".to_string())
 }
 
 impl Reviewer<'_> {
