@@ -610,6 +610,26 @@ async fn the_analyst_opens_a_request_redacts_a_value_and_approves() {
     assert!(!file.contains("[[disclosure]]"), "the previewed policy was not saved:\n{file}");
     assert!(store.audit_log(None).await.expect("audit").iter().any(|e| e.action == "policy_saved" && e.actor == "alice" && e.detail.contains("tasks")));
 
+    // Threat intel: the verdict rules as a table; the young-domain rule's
+    // threshold changed in its cell and saved.
+    client.find(Locator::Css("#policies button[data-section='intel']")).await.expect("intel").click().await.expect("intel");
+    let rows = Locator::Css("#policies table[data-table='verdict'] tbody tr");
+    client.wait().at_most(Duration::from_secs(5)).for_element(rows).await.expect("the verdict rules, one row each");
+    let shipped = client.find_all(rows).await.expect("rows").len();
+    assert_eq!(shipped, 10, "the shipped rules");
+    let last = format!("#policies table[data-table='verdict'] tr[data-row='{}']", shipped - 1);
+    let source = client.find(Locator::Css(&format!("{last} td[data-column='source'] input"))).await.expect("source cell");
+    assert_eq!(source.prop("value").await.expect("value").as_deref(), Some("rdap"));
+    let days = client.find(Locator::Css(&format!("{last} td[data-column='at_most'] input"))).await.expect("at_most cell");
+    days.clear().await.expect("clear");
+    days.send_keys("14").await.expect("type");
+    client.execute("document.querySelector('#policies table[data-table=verdict]').scrollIntoView({ block: 'center' })", vec![]).await.expect("scroll");
+    screenshot(&client, "policies-intel.png").await;
+    client.find(Locator::Css("#save-policy")).await.expect("save").click().await.expect("save");
+    client.wait().at_most(Duration::from_secs(10)).for_element(Locator::Css("#policy-saved")).await.expect("saved");
+    let file = std::fs::read_to_string(&config_path).expect("config");
+    assert!(file.contains("[[intel.verdict]]") && file.contains("at_most = 14"), "{file}");
+
     // The audit log: every decision above, searchable, with the chain checked.
     client.find(Locator::Css("#nav-audit")).await.expect("audit tab").click().await.expect("open the audit log");
     client.wait().at_most(Duration::from_secs(10)).for_element(Locator::Css("#audit tr[data-audit-id]")).await.expect("entries");

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { fieldsOf, nameSecrets, settingsOf, valuesOf } from "./schema-form";
+import { cellOf, cellText, fieldsOf, nameSecrets, rowsOf, settingsOf, valuesOf } from "./schema-form";
 
 // Shaped as schemars writes a connector's settings.
 const splunk = {
@@ -73,5 +73,64 @@ describe("secrets typed in the form", () => {
     expect(nameSecrets(fields, values, {}, "firewall").api_key_secret).toBe("");
     expect(nameSecrets(fields, values, { api_key_secret: "k" }, "firewall").api_key_secret).toBe("firewall-api-key");
     expect(nameSecrets(fields, { ...values, api_key_secret: "pan-prod" }, { api_key_secret: "k" }, "firewall").api_key_secret).toBe("pan-prod");
+  });
+});
+
+// The shape schemars gives `[intel] verdict`: a list of rule records by `$ref`.
+const intel = {
+  type: "object",
+  properties: {
+    internal_networks: { type: "array", items: { type: "string" } },
+    verdict: { type: "array", items: { $ref: "#/$defs/VerdictRule" } },
+  },
+  $defs: {
+    VerdictRule: {
+      type: "object",
+      required: ["verdict", "source", "field"],
+      properties: {
+        verdict: { $ref: "#/$defs/RuleVerdict" },
+        source: { type: "string" },
+        field: { type: "string" },
+        at_least: { type: ["number", "null"] },
+        at_most: { type: ["number", "null"] },
+        equals: true,
+      },
+    },
+    RuleVerdict: { type: "string", enum: ["malicious", "suspicious"] },
+  },
+};
+
+describe("a list of flat records", () => {
+  it("is a table with a column per record field", () => {
+    const verdict = fieldsOf(intel).find((f) => f.key === "verdict");
+    expect(verdict?.type).toBe("table");
+    expect(verdict?.columns?.map((c) => [c.key, c.type])).toEqual([
+      ["verdict", "choice"],
+      ["source", "string"],
+      ["field", "string"],
+      ["at_least", "number"],
+      ["at_most", "number"],
+      ["equals", "json"],
+    ]);
+    expect(verdict?.columns?.[0].options).toEqual(["malicious", "suspicious"]);
+  });
+
+  it("reads typed cells as the engine expects them and round-trips through settings", () => {
+    const fields = fieldsOf(intel);
+    const columns = fields.find((f) => f.key === "verdict")?.columns ?? [];
+    const col = (k: string) => columns.find((c) => c.key === k)!;
+    expect(cellOf(col("at_least"), "5")).toBe(5);
+    expect(cellOf(col("at_least"), "five")).toBe("five");
+    expect(cellOf(col("at_most"), " ")).toBeUndefined();
+    expect(cellOf(col("equals"), "true")).toBe(true);
+    expect(cellOf(col("equals"), "malicious")).toBe("malicious");
+    expect(cellText(true)).toBe("true");
+    const rules = [{ verdict: "suspicious", source: "rdap", field: "registered_days_ago", at_most: 30 }];
+    const values = valuesOf(fields, { verdict: rules });
+    expect(rowsOf(String(values.verdict))).toEqual(rules);
+    expect(settingsOf(fields, values).settings.verdict).toEqual(rules);
+    expect(rowsOf("{")).toBeNull();
+    expect(rowsOf("[1, 2]")).toBeNull();
+    expect(rowsOf("")).toEqual([]);
   });
 });

@@ -2,7 +2,7 @@
 // and the way back from what was typed to the settings object. Used by the
 // Connectors screen; nothing here knows a connector.
 
-export type FieldType = "string" | "integer" | "number" | "boolean" | "choice" | "list" | "json";
+export type FieldType = "string" | "integer" | "number" | "boolean" | "choice" | "list" | "table" | "json";
 
 export interface Field {
   key: string;
@@ -15,6 +15,8 @@ export interface Field {
   placeholder: string;
   /** A field naming a secret (`*_secret`): the value is typed apart and goes to the keyring. */
   secret: boolean;
+  /** For `table` (a list of flat records, such as rules): one column per record field. */
+  columns?: Field[];
 }
 
 export type Schema = Record<string, unknown>;
@@ -50,7 +52,9 @@ export function choicesOf(p: Schema): string[] | null {
   return null;
 }
 
-function fieldOf(key: string, raw: Schema, root: Schema, required: boolean): Field {
+function fieldOf(key: string, given: Schema | boolean, root: Schema, required: boolean): Field {
+  // `true` (any value) is a schema too.
+  const raw: Schema = given !== null && typeof given === "object" ? given : {};
   const p = resolve(raw, root);
   const description = String(p["description"] ?? raw["description"] ?? "");
   const def = "default" in p ? p["default"] : raw["default"];
@@ -65,6 +69,11 @@ function fieldOf(key: string, raw: Schema, root: Schema, required: boolean): Fie
     if (t === "array") {
       const items = resolve((p["items"] as Schema) ?? {}, root);
       if (typesOf(items).length === 1 && typesOf(items)[0] === "string") return { ...base, type: "list" };
+      // A list of flat records (rules): a table, one column per field.
+      if (typesOf(items)[0] === "object" && items["properties"]) {
+        const columns = fieldsOf(items, root);
+        if (columns.length > 0 && columns.every((c) => c.type !== "table" && c.type !== "list")) return { ...base, type: "table", columns };
+      }
     }
   }
   // Nested tables, maps, and anything else: edited as JSON.
@@ -72,8 +81,7 @@ function fieldOf(key: string, raw: Schema, root: Schema, required: boolean): Fie
 }
 
 /** The fields of an object schema; variants of a tagged enum are merged, the tag becoming a choice. */
-export function fieldsOf(schema: Schema): Field[] {
-  const root = schema;
+export function fieldsOf(schema: Schema, root: Schema = schema): Field[] {
   const top = resolve(schema, root);
   const variants = [top, ...(["oneOf", "anyOf"].flatMap((k) => (Array.isArray(top[k]) ? (top[k] as Schema[]) : [])).map((v) => resolve(v, root)))];
   const byKey = new Map<string, Field>();
@@ -124,7 +132,7 @@ export function valuesOf(fields: Field[], settings: Record<string, unknown> | nu
     if (f.type === "boolean") out[f.key] = v === true;
     else if (v === undefined || v === null) out[f.key] = "";
     else if (f.type === "list") out[f.key] = Array.isArray(v) ? v.join("\n") : String(v);
-    else if (f.type === "json") out[f.key] = JSON.stringify(v, null, 2);
+    else if (f.type === "json" || f.type === "table") out[f.key] = JSON.stringify(v, null, 2);
     else out[f.key] = String(v);
   }
   return out;
@@ -162,6 +170,7 @@ export function settingsOf(fields: Field[], values: Values): { settings: Record<
         settings[f.key] = text.split(/[\n,]/).map((s) => s.trim()).filter((s) => s !== "");
         break;
       case "json":
+      case "table":
         try {
           settings[f.key] = JSON.parse(text);
         } catch {
@@ -173,4 +182,42 @@ export function settingsOf(fields: Field[], values: Values): { settings: Record<
     }
   }
   return { settings, problems };
+}
+
+/** The records of a table field's text (a JSON array); `null` when it is not one. */
+export function rowsOf(text: string): Record<string, unknown>[] | null {
+  if (text.trim() === "") return [];
+  try {
+    const v = JSON.parse(text);
+    return Array.isArray(v) && v.every((r) => r !== null && typeof r === "object" && !Array.isArray(r)) ? v : null;
+  } catch {
+    return null;
+  }
+}
+
+/**
+ * A cell's value from what was typed: a number for number columns (kept as
+ * typed when it is not one, for the engine to refuse), JSON where an
+ * any-typed cell parses (`true`, `5`), else the text; `undefined` when empty
+ * (the field is left out).
+ */
+export function cellOf(column: Field, typed: string | boolean): unknown {
+  if (column.type === "boolean") return typed === true;
+  const text = String(typed).trim();
+  if (text === "") return undefined;
+  if (column.type === "integer" || column.type === "number") return isNaN(Number(text)) ? text : Number(text);
+  if (column.type === "json") {
+    try {
+      return JSON.parse(text);
+    } catch {
+      return text;
+    }
+  }
+  return text;
+}
+
+/** What a cell shows for its value. */
+export function cellText(value: unknown): string {
+  if (value === undefined || value === null) return "";
+  return typeof value === "string" ? value : JSON.stringify(value);
 }
