@@ -148,7 +148,25 @@ fn toml_table(value: &Value) -> Result<toml_edit::Table, SettingsError> {
     let toml_value = toml::Value::try_from(&stripped).map_err(|e| SettingsError::Invalid(format!("settings cannot be written as TOML: {e}")))?;
     let text = toml::to_string(&toml_value).map_err(|e| SettingsError::Invalid(format!("settings cannot be written as TOML: {e}")))?;
     let doc: toml_edit::DocumentMut = text.parse().map_err(|e: toml_edit::TomlError| SettingsError::Invalid(e.to_string()))?;
-    Ok(doc.as_table().clone())
+    let mut table = doc.as_table().clone();
+    unplace(&mut table);
+    // No `[intel]` header over nothing but sub-tables.
+    table.set_implicit(true);
+    Ok(table)
+}
+
+/// Forgets where the tables were in the text they were parsed from: each
+/// then follows its parent in the file it is written into, instead of
+/// standing at its old position among that file's tables.
+fn unplace(table: &mut toml_edit::Table) {
+    table.set_position(None);
+    for (_, item) in table.iter_mut() {
+        match item {
+            toml_edit::Item::Table(t) => unplace(t),
+            toml_edit::Item::ArrayOfTables(a) => a.iter_mut().for_each(unplace),
+            _ => {}
+        }
+    }
 }
 
 #[cfg(test)]
@@ -181,6 +199,22 @@ mod tests {
         let err = ConfigFile::new(&path).set_section(&["senders"], &serde_json::json!({ "allowed_domainz": ["x"] })).expect_err("refused");
         assert!(matches!(err, SettingsError::Invalid(_)), "{err}");
         assert_eq!(std::fs::read_to_string(&path).expect("text"), "[senders]\nallowed_domains = []\n");
+    }
+
+    #[test]
+    fn a_section_with_lists_of_tables_is_written_in_one_piece() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let path = dir.path().join("drawbridge.toml");
+        std::fs::write(&path, "[senders]\nallowed_domains = []\n\n[connectors.firewall]\nurl = \"https://fw\"\napi_key_secret = \"k\"\n\n[outbound]\nfrom = \"soc@corp.example\"\n").expect("write");
+        let rule = |source: &str| serde_json::json!({ "verdict": "malicious", "source": source, "field": "malicious", "at_least": 5 });
+        let value = serde_json::json!({ "verdict": [rule("virustotal"), rule("misp"), rule("urlscan")], "escalation": { "dedup_days": 14 } });
+        let config = ConfigFile::new(&path).set_section(&["intel"], &value).expect("saved");
+        assert_eq!(config.intel.verdict.len(), 3);
+        let text = std::fs::read_to_string(&path).expect("text");
+        let headers: Vec<&str> = text.lines().filter(|l| l.starts_with('[')).collect();
+        let intel: Vec<usize> = headers.iter().enumerate().filter(|(_, h)| h.contains("intel")).map(|(i, _)| i).collect();
+        assert_eq!(intel.len(), 4, "{text}");
+        assert!(intel.windows(2).all(|w| w[1] == w[0] + 1), "the section's tables stand together:\n{text}");
     }
 
     #[test]
