@@ -445,12 +445,26 @@ async fn the_analyst_opens_a_request_redacts_a_value_and_approves() {
         assert!(started.elapsed() < Duration::from_secs(20), "the corrected type is shown: {shown}");
         tokio::time::sleep(Duration::from_millis(200)).await;
     }
-    let rerun = store.latest_run(id).await.expect("run").expect("a run");
+    // The label shows as soon as it is stored; the new run goes on beside it.
+    let started = Instant::now();
+    let rerun = loop {
+        let run = store.latest_run(id).await.expect("run").expect("a run");
+        let finished = run.id > first_run && run.status != drawbridge_engine::model::RunStatus::Running;
+        if finished || started.elapsed() > Duration::from_secs(20) {
+            break run;
+        }
+        tokio::time::sleep(Duration::from_millis(200)).await;
+    };
     assert!(rerun.id > first_run, "the playbook ran again after the correction");
     assert_eq!(rerun.playbook, "asset-owners", "the playbook the admin wrote in the form answers the corrected type");
     let corrections = store.audit_log(Some(id)).await.expect("audit");
     assert!(corrections.iter().any(|e| e.action == "correct_label" && e.actor == "alice"), "the correction is audited with who made it");
-    client.wait().at_most(Duration::from_secs(20)).for_element(model).await.expect("the new draft lists the asset's model");
+    // The screen redraws with the new run: a row found mid-redraw can go stale, so look again.
+    let started = Instant::now();
+    while client.find(model).await.is_err() {
+        assert!(started.elapsed() < Duration::from_secs(20), "the new draft lists the asset's model");
+        tokio::time::sleep(Duration::from_millis(200)).await;
+    }
     // Redact it (the screen may still be redrawing with the new run: find the row afresh).
     let mut clicked = false;
     for _ in 0..20 {
@@ -620,11 +634,13 @@ async fn the_analyst_opens_a_request_redacts_a_value_and_approves() {
     let last = format!("#policies table[data-table='verdict'] tr[data-row='{}']", shipped - 1);
     let source = client.find(Locator::Css(&format!("{last} td[data-column='source'] input"))).await.expect("source cell");
     assert_eq!(source.prop("value").await.expect("value").as_deref(), Some("rdap"));
-    let days = client.find(Locator::Css(&format!("{last} td[data-column='at_most'] input"))).await.expect("at_most cell");
-    days.clear().await.expect("clear");
-    days.send_keys("14").await.expect("type");
-    client.execute("document.querySelector('#policies table[data-table=verdict]').scrollIntoView({ block: 'center' })", vec![]).await.expect("scroll");
+    let cell = format!("{last} td[data-column='at_most'] input");
+    client.execute(&format!("document.querySelector(\"{cell}\").scrollIntoView({{ block: 'center', inline: 'center' }})"), vec![]).await.expect("scroll");
+    tokio::time::sleep(Duration::from_millis(200)).await;
     screenshot(&client, "policies-intel.png").await;
+    let days = client.find(Locator::Css(&cell)).await.expect("at_most cell");
+    days.clear().await.expect("clear the cell");
+    days.send_keys("14").await.expect("type");
     client.find(Locator::Css("#save-policy")).await.expect("save").click().await.expect("save");
     client.wait().at_most(Duration::from_secs(10)).for_element(Locator::Css("#policy-saved")).await.expect("saved");
     let file = std::fs::read_to_string(&config_path).expect("config");
