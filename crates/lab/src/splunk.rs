@@ -132,18 +132,7 @@ impl Simulator {
             body.push_str(&json!({ "preview": true, "offset": 0, "result": row(k, (v.0 / 2 + 1, v.1, v.2)) }).to_string());
             body.push('\n');
         }
-        let n = groups.len();
-        for (i, (k, v)) in groups.iter().enumerate() {
-            let mut line = json!({ "preview": false, "offset": i, "result": row(k, *v) });
-            if i + 1 == n {
-                line["lastrow"] = json!(true);
-            }
-            body.push_str(&line.to_string());
-            body.push_str("\n\n");
-        }
-        if n == 0 {
-            body.push_str("{\"preview\":false,\"lastrow\":true}\n");
-        }
+        body.push_str(&final_rows(groups.iter().map(|(k, v)| row(k, *v)).collect()));
         Response::new("200 OK", "application/json", body)
     }
 }
@@ -204,6 +193,12 @@ fn events_answer(mut matching: Vec<&Map<String, Value>>, q: &EventsQuery) -> Res
             Value::Object(r)
         })
         .collect();
+    Response::new("200 OK", "application/json", final_rows(rows))
+}
+
+/// The final result rows as the export streams them: one JSON line each
+/// with its offset, `lastrow` on the last, a bare `lastrow` when there are none.
+fn final_rows(rows: Vec<Value>) -> String {
     let mut body = String::new();
     let n = rows.len();
     for (i, r) in rows.into_iter().enumerate() {
@@ -212,12 +207,12 @@ fn events_answer(mut matching: Vec<&Map<String, Value>>, q: &EventsQuery) -> Res
             line["lastrow"] = json!(true);
         }
         body.push_str(&line.to_string());
-        body.push('\n');
+        body.push_str("\n\n");
     }
     if n == 0 {
         body.push_str("{\"preview\":false,\"lastrow\":true}\n");
     }
-    Response::new("200 OK", "application/json", body)
+    body
 }
 
 /// Epoch seconds as `2026-11-20T04:02:00.000+00:00`.
