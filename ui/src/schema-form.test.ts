@@ -82,8 +82,18 @@ const intel = {
   properties: {
     internal_networks: { type: "array", items: { type: "string" } },
     verdict: { type: "array", items: { $ref: "#/$defs/VerdictRule" } },
+    escalation: { $ref: "#/$defs/EscalationConfig", description: "what follows a bad verdict" },
   },
   $defs: {
+    EscalationConfig: {
+      type: "object",
+      additionalProperties: false,
+      properties: {
+        dedup_days: { type: "integer", default: 30 },
+        sightings_on: { type: "array", items: { $ref: "#/$defs/VerdictKind" } },
+        tickets: { type: ["string", "null"] },
+      },
+    },
     VerdictRule: {
       type: "object",
       required: ["verdict", "source", "field"],
@@ -97,6 +107,8 @@ const intel = {
       },
     },
     RuleVerdict: { type: "string", enum: ["malicious", "suspicious"] },
+    // Documented variants: schemars writes them as `oneOf` consts.
+    VerdictKind: { oneOf: [{ const: "malicious", description: "bad" }, { const: "suspicious", description: "maybe" }] },
   },
 };
 
@@ -132,5 +144,25 @@ describe("a list of flat records", () => {
     expect(rowsOf("{")).toBeNull();
     expect(rowsOf("[1, 2]")).toBeNull();
     expect(rowsOf("")).toEqual([]);
+  });
+});
+
+describe("a table of plain settings", () => {
+  it("is shown as its fields, named by their path, and read back as a table", () => {
+    const fields = fieldsOf(intel);
+    expect(fields.filter((f) => f.key.startsWith("escalation")).map((f) => [f.key, f.type])).toEqual([
+      ["escalation.dedup_days", "integer"],
+      ["escalation.sightings_on", "list"],
+      ["escalation.tickets", "string"],
+    ]);
+    const values = valuesOf(fields, { escalation: { dedup_days: 14, sightings_on: ["malicious"] } });
+    expect(values["escalation.dedup_days"]).toBe("14");
+    expect(values["escalation.sightings_on"]).toBe("malicious");
+    values["escalation.tickets"] = "jira";
+    const { settings, problems } = settingsOf(fields, values);
+    expect(problems).toEqual({});
+    expect(settings.escalation).toEqual({ dedup_days: 14, sightings_on: ["malicious"], tickets: "jira" });
+    // Nothing typed: no table at all, so the defaults hold.
+    expect(settingsOf(fields, valuesOf(fields, {})).settings.escalation).toBeUndefined();
   });
 });

@@ -17,6 +17,8 @@ export interface Field {
   secret: boolean;
   /** For `table` (a list of flat records, such as rules): one column per record field. */
   columns?: Field[];
+  /** A table of plain settings, shown as its fields (`fieldsOf` flattens it). */
+  group?: Field[];
 }
 
 export type Schema = Record<string, unknown>;
@@ -68,7 +70,8 @@ function fieldOf(key: string, given: Schema | boolean, root: Schema, required: b
     if (t === "string" || t === "integer" || t === "number" || t === "boolean") return { ...base, type: t };
     if (t === "array") {
       const items = resolve((p["items"] as Schema) ?? {}, root);
-      if (typesOf(items).length === 1 && typesOf(items)[0] === "string") return { ...base, type: "list" };
+      // Text, or one of set values (an enum, documented variants as `oneOf` consts).
+      if ((typesOf(items).length === 1 && typesOf(items)[0] === "string") || choicesOf(items)) return { ...base, type: "list" };
       // A list of flat records (rules): a table, one column per field.
       if (typesOf(items)[0] === "object" && items["properties"]) {
         const columns = fieldsOf(items, root);
@@ -94,7 +97,7 @@ export function fieldsOf(schema: Schema, root: Schema = schema): Field[] {
     const required = new Set(Array.isArray(v["required"]) ? (v["required"] as string[]) : []);
     for (const [key, raw] of Object.entries(props as Record<string, Schema>)) {
       if (required.has(key)) requiredEverywhere.set(key, (requiredEverywhere.get(key) ?? 0) + 1);
-      const field = fieldOf(key, raw, root, false);
+      const field = groupOf(fieldOf(key, raw, root, false), raw, root);
       const seen = byKey.get(key);
       if (seen && seen.type === "choice" && field.type === "choice") {
         seen.options = [...new Set([...seen.options, ...field.options])];
@@ -104,8 +107,38 @@ export function fieldsOf(schema: Schema, root: Schema = schema): Field[] {
     }
   }
   const fields = [...byKey.values()].map((f) => ({ ...f, required: (requiredEverywhere.get(f.key) ?? 0) === objectVariants }));
+  // A table of plain settings (`[intel.escalation]`) is its fields, named by
+  // their path (`escalation.dedup_days`); required only where its table is.
+  const flat = fields.flatMap((f) => (f.group ? f.group.map((g) => ({ ...g, key: `${f.key}.${g.key}`, required: f.required && g.required })) : [f]));
   // Required fields first, each group in the schema's order.
-  return [...fields.filter((f) => f.required), ...fields.filter((f) => !f.required)];
+  return [...flat.filter((f) => f.required), ...flat.filter((f) => !f.required)];
+}
+
+const PLAIN: FieldType[] = ["string", "integer", "number", "boolean", "choice", "list"];
+
+/** A JSON field whose schema is a table of plain settings, with those settings as its group. */
+function groupOf(field: Field, raw: Schema | boolean, root: Schema): Field {
+  if (field.type !== "json" || raw === null || typeof raw !== "object") return field;
+  const p = resolve(raw, root);
+  if (typesOf(p)[0] !== "object" || !p["properties"] || "additionalProperties" in p && p["additionalProperties"] !== false) return field;
+  const group = fieldsOf(p, root);
+  return group.length > 0 && group.every((g) => PLAIN.includes(g.type)) ? { ...field, group } : field;
+}
+
+/** The value at a field's path (`escalation.dedup_days`). */
+function at(settings: Record<string, unknown> | null, key: string): unknown {
+  return key.split(".").reduce<unknown>((v, k) => (v !== null && typeof v === "object" ? (v as Record<string, unknown>)[k] : undefined), settings);
+}
+
+/** Sets the value at a field's path, making the tables on the way. */
+function put(settings: Record<string, unknown>, key: string, value: unknown) {
+  const path = key.split(".");
+  let table = settings;
+  for (const k of path.slice(0, -1)) {
+    if (table[k] === null || typeof table[k] !== "object") table[k] = {};
+    table = table[k] as Record<string, unknown>;
+  }
+  table[path[path.length - 1]] = value;
 }
 
 /**
@@ -128,7 +161,7 @@ export type Values = Record<string, string | boolean>;
 export function valuesOf(fields: Field[], settings: Record<string, unknown> | null): Values {
   const out: Values = {};
   for (const f of fields) {
-    const v = settings?.[f.key];
+    const v = at(settings, f.key);
     if (f.type === "boolean") out[f.key] = v === true;
     else if (v === undefined || v === null) out[f.key] = "";
     else if (f.type === "list") out[f.key] = Array.isArray(v) ? v.join("\n") : String(v);
@@ -145,7 +178,9 @@ export function settingsOf(fields: Field[], values: Values): { settings: Record<
   for (const f of fields) {
     const raw = values[f.key];
     if (f.type === "boolean") {
-      settings[f.key] = raw === true;
+      // Inside a table of settings only a ticked box is written, so an
+      // untouched table is not made just to hold `false`.
+      if (raw === true || !f.key.includes(".")) put(settings, f.key, raw === true);
       continue;
     }
     const text = typeof raw === "string" ? raw.trim() : "";
@@ -156,29 +191,29 @@ export function settingsOf(fields: Field[], values: Values): { settings: Record<
     switch (f.type) {
       case "integer":
         if (!/^-?\d+$/.test(text)) problems[f.key] = "a whole number";
-        else settings[f.key] = Number(text);
+        else put(settings, f.key, Number(text));
         break;
       case "number":
         if (isNaN(Number(text))) problems[f.key] = "a number";
-        else settings[f.key] = Number(text);
+        else put(settings, f.key, Number(text));
         break;
       case "choice":
         if (!f.options.includes(text)) problems[f.key] = `one of ${f.options.join(", ")}`;
-        else settings[f.key] = text;
+        else put(settings, f.key, text);
         break;
       case "list":
-        settings[f.key] = text.split(/[\n,]/).map((s) => s.trim()).filter((s) => s !== "");
+        put(settings, f.key, text.split(/[\n,]/).map((s) => s.trim()).filter((s) => s !== ""));
         break;
       case "json":
       case "table":
         try {
-          settings[f.key] = JSON.parse(text);
+          put(settings, f.key, JSON.parse(text));
         } catch {
           problems[f.key] = "not valid JSON";
         }
         break;
       default:
-        settings[f.key] = text;
+        put(settings, f.key, text);
     }
   }
   return { settings, problems };
