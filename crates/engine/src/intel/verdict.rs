@@ -42,7 +42,9 @@ pub struct Verdict {
 /// What the rules make of the intel answers for one indicator (`item`,
 /// `kind:value`). The intel sources are the outside services
 /// (`external(action)`) and every source a rule names (a customer's own
-/// MISP). `None` when no intel source was asked about it.
+/// MISP): any of them can make it malicious or suspicious, but only the
+/// outside ones clean or unknown. `None` when no outside source was asked
+/// about it and no rule fired.
 pub fn decide(rules: &[VerdictRule], results: &[StepResult], item: &str, external: impl Fn(&str) -> bool) -> Option<Verdict> {
     let intel = |action: &str| external(action) || rules.iter().any(|rule| matches_source(&rule.source, action));
     let asked: Vec<&StepResult> = results.iter().filter(|r| r.item == item && intel(&r.action)).collect();
@@ -61,7 +63,6 @@ pub fn decide(rules: &[VerdictRule], results: &[StepResult], item: &str, externa
             }
         }
     }
-    let answered: Vec<&str> = asked.iter().filter(|r| matches!(r.status, StepStatus::Ok | StepStatus::NoResult)).map(|r| r.action.as_str()).collect();
     let pick = |v: RuleVerdict| fired.iter().filter(|(f, _)| *f == v).map(|(_, why)| why.clone()).collect::<Vec<_>>();
     let malicious = pick(RuleVerdict::Malicious);
     if !malicious.is_empty() {
@@ -71,12 +72,19 @@ pub fn decide(rules: &[VerdictRule], results: &[StepResult], item: &str, externa
     if !suspicious.is_empty() {
         return Some(Verdict { verdict: VerdictKind::Suspicious, reasons: suspicious });
     }
-    if answered.is_empty() {
-        let withheld = asked.iter().any(|r| r.status == StepStatus::Withheld);
+    // Clean and unknown are the outside sources' word: a customer's own
+    // source (its MISP) knowing nothing of a value makes no verdict alone.
+    let outside: Vec<&&StepResult> = asked.iter().filter(|r| external(&r.action)).collect();
+    if outside.is_empty() {
+        return None;
+    }
+    let answers = |r: &StepResult| matches!(r.status, StepStatus::Ok | StepStatus::NoResult);
+    if !outside.iter().any(|r| answers(r)) {
+        let withheld = outside.iter().any(|r| r.status == StepStatus::Withheld);
         let why = if withheld { "not sent to outside sources (an internal or undisclosed value)" } else { "no outside source answered" };
         return Some(Verdict { verdict: VerdictKind::Unknown, reasons: vec![why.into()] });
     }
-    let mut names: Vec<&str> = answered;
+    let mut names: Vec<&str> = asked.iter().filter(|r| answers(r)).map(|r| r.action.as_str()).collect();
     names.sort();
     names.dedup();
     Some(Verdict { verdict: VerdictKind::Clean, reasons: vec![format!("no rule fired on the answers of {}", names.join(", "))] })
@@ -198,6 +206,11 @@ mod tests {
             (VerdictKind::Suspicious, vec!["misp.attributes: total 2 ≥ 1".to_string()]),
             "a field the records lack is read from the answer"
         );
+        let nothing = result("misp.attributes", ITEM, StepStatus::NoResult, None);
+        assert_eq!(decide(&rules, std::slice::from_ref(&nothing), ITEM, inside), None, "the customer's MISP knowing nothing is no verdict alone");
+        let withheld = result("virustotal.ip", ITEM, StepStatus::Withheld, None);
+        let v = decide(&rules, &[nothing, withheld], ITEM, inside).expect("an outside source was not asked");
+        assert_eq!(v.verdict, VerdictKind::Unknown, "not clean: no outside source said anything");
         let other = result("virustotal.file", "sha256:bb", StepStatus::Ok, Some(json!({ "malicious": 99 })));
         assert_eq!(decide(&rules, &[other], ITEM, outside), None, "another indicator's answer");
     }
