@@ -79,6 +79,10 @@ async fn policies_are_shown_saved_checked_audited_and_taken_at_once() {
     assert_eq!(saved.intel.internal_networks, ["81.2.69.0/24"]);
     value["verdict"] = json!([{ "verdict": "malicious", "source": "virustotal", "field": "malicious", "at_least": 3, "equals": "x" }]);
     assert!(policies::save(&file, &store, "intel", &value, "admin").await.is_err(), "a rule with both at_least and equals is refused");
+    value["verdict"] = json!([]);
+    value["escalation"]["tickets"] = json!("jria");
+    let err = policies::save(&file, &store, "intel", &value, "admin").await.expect_err("a misspelt ticketing system is refused");
+    assert!(err.to_string().contains("jria") && err.to_string().contains("jira") && err.to_string().contains("zendesk"), "the known ones are named: {err}");
 
     let log = store.audit_log(None).await.expect("audit");
     let saves: Vec<&str> = log.iter().filter(|e| e.action == "policy_saved").map(|e| e.actor.as_str()).collect();

@@ -170,6 +170,17 @@ impl IntelConfig {
                 problems.push(format!("[[intel.verdict]] rule {}: source and field are needed", i + 1));
             }
         }
+        if let Some(system) = &self.escalation.tickets {
+            // Any connector offering `<name>.create_ticket`: Jira, Zendesk.
+            let known: Vec<String> = crate::connectors::builtin()
+                .iter()
+                .flat_map(|kind| kind.actions())
+                .filter_map(|a| a.name.strip_suffix(".create_ticket").map(str::to_string))
+                .collect();
+            if !known.contains(system) {
+                problems.push(format!("[intel.escalation] tickets = {system:?}: no connector opens tickets by that name (known: {})", known.join(", ")));
+            }
+        }
         problems
     }
 }
