@@ -26,6 +26,11 @@ pub struct TicketNote {
     pub id: String,
 }
 
+/// The labels (Jira) or tags (Zendesk) every investigation ticket gets by default.
+pub fn default_labels() -> Vec<String> {
+    vec!["drawbridge".into(), "investigation".into()]
+}
+
 /// A required input.
 pub fn input<'a>(input: &'a Input, name: &str) -> Result<&'a str, ConnectorError> {
     input.get(name).map(String::as_str).ok_or_else(|| ConnectorError::invalid(format!("the input {name} is missing")))

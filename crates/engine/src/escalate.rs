@@ -40,7 +40,6 @@ pub async fn escalate(store: &Store, deployment: &Deployment, runner: &mut Runne
     let detail = store.request(request_id).await?;
     let results = store.run(run_id).await?.steps;
     let external = |action: &str| registry.action(action).is_some_and(|a| a.external);
-    let ready = |action: &str| registry.ready(action);
     let anchor = anchor(&detail);
     for stored in detail.indicators.iter().filter(|i| i.withheld_by.is_none()) {
         let item = format!("{}:{}", stored.kind, stored.value);
@@ -49,7 +48,7 @@ pub async fn escalate(store: &Store, deployment: &Deployment, runner: &mut Runne
         record(store, run_id, VERDICT_STEP, &item, "intel.verdict", serde_json::json!({ "verdict": verdict.verdict, "reasons": verdict.reasons })).await?;
         let mut sightings = None;
         let mut pcap = Vec::new();
-        if cfg.escalation.sightings_on.contains(&verdict.verdict) && ready("siem.events") {
+        if cfg.escalation.sightings_on.contains(&verdict.verdict) && registry.ready("siem.events") {
             let start = anchor - chrono::Duration::days(cfg.escalation.sightings_days.into());
             let input = BTreeMap::from([
                 ("kind".to_string(), stored.kind.to_string()),
@@ -62,7 +61,7 @@ pub async fn escalate(store: &Store, deployment: &Deployment, runner: &mut Runne
             if result.status == StepStatus::Ok {
                 sightings = result.output.clone();
             }
-            if ready("arkime.sessions") {
+            if registry.ready("arkime.sessions") {
                 let margin = chrono::Duration::minutes(cfg.escalation.pcap_margin_minutes.into());
                 for (n, (from, to)) in windows(sightings.as_ref(), margin).into_iter().take(cfg.escalation.pcap_sightings).enumerate() {
                     let input = BTreeMap::from([

@@ -32,16 +32,6 @@ pub enum RdapError {
     Answer(String, String),
 }
 
-impl RdapError {
-    pub fn is_transient(&self) -> bool {
-        match self {
-            RdapError::Unreachable(..) => true,
-            RdapError::Status { status, .. } => *status == 429 || *status >= 500,
-            _ => false,
-        }
-    }
-}
-
 /// A domain's registration.
 #[derive(Debug, Clone, Serialize, schemars::JsonSchema)]
 pub struct DomainRegistration {

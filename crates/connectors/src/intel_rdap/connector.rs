@@ -80,14 +80,14 @@ impl Connector for Rdap {
 }
 
 fn error(e: RdapError) -> ConnectorError {
-    let transient = e.is_transient();
     let message = e.to_string();
     match e {
         RdapError::Status { status, retry_after, .. } => ConnectorError::from_status(status, message, retry_after),
         RdapError::PlainHttp(..) => ConnectorError::refused(message),
         RdapError::Invalid(_) => ConnectorError::invalid(message),
         RdapError::NoRegistry(_) => ConnectorError::new(ErrorKind::NotFound, message),
-        RdapError::Unreachable(..) | RdapError::Answer(..) => ConnectorError::unavailable(message, transient),
+        RdapError::Unreachable(..) => ConnectorError::unavailable(message, true),
+        RdapError::Answer(..) => ConnectorError::unavailable(message, false),
         RdapError::Config(_) | RdapError::Bootstrap(_) => ConnectorError::new(ErrorKind::NotConfigured, message),
     }
 }

@@ -20,16 +20,6 @@ pub enum JiraError {
     Secret(#[from] secrets::SecretError),
 }
 
-impl JiraError {
-    pub fn is_transient(&self) -> bool {
-        match self {
-            JiraError::Unreachable(..) => true,
-            JiraError::Status { status, .. } => *status == 429 || *status >= 500,
-            _ => false,
-        }
-    }
-}
-
 #[derive(Clone)]
 pub struct Jira {
     http: reqwest::Client,

@@ -18,7 +18,7 @@ pub struct JiraConfig {
     #[serde(default = "default_issue_type")]
     pub issue_type: String,
     /// Labels every ticket gets (besides the indicator's own).
-    #[serde(default = "default_labels")]
+    #[serde(default = "crate::tickets::default_labels")]
     pub labels: Vec<String>,
     #[serde(default)]
     pub ca_file: Option<PathBuf>,
@@ -30,9 +30,6 @@ pub struct JiraConfig {
 
 fn default_issue_type() -> String {
     "Task".into()
-}
-fn default_labels() -> Vec<String> {
-    vec!["drawbridge".into(), "investigation".into()]
 }
 fn default_timeout() -> u64 {
     30

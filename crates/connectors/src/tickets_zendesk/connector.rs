@@ -29,7 +29,7 @@ pub struct ZendeskConfig {
     #[serde(default = "default_priority")]
     pub priority: String,
     /// Tags every ticket gets (besides the indicator's own).
-    #[serde(default = "default_tags")]
+    #[serde(default = "crate::tickets::default_labels")]
     pub tags: Vec<String>,
     #[serde(default)]
     pub ca_file: Option<PathBuf>,
@@ -41,9 +41,6 @@ pub struct ZendeskConfig {
 
 fn default_priority() -> String {
     "high".into()
-}
-fn default_tags() -> Vec<String> {
-    vec!["drawbridge".into(), "investigation".into()]
 }
 fn default_timeout() -> u64 {
     30
@@ -190,7 +187,7 @@ impl crate::registry::Definition for Definition {
             email: "soc-bot@corp.example".into(),
             token_secret: "zendesk-token".into(),
             priority: default_priority(),
-            tags: default_tags(),
+            tags: crate::tickets::default_labels(),
             ca_file: None,
             allow_tls12: false,
             timeout_seconds: 30,
