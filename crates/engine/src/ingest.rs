@@ -165,21 +165,8 @@ impl Ingestor {
             self.max_message_bytes(),
             origin.reference
         );
-        let verdict = unchecked("message was not downloaded");
-        let request = NewRequest {
-            raw: header,
-            raw_sha256: crate::model::digest::of_bytes(header),
-            source: origin.source,
-            source_ref: origin.reference.clone(),
-            parsed: None,
-            verdict: &verdict,
-            quarantine_reason: Some(reason.clone()),
-            indicators: &[],
-            classifications: &[],
-        };
-        let outcome = self.store.insert_request(&request, origin.cursor.as_ref()).await?;
-        warn!(request_id = outcome.request_id, %reason, "request quarantined");
-        Ok(outcome)
+        let intake = Intake::quarantined(unchecked("message was not downloaded"), reason);
+        self.commit(header, crate::model::digest::of_bytes(header), origin, &self.rules(), intake, "request").await
     }
 
     pub fn extractor(&self) -> Extractor {
@@ -224,29 +211,7 @@ impl Ingestor {
                 }
             }
         }
-        let request = NewRequest {
-            raw,
-            raw_sha256: sha,
-            source: origin.source,
-            source_ref: origin.reference.clone(),
-            parsed: parsed.as_ref(),
-            verdict: &verdict,
-            quarantine_reason: quarantine_reason.clone(),
-            indicators: &indicators,
-            classifications: &classifications,
-        };
-        let outcome = self.commit(&request, origin, &rules).await?;
-        match (&quarantine_reason, outcome.duplicate) {
-            (_, true) => info!(request_id = outcome.request_id, "already stored; not ingested twice"),
-            (Some(reason), false) => warn!(request_id = outcome.request_id, %reason, "request quarantined"),
-            (None, false) => info!(
-                request_id = outcome.request_id,
-                indicators = indicators.len(),
-                labels = %classifications.iter().map(|c| format!("{}={}", c.classifier, c.label)).collect::<Vec<_>>().join(" "),
-                "request stored"
-            ),
-        }
-        Ok(outcome)
+        self.commit(raw, sha, origin, &rules, Intake { parsed, verdict, quarantine_reason, indicators, classifications }, "request").await
     }
 }
 
@@ -259,7 +224,6 @@ impl Ingestor {
     /// quarantined with its bytes kept.
     pub async fn submit(&self, raw: &[u8], origin: &Origin) -> Result<IngestOutcome, StoreError> {
         use crate::intake::submission::Submission;
-        let sha = crate::model::digest::of_bytes(raw);
         let rules = self.rules();
         let now = chrono::Utc::now().to_rfc3339_opts(chrono::SecondsFormat::Millis, true);
         let (parsed, verdict, mut quarantine_reason, mut indicators) = match Submission::parse(raw) {
@@ -295,33 +259,46 @@ impl Ingestor {
         } else {
             Vec::new()
         };
-        let request = NewRequest {
+        self.commit(
             raw,
-            raw_sha256: sha,
-            source: origin.source,
-            source_ref: origin.reference.clone(),
-            parsed: parsed.as_ref(),
-            verdict: &verdict,
-            quarantine_reason: quarantine_reason.clone(),
-            indicators: &indicators,
-            classifications: &classifications,
-        };
-        let outcome = self.commit(&request, origin, &rules).await?;
-        match (&quarantine_reason, outcome.duplicate) {
-            (_, true) => info!(request_id = outcome.request_id, "submission already stored"),
-            (Some(reason), false) => warn!(request_id = outcome.request_id, %reason, "submission quarantined"),
-            (None, false) => info!(request_id = outcome.request_id, indicators = indicators.len(), "submission stored"),
-        }
-        Ok(outcome)
+            crate::model::digest::of_bytes(raw),
+            origin,
+            &rules,
+            Intake { parsed, verdict, quarantine_reason, indicators, classifications },
+            "submission",
+        )
+        .await
     }
 }
 
 impl Ingestor {
-    /// Stores a request and, when it is new, hands it to the assignment
-    /// rules: a failed assignment leaves it unassigned (visible in the
-    /// queue), never lost.
-    async fn commit(&self, request: &NewRequest<'_>, origin: &Origin, rules: &Rules) -> Result<IngestOutcome, StoreError> {
-        let outcome = self.store.insert_request(request, origin.cursor.as_ref()).await?;
+    /// Stores `raw` with what intake made of it (`what` names it in the
+    /// log: a request or a submission) and, when it is new, hands it to the
+    /// assignment rules: a failed assignment leaves it unassigned (visible
+    /// in the queue), never lost.
+    async fn commit(&self, raw: &[u8], raw_sha256: String, origin: &Origin, rules: &Rules, intake: Intake, what: &str) -> Result<IngestOutcome, StoreError> {
+        let request = NewRequest {
+            raw,
+            raw_sha256,
+            source: origin.source,
+            source_ref: origin.reference.clone(),
+            parsed: intake.parsed.as_ref(),
+            verdict: &intake.verdict,
+            quarantine_reason: intake.quarantine_reason.clone(),
+            indicators: &intake.indicators,
+            classifications: &intake.classifications,
+        };
+        let outcome = self.store.insert_request(&request, origin.cursor.as_ref()).await?;
+        match (&intake.quarantine_reason, outcome.duplicate) {
+            (_, true) => info!(request_id = outcome.request_id, "{what} already stored; not ingested twice"),
+            (Some(reason), false) => warn!(request_id = outcome.request_id, %reason, "{what} quarantined"),
+            (None, false) => info!(
+                request_id = outcome.request_id,
+                indicators = intake.indicators.len(),
+                labels = %intake.classifications.iter().map(|c| format!("{}={}", c.classifier, c.label)).collect::<Vec<_>>().join(" "),
+                "{what} stored"
+            ),
+        }
         if !outcome.duplicate {
             match rules.assigner.assign_request(&self.store, outcome.request_id).await {
                 Ok(Some(a)) => info!(request_id = outcome.request_id, assignee = %a.assignee, rule = a.rule.as_deref().unwrap_or(""), "assigned"),
@@ -330,6 +307,23 @@ impl Ingestor {
             }
         }
         Ok(outcome)
+    }
+}
+
+/// What intake made of the bytes: the parsed message, the sender's
+/// verdict, and either the indicators and classifications or why the
+/// request is quarantined.
+struct Intake {
+    parsed: Option<crate::model::ParsedMessage>,
+    verdict: SenderVerdict,
+    quarantine_reason: Option<String>,
+    indicators: Vec<Indicator>,
+    classifications: Vec<Classification>,
+}
+
+impl Intake {
+    fn quarantined(verdict: SenderVerdict, reason: String) -> Intake {
+        Intake { parsed: None, verdict, quarantine_reason: Some(reason), indicators: Vec::new(), classifications: Vec::new() }
     }
 }
 
