@@ -646,6 +646,44 @@ async fn the_analyst_opens_a_request_redacts_a_value_and_approves() {
     let file = std::fs::read_to_string(&config_path).expect("config");
     assert!(file.contains("[[intel.verdict]]") && file.contains("at_most = 14"), "{file}");
 
+    // Assignment: a queue named, and a rule added as a row of the rules
+    // table: where it assigns (a kind and its value), its request types and
+    // labels typed in their cells.
+    client.find(Locator::Css("#policies button[data-section='assignment']")).await.expect("assignment").click().await.expect("assignment");
+    let queues =
+        client.wait().at_most(Duration::from_secs(5)).for_element(Locator::Css("#policies label[data-field='queues'] textarea")).await.expect("the queues");
+    queues.send_keys("night").await.expect("type");
+    client.find(Locator::Css("#policies div[data-field='rules'] button.add-row")).await.expect("add a rule").click().await.expect("add a rule");
+    let row = "#policies table[data-table='rules'] tr[data-row='0']";
+    client.wait().at_most(Duration::from_secs(5)).for_element(Locator::Css(row)).await.expect("the new rule's row");
+    // Where it assigns first: the cells further right scroll the table.
+    let kind = format!("{row} td[data-column='assign_to'] select");
+    client.execute(&format!("document.querySelector(\"{kind}\").scrollIntoView({{ block: 'center', inline: 'center' }})"), vec![]).await.expect("scroll");
+    // (WebKitWebDriver calls this table's options not interactable; the
+    // change is made as the select itself makes it.)
+    let choose = "const s = document.querySelector(arguments[0]); s.value = 'queue'; s.dispatchEvent(new Event('change', { bubbles: true }));";
+    client.execute(choose, vec![serde_json::json!(kind)]).await.expect("a queue");
+    let target = client.find(Locator::Css(&format!("{row} td[data-column='assign_to'] input"))).await.expect("target");
+    target.send_keys("night").await.expect("type");
+    for (column, typed) in [("name", "P1 by night"), ("request_types", "enrichment, asset_owner"), ("labels", "priority: P1, P2"), ("hours", "22:00-06:00")] {
+        let cell = format!("{row} td[data-column='{column}'] input");
+        client.execute(&format!("document.querySelector(\"{cell}\").scrollIntoView({{ block: 'center', inline: 'center' }})"), vec![]).await.expect("scroll");
+        client.find(Locator::Css(&cell)).await.expect("cell").send_keys(typed).await.expect("type");
+    }
+    client.execute(&format!("document.querySelector(\"{kind}\").scrollIntoView({{ block: 'center', inline: 'center' }})"), vec![]).await.expect("scroll");
+    screenshot(&client, "policies-assignment.png").await;
+    client.find(Locator::Css("#save-policy")).await.expect("save").click().await.expect("save");
+    client.wait().at_most(Duration::from_secs(10)).for_element(Locator::Css("#policy-saved")).await.expect("saved");
+    let saved = Config::load(Some(&config_path)).expect("the saved file loads").assignment;
+    assert_eq!(saved.queues, ["night"]);
+    let rule = saved.rules.first().expect("the rule");
+    assert_eq!(
+        (rule.name.as_str(), &rule.request_types, rule.hours.as_deref()),
+        ("P1 by night", &vec!["enrichment".to_string(), "asset_owner".into()], Some("22:00-06:00"))
+    );
+    assert_eq!(rule.labels.get("priority"), Some(&vec!["P1".to_string(), "P2".into()]));
+    assert_eq!(rule.assign_to, drawbridge_engine::assign::Target::Queue("night".into()));
+
     // The audit log: every decision above, searchable, with the chain checked.
     client.find(Locator::Css("#nav-audit")).await.expect("audit tab").click().await.expect("open the audit log");
     client.wait().at_most(Duration::from_secs(10)).for_element(Locator::Css("#audit tr[data-audit-id]")).await.expect("entries");

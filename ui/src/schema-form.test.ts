@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { cellOf, cellText, fieldsOf, nameSecrets, rowsOf, settingsOf, valuesOf } from "./schema-form";
+import { cellOf, cellText, fieldsOf, nameSecrets, rowsOf, settingsOf, valuesOf, variantCell, variantParts } from "./schema-form";
 
 // Shaped as schemars writes a connector's settings.
 const splunk = {
@@ -164,5 +164,78 @@ describe("a table of plain settings", () => {
     expect(settings.escalation).toEqual({ dedup_days: 14, sightings_on: ["malicious"], tickets: "jira" });
     // Nothing typed: no table at all, so the defaults hold.
     expect(settingsOf(fields, valuesOf(fields, {})).settings.escalation).toBeUndefined();
+  });
+});
+
+// `[assignment]` as schemars writes it: the rules hold lists, a map of
+// label lists, and a tagged enum whose every variant holds one value.
+const assignment = {
+  type: "object",
+  properties: {
+    queues: { type: "array", items: { type: "string" }, default: [] },
+    teams: { type: "object", additionalProperties: { type: "array", items: { type: "string" } }, default: {} },
+    rules: { type: "array", items: { $ref: "#/$defs/Rule" }, default: [] },
+  },
+  $defs: {
+    Rule: {
+      type: "object",
+      properties: {
+        name: { type: "string" },
+        request_types: { type: "array", items: { type: "string" }, default: [] },
+        labels: { type: "object", additionalProperties: { type: "array", items: { type: "string" } }, default: {} },
+        hours: { type: ["string", "null"] },
+        assign_to: { $ref: "#/$defs/Target", description: "Where matching requests go." },
+      },
+      required: ["name", "assign_to"],
+      additionalProperties: false,
+    },
+    Target: {
+      oneOf: [
+        { type: "object", properties: { analyst: { type: "string" } }, required: ["analyst"], additionalProperties: false },
+        { type: "object", properties: { queue: { type: "string" } }, required: ["queue"], additionalProperties: false },
+        { description: "iCalendar file", type: "object", properties: { rota: { type: "string" } }, required: ["rota"], additionalProperties: false },
+      ],
+    },
+  },
+};
+
+describe("a table of rules with lists, maps and where they assign", () => {
+  const fields = fieldsOf(assignment);
+  const rules = fields.find((f) => f.key === "rules")!;
+  const col = (k: string) => rules.columns!.find((c) => c.key === k)!;
+
+  it("gives lists, label maps and the target cells of their own", () => {
+    expect(rules.type).toBe("table");
+    expect(rules.columns!.map((c) => [c.key, c.type])).toEqual([
+      ["name", "string"],
+      ["assign_to", "variant"],
+      ["request_types", "list"],
+      ["labels", "map"],
+      ["hours", "string"],
+    ]);
+    expect(col("assign_to").options).toEqual(["analyst", "queue", "rota"]);
+    // Outside a table a map stays JSON, a list a list.
+    expect(fields.find((f) => f.key === "teams")?.type).toBe("json");
+    expect(fields.find((f) => f.key === "queues")?.type).toBe("list");
+  });
+
+  it("reads and shows the cells as the engine writes them", () => {
+    expect(cellOf(col("request_types"), "enrichment, asset_owner ,")).toEqual(["enrichment", "asset_owner"]);
+    expect(cellOf(col("request_types"), " ")).toBeUndefined();
+    expect(cellText(["enrichment", "asset_owner"], col("request_types"))).toBe("enrichment, asset_owner");
+    expect(cellOf(col("labels"), "priority: P1, P2; severity: high")).toEqual({ priority: ["P1", "P2"], severity: ["high"] });
+    expect(cellText({ priority: ["P1", "P2"], severity: ["high"] }, col("labels"))).toBe("priority: P1, P2; severity: high");
+    // An entry with no key is kept as typed, for the engine to refuse.
+    expect(cellOf(col("labels"), "P1, P2")).toBe("P1, P2");
+    expect(variantParts(col("assign_to"), { queue: "triage" })).toEqual({ kind: "queue", text: "triage" });
+    expect(variantParts(col("assign_to"), undefined)).toEqual({ kind: "analyst", text: "" });
+    expect(variantCell("rota", " oncall.ics ")).toEqual({ rota: "oncall.ics" });
+    expect(variantCell("queue", "")).toBeUndefined();
+  });
+
+  it("round-trips a rule through the form", () => {
+    const rule = { name: "P1 by night", request_types: ["enrichment"], labels: { priority: ["P1"] }, hours: "22:00-06:00", assign_to: { queue: "night" } };
+    const values = valuesOf(fields, { queues: ["night"], rules: [rule] });
+    expect(settingsOf(fields, values).settings.rules).toEqual([rule]);
   });
 });

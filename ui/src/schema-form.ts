@@ -2,15 +2,17 @@
 // and the way back from what was typed to the settings object. Used by the
 // Connectors screen; nothing here knows a connector.
 
-export type FieldType = "string" | "integer" | "number" | "boolean" | "choice" | "list" | "table" | "json";
+export type FieldType = "string" | "integer" | "number" | "boolean" | "choice" | "list" | "table" | "json" | "variant" | "map";
 
 export interface Field {
   key: string;
   type: FieldType;
   required: boolean;
   description: string;
-  /** For `choice`: the values allowed. */
+  /** For `choice`: the values allowed; for `variant` (a table cell only), the kinds. */
   options: string[];
+  /** For `map` (a table cell only): each key holds a list of values, not one. */
+  listValues?: boolean;
   /** The schema's default, as the form shows it. */
   placeholder: string;
   /** A field naming a secret (`*_secret`): the value is typed apart and goes to the keyring. */
@@ -54,7 +56,41 @@ export function choicesOf(p: Schema): string[] | null {
   return null;
 }
 
-function fieldOf(key: string, given: Schema | boolean, root: Schema, required: boolean): Field {
+/**
+ * The kinds of a tagged enum whose every variant holds one plain value
+ * (`{ analyst = "alice" }` or `{ queue = "triage" }`), or null.
+ */
+function variantsOf(p: Schema, root: Schema): string[] | null {
+  const branches = p["oneOf"] ?? p["anyOf"];
+  if (!Array.isArray(branches) || branches.length === 0) return null;
+  const kinds: string[] = [];
+  for (const given of branches as Schema[]) {
+    const b = resolve(given ?? {}, root);
+    const props = b["properties"];
+    const keys = props && typeof props === "object" ? Object.keys(props) : [];
+    const required = Array.isArray(b["required"]) ? (b["required"] as string[]) : [];
+    if (keys.length !== 1 || !required.includes(keys[0])) return null;
+    const t = typesOf(resolve((props as Record<string, Schema>)[keys[0]] ?? {}, root));
+    if (t.length !== 1 || !["string", "integer", "number"].includes(t[0])) return null;
+    kinds.push(keys[0]);
+  }
+  return kinds;
+}
+
+/** For a map of text (or of lists of text): whether its values are lists; null when it is not one. */
+function mapOf(p: Schema, root: Schema): boolean | null {
+  if (typesOf(p)[0] !== "object" || p["properties"]) return null;
+  const values = p["additionalProperties"];
+  if (values === null || typeof values !== "object") return null;
+  const v = resolve(values as Schema, root);
+  if (typesOf(v)[0] === "string") return false;
+  if (typesOf(v)[0] === "array" && typesOf(resolve((v["items"] as Schema) ?? {}, root))[0] === "string") return true;
+  return null;
+}
+
+// `cell`: the field is a table's column, where a one-value variant and a
+// map of text have cells of their own; elsewhere they are JSON.
+function fieldOf(key: string, given: Schema | boolean, root: Schema, required: boolean, cell = false): Field {
   // `true` (any value) is a schema too.
   const raw: Schema = given !== null && typeof given === "object" ? given : {};
   const p = resolve(raw, root);
@@ -64,6 +100,12 @@ function fieldOf(key: string, given: Schema | boolean, root: Schema, required: b
   const base = { key, required, description, options: [] as string[], placeholder, secret: key.endsWith("_secret") };
   const choices = choicesOf(p);
   if (choices) return { ...base, type: "choice", options: choices };
+  if (cell) {
+    const kinds = variantsOf(p, root);
+    if (kinds) return { ...base, type: "variant", options: kinds };
+    const listValues = mapOf(p, root);
+    if (listValues !== null) return { ...base, type: "map", listValues };
+  }
   const types = typesOf(p);
   if (types.length === 1) {
     const t = types[0];
@@ -74,8 +116,8 @@ function fieldOf(key: string, given: Schema | boolean, root: Schema, required: b
       if ((typesOf(items).length === 1 && typesOf(items)[0] === "string") || choicesOf(items)) return { ...base, type: "list" };
       // A list of flat records (rules): a table, one column per field.
       if (typesOf(items)[0] === "object" && items["properties"]) {
-        const columns = fieldsOf(items, root);
-        if (columns.length > 0 && columns.every((c) => c.type !== "table" && c.type !== "list")) return { ...base, type: "table", columns };
+        const columns = fieldsOf(items, root, true);
+        if (columns.length > 0 && columns.every((c) => c.type !== "table")) return { ...base, type: "table", columns };
       }
     }
   }
@@ -83,8 +125,11 @@ function fieldOf(key: string, given: Schema | boolean, root: Schema, required: b
   return { ...base, type: "json" };
 }
 
-/** The fields of an object schema; variants of a tagged enum are merged, the tag becoming a choice. */
-export function fieldsOf(schema: Schema, root: Schema = schema): Field[] {
+/**
+ * The fields of an object schema; variants of a tagged enum are merged, the
+ * tag becoming a choice. `cells`: they are a table's columns.
+ */
+export function fieldsOf(schema: Schema, root: Schema = schema, cells = false): Field[] {
   const top = resolve(schema, root);
   const variants = [top, ...(["oneOf", "anyOf"].flatMap((k) => (Array.isArray(top[k]) ? (top[k] as Schema[]) : [])).map((v) => resolve(v, root)))];
   const byKey = new Map<string, Field>();
@@ -97,7 +142,7 @@ export function fieldsOf(schema: Schema, root: Schema = schema): Field[] {
     const required = new Set(Array.isArray(v["required"]) ? (v["required"] as string[]) : []);
     for (const [key, raw] of Object.entries(props as Record<string, Schema>)) {
       if (required.has(key)) requiredEverywhere.set(key, (requiredEverywhere.get(key) ?? 0) + 1);
-      const field = groupOf(fieldOf(key, raw, root, false), raw, root);
+      const field = cells ? fieldOf(key, raw, root, false, true) : groupOf(fieldOf(key, raw, root, false), raw, root);
       const seen = byKey.get(key);
       if (seen && seen.type === "choice" && field.type === "choice") {
         seen.options = [...new Set([...seen.options, ...field.options])];
@@ -240,6 +285,8 @@ export function cellOf(column: Field, typed: string | boolean): unknown {
   if (column.type === "boolean") return typed === true;
   const text = String(typed).trim();
   if (text === "") return undefined;
+  if (column.type === "list") return text.split(",").map((s) => s.trim()).filter((s) => s !== "");
+  if (column.type === "map") return mapCell(text, column.listValues === true);
   if (column.type === "integer" || column.type === "number") return isNaN(Number(text)) ? text : Number(text);
   if (column.type === "json") {
     try {
@@ -251,8 +298,45 @@ export function cellOf(column: Field, typed: string | boolean): unknown {
   return text;
 }
 
-/** What a cell shows for its value. */
-export function cellText(value: unknown): string {
+/**
+ * A map cell's value from `key: a, b; other: c`; the text as typed when an
+ * entry has no key (for the engine to refuse, naming the field).
+ */
+function mapCell(text: string, listValues: boolean): unknown {
+  const map: Record<string, string | string[]> = {};
+  for (const entry of text.split(";").map((e) => e.trim()).filter((e) => e !== "")) {
+    const colon = entry.indexOf(":");
+    const key = colon > 0 ? entry.slice(0, colon).trim() : "";
+    if (key === "") return text;
+    const rest = entry.slice(colon + 1).trim();
+    map[key] = listValues ? rest.split(",").map((s) => s.trim()).filter((s) => s !== "") : rest;
+  }
+  return map;
+}
+
+/** A variant cell's value: `{ kind: text }`, or `undefined` when nothing is typed. */
+export function variantCell(kind: string, typed: string): Record<string, string> | undefined {
+  const text = typed.trim();
+  return text === "" ? undefined : { [kind]: text };
+}
+
+/** A variant cell's kind and text (`{ queue: "triage" }` → queue, triage); the first kind when empty. */
+export function variantParts(column: Field, value: unknown): { kind: string; text: string } {
+  if (value !== null && typeof value === "object" && !Array.isArray(value)) {
+    const [kind, v] = Object.entries(value as Record<string, unknown>)[0] ?? [];
+    if (kind !== undefined) return { kind, text: cellText(v) };
+  }
+  return { kind: column.options[0] ?? "", text: "" };
+}
+
+/** What a cell shows for its value (a list as `a, b`, a map as `key: a, b; other: c` when the column says so). */
+export function cellText(value: unknown, column?: Field): string {
   if (value === undefined || value === null) return "";
+  if (column?.type === "list" && Array.isArray(value)) return value.map(String).join(", ");
+  if (column?.type === "map" && typeof value === "object" && !Array.isArray(value)) {
+    return Object.entries(value as Record<string, unknown>)
+      .map(([k, v]) => `${k}: ${Array.isArray(v) ? v.map(String).join(", ") : String(v)}`)
+      .join("; ");
+  }
   return typeof value === "string" ? value : JSON.stringify(value);
 }
