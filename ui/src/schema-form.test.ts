@@ -214,6 +214,9 @@ describe("a table of rules with lists, maps and where they assign", () => {
       ["hours", "string"],
     ]);
     expect(col("assign_to").options).toEqual(["analyst", "queue", "rota"]);
+    // A variant holding a number is not typed as text: its cell stays JSON.
+    const numbered = { type: "array", items: { type: "object", properties: { every: { oneOf: [{ type: "object", properties: { minutes: { type: "integer" } }, required: ["minutes"] }] } } } };
+    expect(fieldsOf({ type: "object", properties: { rules: numbered } })[0].columns?.[0].type).toBe("json");
     // Outside a table a map stays JSON, a list a list.
     expect(fields.find((f) => f.key === "teams")?.type).toBe("json");
     expect(fields.find((f) => f.key === "queues")?.type).toBe("list");

@@ -1,6 +1,6 @@
 // A form generated from a JSON Schema (as schemars writes it): the fields,
 // and the way back from what was typed to the settings object. Used by the
-// Connectors screen; nothing here knows a connector.
+// Connectors and Policies screens; nothing here knows a connector or a policy.
 
 export type FieldType = "string" | "integer" | "number" | "boolean" | "choice" | "list" | "table" | "json" | "variant" | "map";
 
@@ -70,8 +70,9 @@ function variantsOf(p: Schema, root: Schema): string[] | null {
     const keys = props && typeof props === "object" ? Object.keys(props) : [];
     const required = Array.isArray(b["required"]) ? (b["required"] as string[]) : [];
     if (keys.length !== 1 || !required.includes(keys[0])) return null;
+    // Text only: the cell writes what was typed as text.
     const t = typesOf(resolve((props as Record<string, Schema>)[keys[0]] ?? {}, root));
-    if (t.length !== 1 || !["string", "integer", "number"].includes(t[0])) return null;
+    if (t.length !== 1 || t[0] !== "string") return null;
     kinds.push(keys[0]);
   }
   return kinds;
@@ -247,7 +248,7 @@ export function settingsOf(fields: Field[], values: Values): { settings: Record<
         else put(settings, f.key, text);
         break;
       case "list":
-        put(settings, f.key, text.split(/[\n,]/).map((s) => s.trim()).filter((s) => s !== ""));
+        put(settings, f.key, itemsOf(text, /[\n,]/));
         break;
       case "json":
       case "table":
@@ -262,6 +263,11 @@ export function settingsOf(fields: Field[], values: Values): { settings: Record<
     }
   }
   return { settings, problems };
+}
+
+/** The items of a typed list (`a, b`), trimmed, empty ones left out. */
+function itemsOf(text: string, by: RegExp = /,/): string[] {
+  return text.split(by).map((s) => s.trim()).filter((s) => s !== "");
 }
 
 /** The records of a table field's text (a JSON array); `null` when it is not one. */
@@ -285,7 +291,7 @@ export function cellOf(column: Field, typed: string | boolean): unknown {
   if (column.type === "boolean") return typed === true;
   const text = String(typed).trim();
   if (text === "") return undefined;
-  if (column.type === "list") return text.split(",").map((s) => s.trim()).filter((s) => s !== "");
+  if (column.type === "list") return itemsOf(text);
   if (column.type === "map") return mapCell(text, column.listValues === true);
   if (column.type === "integer" || column.type === "number") return isNaN(Number(text)) ? text : Number(text);
   if (column.type === "json") {
@@ -309,7 +315,7 @@ function mapCell(text: string, listValues: boolean): unknown {
     const key = colon > 0 ? entry.slice(0, colon).trim() : "";
     if (key === "") return text;
     const rest = entry.slice(colon + 1).trim();
-    map[key] = listValues ? rest.split(",").map((s) => s.trim()).filter((s) => s !== "") : rest;
+    map[key] = listValues ? itemsOf(rest) : rest;
   }
   return map;
 }
